@@ -1,0 +1,120 @@
+using LinearizationLab.Architecture;
+using LinearizationLab.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LinearizationLab.Networks;
+
+/// <summary>
+/// A finite-width network built from an <see cref="ArchitectureSpec"/> (neural-tangents <c>stax</c>
+/// semantics). Parameters are an ordered list θ = [W_1, b_1, W_2, b_2, …] over the affine layers;
+/// the forward pass is functional, so f(x; θ') can be evaluated at any θ' of the same shapes.
+/// </summary>
+public sealed class Network : ITrainableModel, IDisposable
+{
+    private readonly Tensor[] _parameters;
+    private readonly int[] _offsets;
+
+    private Network(ArchitectureSpec spec, TensorSettings settings, NetworkLayer[] layers, Tensor[] parameters)
+    {
+        Spec = spec;
+        Settings = settings;
+        Layers = layers;
+        _parameters = parameters;
+        _offsets = new int[layers.Length];
+        int offset = 0;
+        for (int i = 0; i < layers.Length; i++)
+        {
+            _offsets[i] = offset;
+            offset += layers[i].ParameterTensorCount;
+        }
+    }
+
+    /// <summary>The architecture.</summary>
+    public ArchitectureSpec Spec { get; }
+
+    /// <summary>dtype and device of the parameters.</summary>
+    public TensorSettings Settings { get; }
+
+    /// <summary>The layers, one per arch.json entry.</summary>
+    public IReadOnlyList<NetworkLayer> Layers { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Tensor> Parameters => _parameters;
+
+    /// <summary>Total number of scalar parameters P.</summary>
+    public long ParameterCount => _parameters.Sum(p => p.numel());
+
+    /// <summary>Index into <see cref="Parameters"/> of layer <paramref name="layerIndex"/>'s first tensor (its W).</summary>
+    public int ParameterOffset(int layerIndex) => _offsets[layerIndex];
+
+    /// <summary>
+    /// Builds the layers and draws θ0 from one generator seeded with <paramref name="seed"/>, layer by
+    /// layer (W then b). Draws are made in float64 and then cast, so the float32 and float64 networks
+    /// of one seed start from the same θ0 up to rounding.
+    /// </summary>
+    public static Network Create(ArchitectureSpec spec, long seed, TensorSettings settings)
+    {
+        var layers = new NetworkLayer[spec.Layers.Count];
+        for (int i = 0; i < layers.Length; i++)
+        {
+            int[] shape = spec.Shapes[i];
+            layers[i] = spec.Layers[i] switch
+            {
+                DenseSpec d => new DenseLayer(d, spec.Parameterization, shape),
+                ConvSpec c => new ConvLayer(c, spec.Parameterization, shape),
+                ActivationSpec a => new ActivationLayer(a.Function),
+                FlattenSpec => new FlattenLayer(),
+                GlobalAvgPoolSpec => new GlobalAvgPoolLayer(),
+                var other => throw new NotSupportedException($"layer type {other.TypeName}"),
+            };
+        }
+
+        using var generator = new Generator((ulong)seed);
+        var parameters = new List<Tensor>();
+        foreach (var layer in layers.OfType<AffineLayer>())
+        {
+            parameters.Add(Draw(layer.WeightShape, layer.WeightInitStd, generator, settings));
+            parameters.Add(Draw(layer.BiasShape, layer.BiasInitStd, generator, settings));
+        }
+        return new Network(spec, settings, layers, parameters.ToArray());
+    }
+
+    private static Tensor Draw(long[] shape, double std, Generator generator, TensorSettings settings)
+    {
+        using var scope = NewDisposeScope();
+        var t = (randn(shape, ScalarType.Float64, CPU, generator: generator) * std)
+            .to(settings.DType, settings.Device).detach().requires_grad_(true);
+        return t.MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc/>
+    public Tensor Forward(Tensor x) => Forward(x, _parameters);
+
+    /// <summary>
+    /// f(x; θ) with the given parameters (same order and shapes as <see cref="Parameters"/>); when
+    /// <paramref name="trace"/> is given, each affine layer's input and pre-activation are recorded in it.
+    /// </summary>
+    public Tensor Forward(Tensor x, IReadOnlyList<Tensor> parameters, ForwardTrace? trace = null)
+    {
+        if (parameters.Count != _parameters.Length)
+            throw new ArgumentException($"expected {_parameters.Length} parameter tensors, got {parameters.Count}");
+        var a = x;
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            var z = Layers[i].Forward(a, parameters, _offsets[i]);
+            if (trace is not null && Layers[i] is AffineLayer) trace.Record(i, a, z);
+            a = z;
+        }
+        return a;
+    }
+
+    /// <summary>Copies of the current parameters, detached (e.g. θ0 before training).</summary>
+    public Tensor[] CloneParameters() => _parameters.Select(p => p.detach().clone()).ToArray();
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        foreach (var p in _parameters) p.Dispose();
+    }
+}

@@ -1,0 +1,18 @@
+using static TorchSharp.torch;
+
+namespace LinearizationLab.Training;
+
+/// <summary>
+/// L = ½ · (1/N) Σ_n ‖f(x_n) − y_n‖² — half the mean over examples of the squared error summed over
+/// the O outputs. (neural-tangents' gradient_descent_mse averages over all N·O entries instead, so its
+/// time constants are O times ours.)
+/// </summary>
+public sealed class MeanSquaredError : Loss
+{
+    /// <inheritdoc/>
+    public override string Name => "mse";
+
+    /// <inheritdoc/>
+    public override Tensor Value(Tensor f, Tensor y, Tensor? labels) =>
+        (f - y).square().sum() * (0.5 / f.shape[0]);
+}

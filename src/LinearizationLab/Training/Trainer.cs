@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LinearizationLab.Training;
+
+/// <summary>
+/// Trains any <see cref="ITrainableModel"/> (a network or its linearization) with the same loss,
+/// optimizer and batches. Metrics are recorded after the steps listed in the options; a run stops
+/// cleanly as diverged when the loss becomes NaN/Inf or exceeds <see cref="DivergenceFactor"/> × its
+/// initial value.
+/// </summary>
+public sealed class Trainer(TrainingOptions options)
+{
+    /// <summary>A loss above this multiple of the initial training loss counts as divergence.</summary>
+    public const double DivergenceFactor = 1e6;
+
+    /// <summary>Examples per forward pass when evaluating metrics (bounds memory on large sets).</summary>
+    public int EvaluationBatchSize { get; init; } = 4096;
+
+    /// <summary>The options of this trainer.</summary>
+    public TrainingOptions Options => options;
+
+    /// <summary>
+    /// Trains <paramref name="model"/> for <see cref="TrainingOptions.Steps"/> updates. At each checkpoint,
+    /// <paramref name="onCheckpoint"/> may add metrics to the <see cref="CheckpointMetrics.Extra"/> of the record.
+    /// </summary>
+    public TrainingResult Train(ITrainableModel model, TrainingData data,
+        Action<CheckpointMetrics, ITrainableModel>? onCheckpoint = null,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
+    {
+        if (options.Loss.NeedsLabels && data.Labels is null)
+            throw new ArgumentException($"loss {options.Loss.Name} needs class labels but the training set has none");
+        var clock = Stopwatch.StartNew();
+        var checkpoints = new SortedSet<int>(options.Checkpoints.Where(s => s >= 0 && s <= options.Steps));
+        var records = new List<CheckpointMetrics>();
+        var schedule = new BatchSchedule(data.Count, options.Optimizer.BatchSize, options.Seed);
+        using var optimizer = new MomentumSgd(options.Optimizer, model.Parameters);
+
+        double initialLoss = double.NaN;
+        for (int step = 0; ; step++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            CheckpointMetrics? record = null;
+            if (checkpoints.Contains(step) || step == 0)
+            {
+                record = Evaluate(model, data, step, clock.Elapsed.TotalSeconds);
+                if (step == 0) initialLoss = record.TrainLoss;
+                if (checkpoints.Contains(step))
+                {
+                    onCheckpoint?.Invoke(record, model);
+                    records.Add(record);
+                }
+            }
+            if (step == options.Steps)
+                return new TrainingResult(records, step, false, null, null, clock.Elapsed.TotalSeconds);
+
+            double loss = GradientStep(model, data, schedule);
+            progress?.Report(new TrainingProgress(step + 1, options.Steps, loss));
+            string? divergence = DivergenceReason(loss, initialLoss);
+            if (divergence is not null)
+                return new TrainingResult(records, step + 1, true, step + 1, divergence, clock.Elapsed.TotalSeconds);
+            optimizer.Step();
+        }
+    }
+
+    /// <summary>Why a loss means divergence, or null: NaN/Inf, or above <see cref="DivergenceFactor"/> × the initial loss.</summary>
+    public static string? DivergenceReason(double loss, double initialLoss)
+    {
+        if (!double.IsFinite(loss)) return $"loss became {loss}";
+        if (loss > DivergenceFactor * Math.Max(initialLoss, 1e-300))
+            return $"loss {loss:G4} exceeds {DivergenceFactor:G0} × the initial {initialLoss:G4}";
+        return null;
+    }
+
+    /// <summary>
+    /// Forward and backward on this step's batch; returns the batch loss. The caller applies the update
+    /// only if the loss is finite, so a diverged run keeps its last finite parameters.
+    /// </summary>
+    private double GradientStep(ITrainableModel model, TrainingData data, BatchSchedule schedule)
+    {
+        using var scope = NewDisposeScope();
+        var batch = schedule.Next();
+        Tensor x = data.X, y = data.Y;
+        Tensor? labels = data.Labels;
+        if (batch is not null)
+        {
+            var idx = tensor(batch, ScalarType.Int64, data.X.device);
+            x = data.X.index_select(0, idx);
+            y = data.Y.index_select(0, idx);
+            labels = data.Labels?.index_select(0, idx);
+        }
+        var loss = options.Loss.Value(model.Forward(x), y, labels);
+        loss.backward();
+        return loss.ToDouble();
+    }
+
+    /// <summary>Training and test loss and accuracy of <paramref name="model"/> at its current parameters.</summary>
+    public CheckpointMetrics Evaluate(ITrainableModel model, TrainingData data, int step, double wallSeconds)
+    {
+        var (trainLoss, trainAcc) = LossAndAccuracy(model, data.X, data.Y, data.Labels);
+        double? testLoss = null, testAcc = null;
+        if (data.TestX is not null)
+        {
+            var (l, a) = LossAndAccuracy(model, data.TestX, data.TestY!, data.TestLabels);
+            testLoss = l;
+            testAcc = a;
+        }
+        return new CheckpointMetrics(step, trainLoss, trainAcc, testLoss, testAcc, wallSeconds);
+    }
+
+    private (double Loss, double? Accuracy) LossAndAccuracy(ITrainableModel model, Tensor x, Tensor y, Tensor? labels)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var outputs = Predict(model, x);
+        double loss = options.Loss.Value(outputs, y, labels).ToDouble();
+        double? accuracy = labels is null ? null : outputs.argmax(1).eq(labels).to(ScalarType.Float64).mean().ToDouble();
+        return (loss, accuracy);
+    }
+
+    /// <summary>f(x) in batches of <see cref="EvaluationBatchSize"/>, without autograd.</summary>
+    public Tensor Predict(ITrainableModel model, Tensor x)
+    {
+        using var noGrad = no_grad();
+        long n = x.shape[0];
+        if (n <= EvaluationBatchSize) return model.Forward(x);
+        var parts = new List<Tensor>();
+        for (long start = 0; start < n; start += EvaluationBatchSize)
+            parts.Add(model.Forward(x.narrow(0, start, Math.Min(EvaluationBatchSize, n - start))));
+        return cat(parts, 0);
+    }
+}
