@@ -1,0 +1,67 @@
+using LinearizationLab.Architecture;
+using LinearizationLab.Configuration;
+
+namespace LinearizationLab.Tests.Architecture;
+
+public class ArchitectureReaderTests
+{
+    private static InvalidInputException Reject(string json) =>
+        Assert.Throws<InvalidInputException>(() => ArchitectureReader.Read(JsonSection.Parse(json, "a.json")));
+
+    [Theory]
+    [InlineData("""{"input_shape":[4],"layers":[{"type":"dense","width":0}]}""", "layers[0].width", "at least 1")]
+    [InlineData("""{"input_shape":[4],"layers":[{"type":"dense","width":3},{"type":"softplus"}]}""", "layers[1].type", "unknown layer type")]
+    [InlineData("""{"layers":[{"type":"dense","width":3}]}""", "input_shape", "required")]
+    [InlineData("""{"input_shape":[4],"layers":[]}""", "layers", "at least one")]
+    [InlineData("""{"input_shape":[4],"layers":[{"type":"dense","width":2,"w_std":-1}]}""", "layers[0].w_std", "greater than 0")]
+    [InlineData("""{"input_shape":[4],"layers":[{"type":"dense","width":2,"b_std":-0.5}]}""", "layers[0].b_std", "at least 0")]
+    [InlineData("""{"input_shape":[4],"layers":[{"type":"dense","widht":2}]}""", "layers[0].width", "required")]
+    [InlineData("""{"input_shape":[4],"layers":[{"type":"dense","width":2,"wstd":1}]}""", "layers[0].wstd", "unknown field")]
+    [InlineData("""{"input_shape":[4],"parameterization":"mup","layers":[{"type":"dense","width":2}]}""", "parameterization", "not one of")]
+    [InlineData("""{"input_shape":[1,8,8],"layers":[{"type":"dense","width":2}]}""", "layers[0]", "flat input")]
+    [InlineData("""{"input_shape":[1,4,4],"layers":[{"type":"conv","channels":2,"kernel":[5,5]},{"type":"flatten"},{"type":"dense","width":1}]}""", "layers[0]", "larger than the input")]
+    [InlineData("""{"input_shape":[1,8],"layers":[{"type":"conv","channels":2,"kernel":[3,3]},{"type":"flatten"},{"type":"dense","width":1}]}""", "layers[0]", "2-D conv")]
+    [InlineData("""{"input_shape":[1,8,8],"layers":[{"type":"conv","channels":2,"kernel":[3,3],"padding":"reflect"}]}""", "layers[0].padding", "not one of")]
+    [InlineData("""{"input_shape":[1,8,8],"layers":[{"type":"conv","channels":2,"kernel":[3,3],"stride":[1,2,2]}]}""", "layers[0].stride", "2 entries")]
+    [InlineData("""{"input_shape":[1,8,8],"layers":[{"type":"conv","channels":2,"kernel":[3,3]}]}""", "layers[0]", "flat output")]
+    [InlineData("""{"input_shape":[0],"layers":[{"type":"dense","width":1}]}""", "input_shape[0]", "at least 1")]
+    public void Malformed_field_is_named(string json, string field, string reason)
+    {
+        var e = Reject(json);
+        Assert.Equal("a.json", e.File);
+        Assert.Equal(field, e.Field);
+        Assert.Contains(reason, e.Reason);
+        Assert.Equal($"a.json: {field}: {e.Reason}", e.Message);
+    }
+
+    [Fact]
+    public void Missing_file_and_bad_json_are_named()
+    {
+        var missing = Assert.Throws<InvalidInputException>(() => ArchitectureReader.Load("/nonexistent/arch.json"));
+        Assert.Equal("(file)", missing.Field);
+        string path = Path.GetTempFileName();
+        File.WriteAllText(path, "{ \"input_shape\": [4], ");
+        var bad = Assert.Throws<InvalidInputException>(() => ArchitectureReader.Load(path));
+        Assert.Contains("not valid JSON", bad.Reason);
+        File.Delete(path);
+    }
+
+    [Fact]
+    public void Defaults_follow_stax()
+    {
+        var spec = Arch.Parse("""{"input_shape":[3],"layers":[{"type":"dense","width":2}]}""");
+        var dense = Assert.IsType<DenseSpec>(spec.Layers[0]);
+        Assert.Equal(1.0, dense.WStd);   // stax.Dense: W_std = 1
+        Assert.Equal(0.0, dense.BStd);   // b_std = None means no bias variance
+        Assert.Equal(Parameterization.Ntk, spec.Parameterization);
+        Assert.Equal(2, spec.OutputCount);
+    }
+
+    [Fact]
+    public void WithHiddenWidth_changes_hidden_layers_and_keeps_the_readout()
+    {
+        var spec = Arch.Mlp(4, [8, 8], 3).WithHiddenWidth(64);
+        var widths = spec.Layers.OfType<DenseSpec>().Select(d => d.Width).ToArray();
+        Assert.Equal([64, 64, 3], widths);
+    }
+}
