@@ -1,0 +1,138 @@
+using LinearizationLab.Data;
+using LinearizationLab.Networks;
+using LinearizationLab.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LinearizationLab.Tests.Training;
+
+[Collection("TorchSharp")]
+public class TrainerTests
+{
+    private static readonly TensorSettings F64 = TensorSettings.CpuFloat64;
+
+    /// <summary>A small regression set: y = sin of the first coordinate, inputs from a fixed generator.</summary>
+    private static Dataset Regression(int n, int d, int seed)
+    {
+        var random = new Random(seed);
+        var x = Enumerable.Range(0, n * d).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        var y = Enumerable.Range(0, n).Select(i => Math.Sin(3 * x[i * d])).ToArray();
+        return new Dataset(x, [d], y, 1, null);
+    }
+
+    /// <summary>A 3-class set whose label is the index of the largest of the first three coordinates.</summary>
+    private static Dataset Classes(int n, int d, int seed)
+    {
+        var random = new Random(seed);
+        var x = Enumerable.Range(0, n * d).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        var labels = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, 3).MaxBy(k => x[i * d + k])).ToArray();
+        var y = labels.SelectMany(l => Enumerable.Range(0, 3).Select(k => k == l ? 1.0 : 0.0)).ToArray();
+        return new Dataset(x, [d], y, 3, labels);
+    }
+
+    private static TrainingResult Train(Dataset data, OptimizerSpec optimizer, long netSeed, long batchSeed,
+        string loss = "mse", int steps = 30, int width = 64)
+    {
+        using var net = Network.Create(Arch.Mlp(data.FeatureSize, [width], data.OutputCount), netSeed, F64);
+        using var tensors = TrainingData.From(data, null, F64);
+        var options = new TrainingOptions(Loss.FromName(loss), optimizer, steps, CheckpointSchedule.LogSpaced(steps), batchSeed);
+        return new Trainer(options).Train(net, tensors);
+    }
+
+    private static double[] Losses(TrainingResult r) => r.Checkpoints.Select(c => c.TrainLoss).ToArray();
+
+    [Fact]
+    public void Same_seed_gives_an_identical_trajectory_and_another_seed_a_different_one()
+    {
+        var data = Regression(32, 4, 0);
+        var sgd = new OptimizerSpec(0.5, Momentum: 0.9, BatchSize: 8);
+        var a = Losses(Train(data, sgd, 1, 5));
+        var b = Losses(Train(data, sgd, 1, 5));
+        Assert.Equal(a, b);                                    // bit-identical
+        Assert.NotEqual(a, Losses(Train(data, sgd, 2, 5)));    // another network seed
+        Assert.NotEqual(a, Losses(Train(data, sgd, 1, 6)));    // another shuffling seed
+    }
+
+    [Fact]
+    public void Full_batch_gradient_descent_decreases_the_mse_loss_monotonically_at_a_small_rate()
+    {
+        var r = Train(Regression(32, 4, 1), new OptimizerSpec(0.2), 3, 0, steps: 50);
+        Assert.False(r.Diverged);
+        var losses = Losses(r);
+        for (int i = 1; i < losses.Length; i++) Assert.True(losses[i] < losses[i - 1], $"loss rose at checkpoint {i}");
+        Assert.True(losses[^1] < 0.5 * losses[0]);
+    }
+
+    [Fact]
+    public void A_learning_rate_far_too_large_is_reported_as_diverged_not_thrown()
+    {
+        var r = Train(Regression(32, 4, 1), new OptimizerSpec(1e4), 3, 0, steps: 100);
+        Assert.True(r.Diverged);
+        Assert.NotNull(r.DivergenceReason);
+        Assert.True(r.DivergedAtStep < 100);
+        Assert.True(r.StepsCompleted == r.DivergedAtStep);
+    }
+
+    [Fact]
+    public void Cross_entropy_with_nesterov_momentum_learns_the_classes()
+    {
+        var data = Classes(96, 4, 2);
+        var r = Train(data, new OptimizerSpec(0.5, Momentum: 0.9, Nesterov: true, BatchSize: 16), 4, 0,
+            loss: "cross_entropy", steps: 200, width: 128);
+        Assert.False(r.Diverged);
+        Assert.Equal(Math.Log(3), r.Checkpoints[0].TrainLoss, 0.5);   // near-uniform softmax at init
+        Assert.True(r.Checkpoints[^1].TrainAccuracy > 0.9, $"accuracy {r.Checkpoints[^1].TrainAccuracy}");
+    }
+
+    [Fact]
+    public void Mse_is_half_the_mean_over_examples_of_the_squared_error_norm()
+    {
+        using var f = tensor(new[] { 1.0, 2.0, 0.0, -1.0 }, [2, 2]);
+        using var y = tensor(new[] { 0.0, 0.0, 1.0, 1.0 }, [2, 2]);
+        // ½ · (1/2) · ((1 + 4) + (1 + 4)) = 2.5
+        Assert.Equal(2.5, new MeanSquaredError().Value(f, y, null).ToDouble(), 15);
+    }
+
+    [Fact]
+    public void Momentum_updates_follow_the_heavy_ball_and_nesterov_rules()
+    {
+        // On L = ½θ², g = θ. Heavy ball: v1 = g0, θ1 = θ0 − ηv1; v2 = μv1 + g1, θ2 = θ1 − ηv2.
+        // Nesterov: θ ← θ − η(g + μv) with v updated first.
+        foreach (bool nesterov in new[] { false, true })
+        {
+            double eta = 0.1, mu = 0.9, theta = 1.0, v = 0.0;
+            using var p = tensor(new[] { 1.0 }).requires_grad_(true);
+            using var opt = new MomentumSgd(new OptimizerSpec(eta, mu, nesterov), [p]);
+            for (int step = 0; step < 3; step++)
+            {
+                (0.5 * p.square().sum()).backward();
+                opt.Step();
+                double g = theta;
+                v = mu * v + g;
+                theta -= eta * (nesterov ? g + mu * v : v);
+                Assert.Equal(theta, p.ToDouble(), 14);
+            }
+        }
+    }
+
+    [Fact]
+    public void Minibatches_cover_each_epoch_once_and_depend_on_the_seed()
+    {
+        var s = new BatchSchedule(10, 5, 3);
+        var epoch = s.Next()!.Concat(s.Next()!).OrderBy(i => i).ToArray();
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), epoch);
+        Assert.NotEqual(new BatchSchedule(10, 5, 3).Next(), new BatchSchedule(10, 5, 4).Next());
+        Assert.Null(new BatchSchedule(10, null, 3).Next());
+    }
+
+    [Fact]
+    public void Log_spaced_checkpoints_start_at_zero_and_end_at_the_last_step()
+    {
+        var c = CheckpointSchedule.LogSpaced(1000, 3);
+        Assert.Equal(0, c[0]);
+        Assert.Equal(1000, c[^1]);
+        Assert.Contains(10, c);
+        Assert.Contains(100, c);
+        Assert.True(c.Zip(c.Skip(1)).All(p => p.First < p.Second));
+    }
+}
