@@ -22,7 +22,7 @@ public sealed class DataSpec
     private static readonly string[] SphereFields = ["dim", "outputs", "teacher"];
     private static readonly string[] ToyFields = ["noise_std"];
     private static readonly string[] CsvFields = ["x_train", "y_train", "x_test", "y_test"];
-    private static readonly string[] SizeFields = ["train_size", "test_size"];
+    private static readonly string[] SizeFields = ["train_size", "test_size", "seed"];
 
     private DataSpec(string file, string path) { File = file; Path = path; }
 

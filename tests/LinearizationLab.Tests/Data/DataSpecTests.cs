@@ -41,6 +41,7 @@ public sealed class DataSpecTests : IDisposable
     [InlineData("""{ "source": "csv", "x_train": "missing.csv", "y_train": "y.csv" }""", "data.x_train")]
     [InlineData("""{ "source": "csv", "x_train": "x.csv", "y_train": "y.csv", "y_test": "y.csv" }""", "data.x_test")]
     [InlineData("""{ "source": "csv", "x_train": "x.csv", "y_train": "y.csv", "train_size": 2 }""", "data.train_size")]
+    [InlineData("""{ "source": "csv", "x_train": "x.csv", "y_train": "y.csv", "seed": 2 }""", "data.seed")]
     public void BadFieldIsNamedByItsJsonPath(string data, string field)
     {
         File.WriteAllText(_dir.File("x.csv"), "1,2\n3,4\n");

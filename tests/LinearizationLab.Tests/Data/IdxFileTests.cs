@@ -122,6 +122,22 @@ public sealed class IdxFileTests : IDisposable
     }
 
     [Fact]
+    public void CutGzipStreamIsRejected()
+    {
+        var rng = new Random(1);
+        var payload = new byte[5000];
+        rng.NextBytes(payload); // incompressible, so half the gzip bytes hold about half the payload
+        byte[] gz = Gzip(Idx([5000], payload));
+        string path = _dir.File("cut.gz");
+        File.WriteAllBytes(path, gz[..(gz.Length / 2)]);
+
+        var e = Assert.Throws<InvalidInputException>(() => IdxFile.Read(path));
+
+        Assert.Equal(path, e.File);
+        Assert.Contains(e.Field, new[] { "(file)", "(data)" }); // a corrupt stream or a short payload, by where the cut falls
+    }
+
+    [Fact]
     public void HeaderShorterThanItsDimensionCountIsRejected()
     {
         string path = _dir.File("short-header");
