@@ -46,6 +46,8 @@ public sealed class Trainer(TrainingOptions options)
             {
                 record = Evaluate(model, data, step, clock.Elapsed.TotalSeconds);
                 if (step == 0) initialLoss = record.TrainLoss;
+                else if (DivergenceReason(record.TrainLoss, initialLoss) is { } reason)
+                    return new TrainingResult(records, step, true, step, reason, clock.Elapsed.TotalSeconds);
                 if (checkpoints.Contains(step))
                 {
                     onCheckpoint?.Invoke(record, model);

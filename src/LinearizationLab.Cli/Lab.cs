@@ -1,0 +1,55 @@
+using LinearizationLab.Cli.Commands;
+
+namespace LinearizationLab.Cli;
+
+/// <summary>The <c>lab</c> command: parses the subcommand, calls the library, prints. Bad input → one line on stderr, exit code 2.</summary>
+public static class Lab
+{
+    private const string Usage = """
+        lab — trains wide networks and measures their distance to their linearization and to the infinite-width kernels
+
+        usage:
+          lab train --config C.json --out DIR      train one network; writes DIR/run.json
+        """;
+
+    /// <summary>Entry point.</summary>
+    public static int Main(string[] args)
+    {
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        return Run(args, cancel.Token);
+    }
+
+    /// <summary>Runs one command line; returns the exit code (0 success, 2 bad input, 130 interrupted).</summary>
+    public static int Run(string[] args, CancellationToken cancel = default)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        try
+        {
+            var rest = args.Skip(1);
+            return args[0] switch
+            {
+                "train" => TrainCommand.Run(rest, cancel),
+                _ => throw new InvalidInputException("command line", args[0], "unknown command (lab --help lists them)"),
+            };
+        }
+        catch (InvalidInputException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("interrupted; nothing partial was written");
+            return 130;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LinearizationLab.Data;
+using LinearizationLab.Networks;
+using LinearizationLab.Training;
+
+namespace LinearizationLab.Experiments;
+
+/// <summary>
+/// Executes one <see cref="RunConfig"/>: loads the data, builds the network from its seed, trains it,
+/// and writes DIR/run.json atomically (config, per-checkpoint metrics, wall time).
+/// </summary>
+public static class TrainingRun
+{
+    /// <summary>The file name of a run's result inside its output directory.</summary>
+    public const string ResultFileName = "run.json";
+
+    /// <summary>Runs <paramref name="config"/> and writes <c>run.json</c> into <paramref name="outputDirectory"/>; returns the result.</summary>
+    public static TrainingResult Execute(RunConfig config, string outputDirectory,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var (train, test) = config.Data.Load();
+        train = config.Data.FitToInputShape(train, config.Arch.InputShape);
+        test = config.Data.FitToInputShape(test, config.Arch.InputShape);
+        if (train.OutputCount != config.Arch.OutputCount)
+            throw new InvalidInputException(config.File, "arch",
+                $"the network has {config.Arch.OutputCount} outputs but the data has {train.OutputCount} targets per example");
+
+        using var network = Network.Create(config.Arch, config.Seed, config.Settings);
+        using var data = TrainingData.From(train, test, config.Settings);
+        var result = new Trainer(config.TrainingOptions).Train(network, data, progress: progress, cancel: cancel);
+
+        var record = new JsonObject
+        {
+            ["config_file"] = Path.GetFullPath(config.File),
+            ["config"] = JsonNode.Parse(config.Raw.GetRawText()),
+            ["parameter_count"] = network.ParameterCount,
+            ["train_size"] = train.Count,
+            ["test_size"] = test.Count,
+            ["dtype"] = config.Settings.DTypeName,
+            ["device"] = config.Settings.Device.ToString(),
+            ["steps_completed"] = result.StepsCompleted,
+            ["diverged"] = result.Diverged,
+            ["diverged_at_step"] = result.DivergedAtStep,
+            ["divergence_reason"] = result.DivergenceReason,
+            ["wall_seconds"] = result.WallSeconds,
+            ["checkpoints"] = CheckpointsJson(result.Checkpoints),
+        };
+        AtomicFile.WriteAllText(Path.Combine(outputDirectory, ResultFileName),
+            record.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return result;
+    }
+
+    /// <summary>Checkpoint records as a JSON array (snake_case fields; nulls where a value does not apply).</summary>
+    public static JsonArray CheckpointsJson(IEnumerable<CheckpointMetrics> checkpoints)
+    {
+        var array = new JsonArray();
+        foreach (var c in checkpoints)
+        {
+            var o = new JsonObject
+            {
+                ["step"] = c.Step,
+                ["train_loss"] = Finite(c.TrainLoss),
+                ["train_accuracy"] = c.TrainAccuracy,
+                ["test_loss"] = Finite(c.TestLoss),
+                ["test_accuracy"] = c.TestAccuracy,
+                ["wall_seconds"] = c.WallSeconds,
+            };
+            foreach (var (k, v) in c.Extra) o[k] = Finite(v);
+            array.Add(o);
+        }
+        return array;
+    }
+
+    /// <summary>A number for JSON, which has no NaN or infinity: those become null.</summary>
+    public static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
+}
