@@ -1,0 +1,99 @@
+using System.Text.Json;
+using LinearizationLab.Cli;
+
+namespace LinearizationLab.Tests.Cli;
+
+[Collection("TorchSharp")]
+public sealed class LabTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("lab-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Stdout, string Stderr) Lab(params string[] args)
+    {
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        Console.SetOut(stdout);
+        Console.SetError(stderr);
+        try { return (LinearizationLab.Cli.Lab.Run(args), stdout.ToString(), stderr.ToString()); }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+        }
+    }
+
+    private string Config(string body)
+    {
+        string path = Path.Combine(_dir, "config.json");
+        File.WriteAllText(path, body);
+        return path;
+    }
+
+    private const string Arch = """{"input_shape":[4],"layers":[{"type":"dense","width":32,"w_std":1.4},{"type":"relu"},{"type":"dense","width":1}]}""";
+
+    private static string Run(string optimizer = """{"type":"gd","learning_rate":0.5}""", string data = """{"source":"sphere","dim":4,"train_size":16,"test_size":8}""",
+        string extra = "") => $$"""
+        {"arch": {{Arch}}, "data": {{data}}, "loss": "mse", "optimizer": {{optimizer}}, "steps": 20, "seed": 3 {{extra}}}
+        """;
+
+    [Fact]
+    public void Train_writes_run_json_with_every_checkpoint()
+    {
+        string outDir = Path.Combine(_dir, "out");
+        var (code, stdout, _) = Lab("train", "--config", Config(Run(extra: """, "checkpoints": [0, 5, 20]""")), "--out", outDir);
+        Assert.Equal(0, code);
+        Assert.Contains("wrote", stdout);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "run.json")));
+        var checkpoints = doc.RootElement.GetProperty("checkpoints").EnumerateArray().ToArray();
+        Assert.Equal([0, 5, 20], checkpoints.Select(c => c.GetProperty("step").GetInt32()));
+        Assert.True(checkpoints[^1].GetProperty("train_loss").GetDouble() < checkpoints[0].GetProperty("train_loss").GetDouble());
+        Assert.False(doc.RootElement.GetProperty("diverged").GetBoolean());
+        Assert.Empty(Directory.GetFiles(outDir, "*.tmp"));   // the temp file was renamed, not left behind
+    }
+
+    [Theory]
+    [InlineData("""{"type":"gd","learning_rate":-0.1}""", null, "optimizer.learning_rate", "greater than 0")]
+    [InlineData("""{"type":"adam","learning_rate":0.1}""", null, "optimizer.type", "not one of")]
+    [InlineData("""{"type":"sgd","learning_rate":0.1,"momentum":0.9}""", null, "optimizer.batch_size", "required")]
+    [InlineData(null, """{"source":"imagenet","train_size":4}""", "data.source", "not one of")]
+    [InlineData(null, """{"source":"sphere","dim":4,"train_size":0}""", "data.train_size", "at least 1")]
+    [InlineData(null, """{"source":"csv","x_train":"missing.csv","y_train":"missing.csv"}""", "data.x_train", "not found")]
+    public void Bad_config_exits_2_with_one_line_naming_file_and_field(string? optimizer, string? data, string field, string reason)
+    {
+        string config = Config(optimizer is null ? Run(data: data!) : Run(optimizer: optimizer));
+        string outDir = Path.Combine(_dir, "out");
+        var (code, _, stderr) = Lab("train", "--config", config, "--out", outDir);
+        Assert.Equal(2, code);
+        string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: {config}: {field}: ", line);
+        Assert.Contains(reason, line);
+        Assert.False(Directory.Exists(outDir));   // nothing partial left behind
+    }
+
+    [Fact]
+    public void Missing_config_file_unknown_option_and_cuda_without_gpu_exit_2()
+    {
+        Assert.Equal(2, Lab("train", "--config", Path.Combine(_dir, "nope.json"), "--out", _dir).Code);
+        Assert.Equal(2, Lab("train", "--config", Config(Run()), "--outdir", _dir).Code);
+        Assert.Equal(2, Lab("frobnicate").Code);
+        if (!TorchSharp.torch.cuda.is_available())
+        {
+            var (code, _, stderr) = Lab("train", "--config", Config(Run(extra: """, "device": "cuda" """)), "--out", _dir);
+            Assert.Equal(2, code);
+            Assert.Contains("device: CUDA is not available", stderr);
+        }
+    }
+
+    [Fact]
+    public void A_divergent_run_is_reported_not_crashed()
+    {
+        string outDir = Path.Combine(_dir, "out");
+        var (code, stdout, _) = Lab("train", "--config", Config(Run(optimizer: """{"type":"gd","learning_rate":5000}""")), "--out", outDir);
+        Assert.Equal(0, code);
+        Assert.Contains("diverged at step", stdout);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "run.json")));
+        Assert.True(doc.RootElement.GetProperty("diverged").GetBoolean());
+    }
+}
