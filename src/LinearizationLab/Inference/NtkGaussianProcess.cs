@@ -51,7 +51,7 @@ public sealed class NtkGaussianProcess
 
         _testModes = build.DenseOfArray(testTrain.Ntk) * modes;
         _targetModes = modes.TransposeThisAndMultiply(build.DenseOfArray(targets));
-        _crossModes = modes.TransposeAndMultiply(build.DenseOfArray(testTrain.Nngp));
+        _crossModes = (build.DenseOfArray(testTrain.Nngp) * modes).Transpose();
         var k = build.DenseOfArray(train.Nngp);
         _trainModes = modes.TransposeThisAndMultiply((k + k.Transpose()) / 2 * modes);
         _testNngp = testNngp is null ? null : build.DenseOfArray(testNngp);
