@@ -1,51 +1,15 @@
-using LinearizationLab.Analytic;
 using MathNet.Numerics;
+using LinearizationLab.Analytic;
 
 namespace LinearizationLab.Tests.Analytic;
 
-/// <summary>Facts about the closed-form and quadrature activation kernels.</summary>
-public class ActivationKernelTests
+/// <summary>Facts about the quadrature kernel used for tanh.</summary>
+public class GaussianQuadratureKernelTests
 {
     private static readonly (double S11, double S22, double S12)[] Covariances =
     [
         (1.0, 1.0, 0.3), (0.5, 2.0, -0.7), (3.0, 0.2, 0.7), (2.0, 2.0, 2.0), (4.0, 1.0, -1.9), (0.01, 0.02, 0.005),
     ];
-
-    [Fact]
-    public void ReluMatchesArcCosineAtHandComputedAngles()
-    {
-        // Σ11 = Σ22 = 1: θ = 0 → K = 1/2, K̇ = 1/2; θ = π/2 → K = 1/(2π), K̇ = 1/4; θ = π → K = 0, K̇ = 0.
-        var relu = ArcCosineKernel.Instance;
-        AssertPair((0.5, 0.5), relu.Transform(1, 1, 1), 1e-15);
-        AssertPair((1 / (2 * Math.PI), 0.25), relu.Transform(1, 1, 0), 1e-15);
-        AssertPair((0.0, 0.0), relu.Transform(1, 1, -1), 1e-15);
-    }
-
-    [Fact]
-    public void ErfMatchesWilliamsFormula()
-    {
-        // Σ11 = Σ22 = 1/2, Σ12 = 1/4: P = 4, K = (2/π) arcsin(1/4), K̇ = (4/π)/√(4 − 1/4).
-        AssertPair((2 / Math.PI * Math.Asin(0.25), 4 / Math.PI / Math.Sqrt(3.75)), ErfKernel.Instance.Transform(0.5, 0.5, 0.25), 1e-15);
-        // Self covariance at Σ = 1/2: (2/π) arcsin(1/2) = 1/3 exactly.
-        Assert.Equal(1.0 / 3.0, ErfKernel.Instance.SelfCovariance(0.5), 1e-15);
-    }
-
-    [Theory]
-    [InlineData("relu")]
-    [InlineData("erf")]
-    [InlineData("tanh")]
-    public void DerivativeKernelIsTheSlopeInTheCovariance(string name)
-    {
-        // Price's theorem: ∂E[φ(u)φ(v)]/∂Σ12 = E[φ'(u)φ'(v)]. Central differences with step 1e-5 have
-        // truncation error ~ h²·K''' ≈ 1e-10 and round-off ~ 1e-16/h ≈ 1e-11 (tanh: quadrature error 1e-13/h ≈ 1e-8).
-        ActivationKernel kernel = name switch { "relu" => ArcCosineKernel.Instance, "erf" => ErfKernel.Instance, _ => GaussianQuadratureKernel.Tanh };
-        const double h = 1e-5;
-        foreach (var (s11, s22, s12) in Covariances.Where(c => Math.Abs(c.S12) < 0.99 * Math.Sqrt(c.S11 * c.S22)))
-        {
-            double slope = (kernel.Transform(s11, s22, s12 + h).Nngp - kernel.Transform(s11, s22, s12 - h).Nngp) / (2 * h);
-            Assert.Equal(kernel.Transform(s11, s22, s12).Derivative, slope, 2e-7);
-        }
-    }
 
     [Fact]
     public void TanhQuadratureConvergesAcrossDigits()
@@ -90,6 +54,20 @@ public class ActivationKernelTests
         var (k, kDot) = GaussianQuadratureKernel.Tanh.Transform(1e-6, 2e-6, 0.5e-6);
         Assert.Equal(0.5e-6, k, 0.5e-6 * 1e-5);
         Assert.Equal(1.0, kDot, 1e-5);
+    }
+
+    [Fact]
+    public void DerivativeKernelIsTheSlopeInTheCovariance()
+    {
+        // Price's theorem: ∂E[φ(u)φ(v)]/∂Σ12 = E[φ'(u)φ'(v)]. Central differences with step 1e-5 have
+        // truncation error ~ h²·∂³K ≈ 1e-10 and round-off ~ 1e-16/h ≈ 1e-11 (tanh adds its quadrature error 5e-13/h ≈ 5e-8); 2e-7 leaves margin.
+        var kernel = GaussianQuadratureKernel.Tanh;
+        const double h = 1e-5;
+        foreach (var (s11, s22, s12) in Covariances.Where(c => Math.Abs(c.S12) < 0.99 * Math.Sqrt(c.S11 * c.S22)))
+        {
+            double slope = (kernel.Transform(s11, s22, s12 + h).Nngp - kernel.Transform(s11, s22, s12 - h).Nngp) / (2 * h);
+            Assert.Equal(kernel.Transform(s11, s22, s12).Derivative, slope, 2e-7);
+        }
     }
 
     private static void AssertPair((double Nngp, double Derivative) expected, (double Nngp, double Derivative) actual, double tolerance)
