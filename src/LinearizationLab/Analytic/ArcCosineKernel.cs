@@ -19,6 +19,7 @@ public sealed class ArcCosineKernel : ActivationKernel
     public override (double Nngp, double Derivative) Transform(double s11, double s22, double s12)
     {
         double root = Math.Sqrt(Math.Max(s11 * s22 - s12 * s12, 0.0));
+        if (root == 0.0 && s12 > 0) return (s12 / 2, 0.5); // θ = 0 exactly, as SelfCovariance: keeps K(x,x) consistent across layers
         double angle = root == 0.0 && s12 == 0.0 ? Math.PI / 2 : Math.Atan2(root, s12);
         double derivative = (Math.PI - angle) / (2 * Math.PI);
         return ((root + (Math.PI - angle) * s12) / (2 * Math.PI), derivative);

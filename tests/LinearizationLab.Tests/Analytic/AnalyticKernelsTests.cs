@@ -64,6 +64,39 @@ public class AnalyticKernelsTests
         Assert.Equal(2 / Math.PI * Math.Asin(1 / Math.Sqrt(p)) + 4 / Math.PI / Math.Sqrt(p - 1) * 0.5, kernels.Ntk[0, 0], 1e-15);
     }
 
+    [Fact]
+    public void DeepReluDiagonalFollowsTheZeroAngleRecursion()
+    {
+        // For x = x' the angle is 0 at every layer: K ← w²·K/2 + b², Θ ← K_new + w²·Θ/2 (after the first dense layer,
+        // K⁰ = ‖x‖²/d). Depth 5; the diagonal must match to round-off (1e-14 relative): an angle computed from
+        // slightly inconsistent variances would be off by ~1e-9 (KERNEL-CONVENTIONS.md ⚠).
+        const double w = 1.414, b = 0.1;
+        var layers = new List<LayerSpec>();
+        for (int l = 0; l < 5; l++) layers.AddRange([new DenseSpec(16, w, b), new ActivationSpec(Activation.Relu)]);
+        layers.Add(new DenseSpec(1, w, b));
+        var arch = Mlp([7], [.. layers]);
+        var x = RandomInputs(6, 7, seed: 4);
+        var kernels = AnalyticKernels.Compute(arch, x);
+        for (int i = 0; i < 6; i++)
+        {
+            double k = 0, theta = 0;
+            for (int f = 0; f < 7; f++) k += x[i, f] * x[i, f] / 7;
+            for (int l = 0; l < 6; l++)
+            {
+                k = w * w * k + b * b;
+                theta = k + w * w * theta;
+                if (l < 5)
+                {
+                    k /= 2;
+                    theta /= 2;
+                }
+            }
+
+            Assert.Equal(k, kernels.Nngp[i, i], 1e-14 * k);
+            Assert.Equal(theta, kernels.Ntk[i, i], 1e-14 * theta);
+        }
+    }
+
     public static TheoryData<string> Networks => new() { "relu-mlp", "erf-mlp", "tanh-mlp", "cnn-same-flatten", "cnn-circular-gap", "cnn1d-valid-stride" };
 
     [Theory]
