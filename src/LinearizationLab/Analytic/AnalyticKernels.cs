@@ -1,0 +1,157 @@
+using System.Runtime.InteropServices;
+using LinearizationLab.Architecture;
+
+namespace LinearizationLab.Analytic;
+
+/// <summary>
+/// Infinite-width NNGP and NTK of an arch.json network, equal to neural-tangents' <c>stax</c> kernel_fn for the
+/// same network (Lee et al. 2018; Jacot et al. 2018; Novak et al. 2019 for convolutions), in float64.
+/// Input K⁰ = x·x'/d (flat) or Σ_c x_c x'_c / C per pair of positions (images), Θ⁰ = 0; dense and conv layers
+/// K ← w²·A(K) + b², Θ ← K_new + w²·A(Θ) (A the patch average, identity for dense); activations
+/// K ← E[φφ], Θ ← K̇·Θ; flatten takes the mean of the spatial diagonal, global_avg_pool the mean over all
+/// position pairs. Under the standard parameterization the NNGP is the same and the NTK follows
+/// neural-tangents: Θ ← fan_in·A(K) + w²·A(Θ) + 1, which depends on the finite hidden widths of the spec.
+/// </summary>
+public static class AnalyticKernels
+{
+    private const int RowBlock = 16;
+
+    /// <summary>
+    /// The per-output kernels between the rows of <paramref name="x1"/> and of <paramref name="x2"/>
+    /// (or of <paramref name="x1"/> with itself when <paramref name="x2"/> is null, computing one triangle).
+    /// Rows are examples flattened in C,H,W order (N × prod(input_shape)). Memory beyond the two N1×N2 results
+    /// is O(N·depth) for flat inputs, and per thread O(P²) (with global_avg_pool) or O(P) for P input positions.
+    /// </summary>
+    /// <param name="arch">The network; hidden widths are ignored except for the standard-parameterization NTK.</param>
+    /// <param name="x1">First examples, N1 × prod(input_shape).</param>
+    /// <param name="x2">Second examples, N2 × prod(input_shape); null for x1 against itself.</param>
+    /// <param name="progress">Receives the fraction of pairs done, from 0 to 1.</param>
+    /// <exception cref="ArgumentException">An input has the wrong number of columns.</exception>
+    public static KernelPair Compute(ArchitectureSpec arch, double[,] x1, double[,]? x2 = null, IProgress<double>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(arch);
+        ArgumentNullException.ThrowIfNull(x1);
+        CheckColumns(arch, x1, nameof(x1));
+        if (x2 is not null) CheckColumns(arch, x2, nameof(x2));
+        var recursion = new KernelRecursion(arch);
+        bool symmetric = x2 is null;
+        var second = x2 ?? x1;
+        int n1 = x1.GetLength(0), n2 = second.GetLength(0);
+        var nngp = new double[n1, n2];
+        var ntk = new double[n1, n2];
+        if (n1 == 0 || n2 == 0) return new KernelPair(nngp, ntk);
+
+        if (recursion.SpatialInput) ComputeSpatial(recursion, x1, second, symmetric, nngp, ntk, progress);
+        else ComputeFlat(recursion, x1, second, symmetric, nngp, ntk, progress);
+
+        if (symmetric) Mirror(nngp, ntk);
+        progress?.Report(1.0);
+        return new KernelPair(nngp, ntk);
+    }
+
+    private static void CheckColumns(ArchitectureSpec arch, double[,] x, string name)
+    {
+        if (x.GetLength(1) != arch.InputSize)
+            throw new ArgumentException(
+                $"rows must have {arch.InputSize} features (input_shape [{string.Join(",", arch.InputShape)}]) but have {x.GetLength(1)}", name);
+    }
+
+    private static ReadOnlySpan<double> Rows(double[,] x) => MemoryMarshal.CreateReadOnlySpan(ref x[0, 0], x.Length);
+
+    private static void ComputeFlat(KernelRecursion recursion, double[,] x1, double[,] x2, bool symmetric,
+        double[,] nngp, double[,] ntk, IProgress<double>? progress)
+    {
+        int n1 = x1.GetLength(0), n2 = x2.GetLength(0), d = x1.GetLength(1), v = recursion.VarianceLength;
+        double scale = 1.0 / d;
+        var (k1, var1) = FlatSelf(recursion, x1, scale);
+        var (_, var2) = symmetric ? (k1, var1) : FlatSelf(recursion, x2, scale);
+        int blocks = (n1 + RowBlock - 1) / RowBlock;
+        double total = symmetric ? 0.5 * n1 * (n1 + 1.0) : (double)n1 * n2;
+        long done = 0;
+        Parallel.For(0, blocks, block =>
+        {
+            int rowStart = block * RowBlock, rowEnd = Math.Min(rowStart + RowBlock, n1);
+            int columnStart = symmetric ? rowStart : 0;
+            var dest = MemoryMarshal.CreateSpan(ref nngp[rowStart, 0], (rowEnd - rowStart) * n2);
+            GramMatrix.Fill(Rows(x1), rowStart, rowEnd, Rows(x2), columnStart, n2, d, scale, dest, n2);
+            long pairs = 0;
+            for (int i = rowStart; i < rowEnd; i++)
+            {
+                var v1 = var1.AsSpan(i * v, v);
+                int start = symmetric ? i : 0;
+                for (int j = start; j < n2; j++)
+                {
+                    double k0 = symmetric && i == j ? k1[i] : nngp[i, j];
+                    (nngp[i, j], ntk[i, j]) = recursion.FlatPair(k0, v1, var2.AsSpan(j * v, v));
+                }
+
+                pairs += n2 - start;
+            }
+
+            Report(progress, Interlocked.Add(ref done, pairs), total);
+        });
+    }
+
+    private static (double[] K0, double[] Variances) FlatSelf(KernelRecursion recursion, double[,] x, double scale)
+    {
+        int n = x.GetLength(0), d = x.GetLength(1), v = recursion.VarianceLength;
+        var k0 = new double[n];
+        var variances = new double[n * v];
+        Parallel.For(0, n, i =>
+        {
+            var row = Rows(x).Slice(i * d, d);
+            k0[i] = GramMatrix.Dot(row, row) * scale;
+            recursion.FlatSelf(k0[i], variances.AsSpan(i * v, v));
+        });
+        return (k0, variances);
+    }
+
+    private static void ComputeSpatial(KernelRecursion recursion, double[,] x1, double[,] x2, bool symmetric,
+        double[,] nngp, double[,] ntk, IProgress<double>? progress)
+    {
+        int n1 = x1.GetLength(0), n2 = x2.GetLength(0), d = x1.GetLength(1), v = recursion.VarianceLength;
+        var var1 = SpatialSelf(recursion, x1);
+        var var2 = symmetric ? var1 : SpatialSelf(recursion, x2);
+        double total = symmetric ? 0.5 * n1 * (n1 + 1.0) : (double)n1 * n2;
+        long done = 0;
+        Parallel.For(0, n1, () => new KernelRecursion.Workspace(recursion.BufferSize), (i, _, workspace) =>
+        {
+            int start = symmetric ? i : 0;
+            for (int j = start; j < n2; j++)
+            {
+                (nngp[i, j], ntk[i, j]) = recursion.SpatialPair(Rows(x1).Slice(i * d, d), Rows(x2).Slice(j * d, d),
+                    var1.AsSpan(i * v, v), var2.AsSpan(j * v, v), workspace);
+            }
+
+            Report(progress, Interlocked.Add(ref done, n2 - start), total);
+            return workspace;
+        }, _ => { });
+    }
+
+    private static double[] SpatialSelf(KernelRecursion recursion, double[,] x)
+    {
+        int n = x.GetLength(0), d = x.GetLength(1), v = recursion.VarianceLength;
+        var variances = new double[n * v];
+        Parallel.For(0, n, () => new KernelRecursion.Workspace(recursion.BufferSize), (i, _, workspace) =>
+        {
+            recursion.SpatialSelf(Rows(x).Slice(i * d, d), variances.AsSpan(i * v, v), workspace);
+            return workspace;
+        }, _ => { });
+        return variances;
+    }
+
+    private static void Mirror(double[,] nngp, double[,] ntk)
+    {
+        int n = nngp.GetLength(0);
+        Parallel.For(0, n, i =>
+        {
+            for (int j = 0; j < i; j++)
+            {
+                nngp[i, j] = nngp[j, i];
+                ntk[i, j] = ntk[j, i];
+            }
+        });
+    }
+
+    private static void Report(IProgress<double>? progress, long done, double total) => progress?.Report(Math.Min(done / total, 1.0));
+}

@@ -1,0 +1,54 @@
+using LinearizationLab.Analytic;
+using LinearizationLab.Architecture;
+using LinearizationLab.Inference;
+
+namespace LinearizationLab.Tests.Inference;
+
+/// <summary>Facts about exact GP inference with the NNGP kernel.</summary>
+public class NngpPosteriorTests
+{
+    [Fact]
+    public void NoiselessPosteriorInterpolatesTheTrainingTargetsWithZeroVariance()
+    {
+        // σ² = 0: mean K K⁻¹ Y = Y and covariance K − K K⁻¹ K = 0, up to κ(K)·1e-16 (κ ≲ 1e3 here).
+        var (kernels, y) = Problem();
+        var posterior = new NngpPosterior(kernels.Nngp, y, 0);
+        var mean = posterior.Mean(kernels.Nngp);
+        for (int i = 0; i < y.GetLength(0); i++) Assert.Equal(y[i, 0], mean[i, 0], 1e-10);
+        var covariance = posterior.Covariance(kernels.Nngp, kernels.Nngp);
+        foreach (double v in covariance) Assert.Equal(0.0, v, 1e-10 * kernels.Nngp[0, 0]);
+    }
+
+    [Fact]
+    public void NoiseShrinksTheMeanTowardsThePrior()
+    {
+        // With σ² → ∞ the posterior mean K(K + σ²I)⁻¹Y → K·Y/σ² → 0; at σ² = 1e8 it is below 1e-6·|Y|.
+        var (kernels, y) = Problem();
+        var mean = new NngpPosterior(kernels.Nngp, y, 1e8).Mean(kernels.Nngp);
+        foreach (double v in mean) Assert.True(Math.Abs(v) < 1e-6);
+    }
+
+    [Fact]
+    public void SingularKernelWithoutNoiseSuggestsAJitter()
+    {
+        var duplicate = new double[,] { { 1, 1 }, { 1, 1 } };
+        var error = Assert.Throws<ArgumentException>(() => new NngpPosterior(duplicate, new double[,] { { 1 }, { 1 } }));
+        Assert.Contains("jitter", error.Message);
+    }
+
+    private static (KernelPair Kernels, double[,] Y) Problem()
+    {
+        var arch = new ArchitectureSpec([4], Parameterization.Ntk,
+            [new DenseSpec(32, 1.5, 0.2), new ActivationSpec(Activation.Erf), new DenseSpec(1, 1, 0.1)]);
+        var random = new Random(5);
+        var x = new double[10, 4];
+        var y = new double[10, 1];
+        for (int i = 0; i < 10; i++)
+        {
+            for (int f = 0; f < 4; f++) x[i, f] = 2 * random.NextDouble() - 1;
+            y[i, 0] = Math.Cos(2 * x[i, 0]) + x[i, 3];
+        }
+
+        return (AnalyticKernels.Compute(arch, x), y);
+    }
+}
