@@ -59,21 +59,27 @@ public sealed record RunConfig(
         };
     }
 
-    /// <summary>The <c>optimizer</c> section: {"type": "gd" | "sgd", "learning_rate", "momentum", "nesterov", "batch_size"}.</summary>
+    /// <summary>
+    /// The <c>optimizer</c> section: {"type": "gd" | "sgd", "learning_rate": η or "learning_rate_fraction": η/η_crit,
+    /// "momentum", "nesterov", "batch_size"}.
+    /// </summary>
     public static OptimizerSpec ReadOptimizer(JsonSection o)
     {
         string type = o.String("type", "gd", "gd", "sgd");
-        double lr = o.Double("learning_rate", min: 0, minExclusive: true);
+        double? fraction = o.OptionalDouble("learning_rate_fraction", min: 0, minExclusive: true);
+        double? lr = o.OptionalDouble("learning_rate", min: 0, minExclusive: true);
+        if (lr is null == fraction is null)
+            throw o.Error("learning_rate", "give exactly one of learning_rate and learning_rate_fraction (of η_crit = 2N/λ_max)");
         OptimizerSpec spec;
         if (type == "gd")
         {
-            spec = new OptimizerSpec(lr);
+            spec = new OptimizerSpec(lr ?? 0, CriticalFraction: fraction);
         }
         else
         {
             double momentum = o.Double("momentum", 0.0, min: 0, max: 1);
             if (momentum >= 1) throw o.Error("momentum", "must be below 1");
-            spec = new OptimizerSpec(lr, momentum, o.Bool("nesterov", false), o.Int("batch_size", min: 1));
+            spec = new OptimizerSpec(lr ?? 0, momentum, o.Bool("nesterov", false), o.Int("batch_size", min: 1), fraction);
             if (spec.Nesterov && momentum == 0) throw o.Error("nesterov", "needs a momentum above 0");
         }
         o.RejectUnknownFields();

@@ -12,6 +12,8 @@ public sealed class MomentumSgd : IDisposable
     /// <summary>Optimizes <paramref name="parameters"/> (leaf tensors with requires_grad).</summary>
     public MomentumSgd(OptimizerSpec spec, IReadOnlyList<Tensor> parameters)
     {
+        if (!spec.IsResolved)
+            throw new InvalidOperationException("the learning rate is a fraction of η_crit that has not been resolved");
         _spec = spec;
         _parameters = parameters;
     }
