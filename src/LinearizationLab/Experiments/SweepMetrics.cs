@@ -1,0 +1,41 @@
+namespace LinearizationLab.Experiments;
+
+/// <summary>Names of the metrics a sweep records at each checkpoint (snake_case, as in run files and summary.csv).</summary>
+public static class SweepMetrics
+{
+    /// <summary>‖Θ̂_t − Θ̂_0‖_F/‖Θ̂_0‖_F on the kernel examples (output-averaged).</summary>
+    public const string KernelDrift = "kernel_drift";
+
+    /// <summary>RMSE(f_t, f_lin_t) on the training set.</summary>
+    public const string OutputRmseTrain = "output_rmse_train";
+
+    /// <summary>RMSE(f_t, f_lin_t) on the test set.</summary>
+    public const string OutputRmseTest = "output_rmse_test";
+
+    /// <summary>RMSE(f_t, f_lin_t)/RMS(f_t) on the training set.</summary>
+    public const string OutputRelativeRmseTrain = "output_relative_rmse_train";
+
+    /// <summary>RMSE(f_t, f_lin_t)/RMS(f_t) on the test set.</summary>
+    public const string OutputRelativeRmseTest = "output_relative_rmse_test";
+
+    /// <summary>‖θ_t − θ_0‖/‖θ_0‖ of the network.</summary>
+    public const string WeightChange = "weight_change";
+
+    /// <summary>‖Θ̂_0 − Θ‖_F/‖Θ‖_F (a run-level value, repeated at every checkpoint for the tables).</summary>
+    public const string NtkInitDistance = "ntk_init_distance";
+
+    /// <summary>‖K̂_0 − K‖_F/‖K‖_F.</summary>
+    public const string NngpInitDistance = "nngp_init_distance";
+
+    /// <summary>Drift of the contribution of affine layer <paramref name="layer"/> (1-based).</summary>
+    public static string LayerDrift(int layer) => $"kernel_drift_layer{layer}";
+
+    /// <summary>Loss or accuracy of a model ("network", "linearized", "ntkgp") on a split ("train", "test").</summary>
+    public static string Model(string model, string quantity, string split) => $"{model}_{split}_{quantity}";
+
+    /// <summary>The metrics whose scaling with width the summary fits (at the last checkpoint).</summary>
+    public static readonly string[] Fitted =
+    [
+        KernelDrift, OutputRmseTrain, OutputRmseTest, OutputRelativeRmseTest, WeightChange, NtkInitDistance, NngpInitDistance,
+    ];
+}

@@ -1,0 +1,73 @@
+namespace LinearizationLab.Experiments;
+
+/// <summary>
+/// Everything one (width, seed) run of a sweep recorded, stored as runs/w{width}-s{seed}.json.
+/// <see cref="Checkpoints"/> holds one dictionary per checkpoint (its "step" and every metric; see
+/// <see cref="SweepMetrics"/> for the names). Arrays for the figures: the spectrum of Θ̂0, the outputs of
+/// the tracked test points over training, a corner of Θ̂0 and Θ̂_T, and the final test outputs.
+/// </summary>
+public sealed record SweepRunResult
+{
+    /// <summary>Position in the sweep's fixed order.</summary>
+    public int Index { get; init; }
+
+    /// <summary>Hidden width n.</summary>
+    public int Width { get; init; }
+
+    /// <summary>Seed of θ0 and of the minibatch order.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Number of parameters P.</summary>
+    public long ParameterCount { get; init; }
+
+    /// <summary>η used by both models.</summary>
+    public double LearningRate { get; init; }
+
+    /// <summary>η_crit = 2N/λ_max(Θ̂0) of this network on the training set.</summary>
+    public double CriticalLearningRate { get; init; }
+
+    /// <summary>‖Θ̂0 − Θ‖_F/‖Θ‖_F on the kernel examples (output-averaged empirical NTK vs analytic).</summary>
+    public double NtkInitDistance { get; init; }
+
+    /// <summary>‖K̂0 − K‖_F/‖K‖_F for the NNGP kernel.</summary>
+    public double NngpInitDistance { get; init; }
+
+    /// <summary>Whether the network or its linearization diverged.</summary>
+    public bool Diverged { get; init; }
+
+    /// <summary>Why, when it diverged.</summary>
+    public string? DivergenceReason { get; init; }
+
+    /// <summary>Wall time of the run.</summary>
+    public double WallSeconds { get; init; }
+
+    /// <summary>One dictionary of metrics per checkpoint, with "step".</summary>
+    public List<Dictionary<string, double?>> Checkpoints { get; init; } = [];
+
+    /// <summary>Eigenvalues of Θ̂0 (output-averaged, kernel examples), descending.</summary>
+    public double[] Spectrum { get; init; } = [];
+
+    /// <summary>Test indices whose first output is tracked over training.</summary>
+    public int[] TrackedIndices { get; init; } = [];
+
+    /// <summary>Tracked outputs per checkpoint: network, linearization, and NTK-GP mean (MSE only), [checkpoint][point].</summary>
+    public double[][] TrackedNetwork { get; init; } = [];
+
+    /// <summary>See <see cref="TrackedNetwork"/>.</summary>
+    public double[][] TrackedLinearized { get; init; } = [];
+
+    /// <summary>See <see cref="TrackedNetwork"/>.</summary>
+    public double[][] TrackedNtkGp { get; init; } = [];
+
+    /// <summary>Top-left corner (up to 24×24) of Θ̂0, output-averaged.</summary>
+    public double[][] KernelInitial { get; init; } = [];
+
+    /// <summary>The same corner of Θ̂_T at the last checkpoint.</summary>
+    public double[][] KernelFinal { get; init; } = [];
+
+    /// <summary>First output of the network at the last checkpoint on every test point (for ensemble bands).</summary>
+    public double[] FinalTestNetwork { get; init; } = [];
+
+    /// <summary>First output of the linearization at the last checkpoint on every test point.</summary>
+    public double[] FinalTestLinearized { get; init; } = [];
+}

@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using System.Text.Json;
+using LinearizationLab.Empirical;
+using LinearizationLab.Inference;
+using LinearizationLab.Linearization;
+using LinearizationLab.Networks;
+using LinearizationLab.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LinearizationLab.Experiments;
+
+/// <summary>
+/// Runs a width sweep: for each (width, seed) it builds the network, computes Θ̂0, and trains the
+/// network and its linearization (Lee et al. 2019) from the same θ0 with the same optimizer and batches,
+/// recording at every checkpoint the kernel drift (total and per layer), the output gap between the two
+/// models, the weight change, and the losses of network, linearization and NTK-GP. Each run is written
+/// atomically to runs/; runs already on disk are skipped, so a killed sweep resumes where it stopped.
+/// </summary>
+public sealed class SweepRunner(SweepContext context, string outputDirectory)
+{
+    private const int KernelCornerSize = 24;
+
+    /// <summary>Folder of the per-run files.</summary>
+    public string RunsDirectory => Path.Combine(outputDirectory, "runs");
+
+    /// <summary>
+    /// Runs every run of shard <paramref name="shard"/> of <paramref name="shardCount"/> not yet on disk.
+    /// Returns how many were run now and how many were found done.
+    /// </summary>
+    public (int Ran, int Skipped) Run(int shard = 0, int shardCount = 1, IProgress<SweepProgress>? progress = null,
+        CancellationToken cancel = default)
+    {
+        var keys = context.Spec.Runs.Where(k => k.InShard(shard, shardCount)).ToArray();
+        int ran = 0, skipped = 0;
+        foreach (var key in keys)
+        {
+            cancel.ThrowIfCancellationRequested();
+            string path = Path.Combine(RunsDirectory, key.FileName);
+            if (SweepStore.TryRead(path) is not null)
+            {
+                skipped++;
+                continue;
+            }
+            int done = ran + skipped;
+            var runProgress = progress is null ? null : new ActionProgress<SweepProgress>(p => progress.Report(p with { Done = done, Total = keys.Length }));
+            var result = RunOne(key, runProgress, cancel);
+            SweepStore.Write(path, result);
+            ran++;
+            progress?.Report(new SweepProgress(ran + skipped, keys.Length, key.Width, key.Seed, "done", 1));
+        }
+        return (ran, skipped);
+    }
+
+    /// <summary>One (width, seed) run.</summary>
+    public SweepRunResult RunOne(SweepRunKey key, IProgress<SweepProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var spec = context.Spec;
+        using var scope = NewDisposeScope();
+        using var network = Network.Create(spec.Template.WithHiddenWidth(key.Width), key.Seed, spec.Settings);
+        using var data = TrainingData.From(context.Train, context.Test, spec.Settings);
+        var kernelX = data.X.narrow(0, 0, context.KernelCount);
+        var method = EmpiricalNtk.ParseMethod(spec.NtkMethod);
+        var ntk = new EmpiricalNtk(network);   // reads the network's parameters as they are trained
+
+        progress?.Report(new SweepProgress(0, 0, key.Width, key.Seed, "kernel", 0));
+        var ntk0 = ntk.Compute(kernelX, null, method, perLayer: true);
+        double nngpDistance = MatrixDistance.RelativeFrobenius(EmpiricalNngp.Compute(network, kernelX), context.AnalyticNngp);
+        double ntkDistance = MatrixDistance.RelativeFrobenius(ntk0.Averaged, context.AnalyticNtk);
+        double criticalRate = CriticalLearningRate(ntk, ntk0, data);
+        var optimizer = spec.Optimizer.WithCriticalLearningRate(criticalRate);
+        var options = new TrainingOptions(spec.Loss, optimizer, spec.Steps, spec.Checkpoints, key.Seed);
+        var trainer = new Trainer(options);
+        var theta0 = Flatten(network.Parameters);
+        using var linearized = new LinearizedNetwork(network);
+
+        var network_ = new Dictionary<int, (double[] Train, double[] Test, CheckpointMetrics Metrics)>();
+        double[,]? finalKernel = null;
+        int lastStep = spec.Checkpoints[^1];
+        var netResult = trainer.Train(network, data, (record, model) =>
+        {
+            network_[record.Step] = (Outputs(trainer, model, data.X), Outputs(trainer, model, data.TestX), record);
+            record.Extra[SweepMetrics.WeightChange] = MatrixDistance.RelativeChange(Flatten(network.Parameters), theta0);
+            var ntkT = record.Step == 0 ? ntk0 : ntk.Compute(kernelX, null, method, perLayer: true);
+            record.Extra[SweepMetrics.KernelDrift] = MatrixDistance.RelativeFrobenius(ntkT.Averaged, ntk0.Averaged);
+            for (int l = 0; l < ntk0.PerLayer.Count; l++)
+                record.Extra[SweepMetrics.LayerDrift(l + 1)] = MatrixDistance.RelativeFrobenius(ntkT.PerLayer[l], ntk0.PerLayer[l]);
+            if (record.Step == lastStep) finalKernel = ntkT.Averaged;
+        }, Phase(progress, key, "network"), cancel);
+
+        var linear = new Dictionary<int, (double[] Train, double[] Test, CheckpointMetrics Metrics)>();
+        var linResult = trainer.Train(linearized, data,
+            (record, model) => linear[record.Step] = (Outputs(trainer, model, data.X), Outputs(trainer, model, data.TestX), record),
+            Phase(progress, key, "linearized"), cancel);
+
+        var checkpoints = new List<Dictionary<string, double?>>();
+        var trackedIndices = Enumerable.Range(0, Math.Min(spec.TrackedOutputs, context.Test.Count)).ToArray();
+        var (trackedNet, trackedLin, trackedGp) = (new List<double[]>(), new List<double[]>(), new List<double[]>());
+        foreach (int step in spec.Checkpoints.Where(s => network_.ContainsKey(s) && linear.ContainsKey(s)))
+        {
+            var (netTrain, netTest, netMetrics) = network_[step];
+            var (linTrain, linTest, linMetrics) = linear[step];
+            var row = new Dictionary<string, double?> { ["step"] = step };
+            AddModel(row, "network", netMetrics);
+            AddModel(row, "linearized", linMetrics);
+            foreach (var (k, v) in netMetrics.Extra) row[k] = v;
+            row[SweepMetrics.NtkInitDistance] = ntkDistance;
+            row[SweepMetrics.NngpInitDistance] = nngpDistance;
+            row[SweepMetrics.OutputRmseTrain] = MatrixDistance.Rmse(netTrain, linTrain);
+            row[SweepMetrics.OutputRelativeRmseTrain] = MatrixDistance.Rmse(netTrain, linTrain) / MatrixDistance.Rms(netTrain);
+            if (netTest.Length > 0)
+            {
+                row[SweepMetrics.OutputRmseTest] = MatrixDistance.Rmse(netTest, linTest);
+                row[SweepMetrics.OutputRelativeRmseTest] = MatrixDistance.Rmse(netTest, linTest) / MatrixDistance.Rms(netTest);
+            }
+            double[]? gpTest = AddNtkGp(row, optimizer, step);
+            int o = context.Train.OutputCount;
+            trackedNet.Add(trackedIndices.Select(i => netTest[i * o]).ToArray());
+            trackedLin.Add(trackedIndices.Select(i => linTest[i * o]).ToArray());
+            if (gpTest is not null) trackedGp.Add(trackedIndices.Select(i => gpTest[i * o]).ToArray());
+            checkpoints.Add(row);
+        }
+
+        int outputs = context.Train.OutputCount;
+        var lastNet = network_.MaxBy(p => p.Key).Value.Test;
+        var lastLin = linear.MaxBy(p => p.Key).Value.Test;
+        return new SweepRunResult
+        {
+            Index = key.Index,
+            Width = key.Width,
+            Seed = key.Seed,
+            ParameterCount = network.ParameterCount,
+            LearningRate = optimizer.LearningRate,
+            CriticalLearningRate = criticalRate,
+            NtkInitDistance = ntkDistance,
+            NngpInitDistance = nngpDistance,
+            Diverged = netResult.Diverged || linResult.Diverged,
+            DivergenceReason = netResult.DivergenceReason ?? linResult.DivergenceReason,
+            WallSeconds = clock.Elapsed.TotalSeconds,
+            Checkpoints = checkpoints,
+            Spectrum = NtkSpectrum.Of(ntk0.Averaged).Eigenvalues.ToArray(),
+            TrackedIndices = trackedIndices,
+            TrackedNetwork = trackedNet.ToArray(),
+            TrackedLinearized = trackedLin.ToArray(),
+            TrackedNtkGp = trackedGp.ToArray(),
+            KernelInitial = CornerRows(ntk0.Averaged),
+            KernelFinal = finalKernel is null ? [] : CornerRows(finalKernel),
+            FinalTestNetwork = Enumerable.Range(0, lastNet.Length / outputs).Select(i => lastNet[i * outputs]).ToArray(),
+            FinalTestLinearized = Enumerable.Range(0, lastLin.Length / outputs).Select(i => lastLin[i * outputs]).ToArray(),
+        };
+    }
+
+    /// <summary>
+    /// η_crit = 2N/λ_max of the full N·O × N·O kernel Θ̂0 on the training set: from the kernel already computed when
+    /// it covers every training example, otherwise by power iteration with NTK-vector products (never forming Θ̂0).
+    /// </summary>
+    private double CriticalLearningRate(EmpiricalNtk ntk, NtkResult ntk0, TrainingData data)
+    {
+        int n = data.Count;
+        if (context.KernelCount == n) return NtkSpectrum.Of(ntk0.Full).CriticalLearningRate(n);
+        using var scope = NewDisposeScope();
+        var v = ones(n, context.Train.OutputCount, dtype: ScalarType.Float64, device: data.X.device);
+        double lambda = 0;
+        for (int i = 0; i < 100; i++)
+        {
+            v = v / v.norm();
+            var w = ntk.Apply(data.X, null, v).to(ScalarType.Float64);
+            double next = (w * v).sum().ToDouble();
+            v = w;
+            if (i > 5 && Math.Abs(next - lambda) <= 1e-6 * next) { lambda = next; break; }
+            lambda = next;
+        }
+        return 2.0 * n / lambda;
+    }
+
+    private double[]? AddNtkGp(Dictionary<string, double?> row, OptimizerSpec optimizer, int step)
+    {
+        if (context.NtkGp is null || !optimizer.IsFullBatch) return null;
+        int n = context.Train.Count, m = context.Test.Count, o = context.Train.OutputCount;
+        var mean = context.NtkGp.Mean(TrainingTime.GradientDescent(optimizer.LearningRate, step));
+        var all = new double[(n + m) * o];
+        Buffer.BlockCopy(mean, 0, all, 0, all.Length * sizeof(double));
+        var (train, test) = (all[..(n * o)], all[(n * o)..]);
+        row[SweepMetrics.Model("ntkgp", "loss", "train")] = HalfMeanSquaredError(train, context.Train.Targets, n);
+        if (context.Train.Labels is not null)
+            row[SweepMetrics.Model("ntkgp", "accuracy", "train")] = RegressionClassifier.Accuracy(Rows(mean, 0, n), context.Train.Labels);
+        if (m > 0)
+        {
+            row[SweepMetrics.Model("ntkgp", "loss", "test")] = HalfMeanSquaredError(test, context.Test.Targets, m);
+            if (context.Test.Labels is not null)
+                row[SweepMetrics.Model("ntkgp", "accuracy", "test")] = RegressionClassifier.Accuracy(Rows(mean, n, m), context.Test.Labels);
+        }
+        return test;
+    }
+
+    private static double HalfMeanSquaredError(double[] f, double[] y, int examples)
+    {
+        double s = 0;
+        for (int i = 0; i < f.Length; i++) s += (f[i] - y[i]) * (f[i] - y[i]);
+        return 0.5 * s / examples;
+    }
+
+    private static void AddModel(Dictionary<string, double?> row, string model, CheckpointMetrics m)
+    {
+        row[SweepMetrics.Model(model, "loss", "train")] = m.TrainLoss;
+        row[SweepMetrics.Model(model, "accuracy", "train")] = m.TrainAccuracy;
+        row[SweepMetrics.Model(model, "loss", "test")] = m.TestLoss;
+        row[SweepMetrics.Model(model, "accuracy", "test")] = m.TestAccuracy;
+    }
+
+    private static double[] Outputs(Trainer trainer, ITrainableModel model, Tensor? x)
+    {
+        if (x is null) return [];
+        using var scope = NewDisposeScope();
+        return trainer.Predict(model, x).to(ScalarType.Float64).cpu().data<double>().ToArray();
+    }
+
+    private static double[][] Flatten(IReadOnlyList<Tensor> parameters)
+    {
+        using var scope = NewDisposeScope();
+        return parameters.Select(p => p.detach().to(ScalarType.Float64).cpu().flatten().data<double>().ToArray()).ToArray();
+    }
+
+    private static double[][] CornerRows(double[,] m)
+    {
+        int n = Math.Min(KernelCornerSize, m.GetLength(0));
+        return Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Select(j => m[i, j]).ToArray()).ToArray();
+    }
+
+    private static IProgress<TrainingProgress>? Phase(IProgress<SweepProgress>? progress, SweepRunKey key, string phase) =>
+        progress is null ? null : new ActionProgress<TrainingProgress>(p =>
+            progress.Report(new SweepProgress(0, 0, key.Width, key.Seed, phase, p.TotalSteps == 0 ? 1 : (double)p.Step / p.TotalSteps)));
+
+    /// <summary>Rows [start, start + count) of an M × O matrix.</summary>
+    private static double[,] Rows(double[,] m, int start, int count)
+    {
+        int o = m.GetLength(1);
+        var r = new double[count, o];
+        for (int i = 0; i < count; i++)
+        for (int k = 0; k < o; k++)
+            r[i, k] = m[start + i, k];
+        return r;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LinearizationLab.Experiments;
+
+/// <summary>
+/// The files of a sweep's output folder: runs/*.json (one per run, written atomically), summary.csv
+/// (one row per run × checkpoint, for any other tool) and merging of shard folders.
+/// </summary>
+public static class SweepStore
+{
+    /// <summary>JSON settings of result files: snake_case names, indented, NaN written as a string.</summary>
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Writes one run's result atomically.</summary>
+    public static void Write(string path, SweepRunResult result) =>
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(result, Json));
+
+    /// <summary>The run stored at <paramref name="path"/>, or null when it is missing or unreadable (then it is run again).</summary>
+    public static SweepRunResult? TryRead(string path)
+    {
+        if (!File.Exists(path)) return null;
+        try { return JsonSerializer.Deserialize<SweepRunResult>(File.ReadAllText(path), Json); }
+        catch (JsonException) { return null; }
+    }
+
+    /// <summary>Every run in <paramref name="directory"/>/runs, in sweep order.</summary>
+    public static IReadOnlyList<SweepRunResult> ReadAll(string directory)
+    {
+        string runs = Path.Combine(directory, "runs");
+        if (!Directory.Exists(runs)) return [];
+        return Directory.GetFiles(runs, "*.json").Select(TryRead).OfType<SweepRunResult>()
+            .OrderBy(r => r.Width).ThenBy(r => r.Seed).ToArray();
+    }
+
+    /// <summary>summary.csv: width, seed, step and every metric that any run recorded, one row per run × checkpoint.</summary>
+    public static string SummaryCsv(IReadOnlyList<SweepRunResult> runs)
+    {
+        var columns = runs.SelectMany(r => r.Checkpoints).SelectMany(c => c.Keys).Where(k => k != "step")
+            .Distinct().Order(StringComparer.Ordinal).ToArray();
+        var sb = new StringBuilder("width,seed,step," + string.Join(",", columns) + "\n");
+        foreach (var run in runs)
+        foreach (var c in run.Checkpoints)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"{run.Width},{run.Seed},{c["step"]}");
+            foreach (var col in columns)
+                sb.Append(',').Append(c.TryGetValue(col, out var v) && v is { } x ? x.ToString("R", CultureInfo.InvariantCulture) : "");
+            sb.Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Copies the run files of several shard folders into <paramref name="target"/>; a run present twice must be identical in width and seed.</summary>
+    public static int Merge(IEnumerable<string> sources, string target)
+    {
+        string targetRuns = Path.Combine(target, "runs");
+        Directory.CreateDirectory(targetRuns);
+        int copied = 0;
+        foreach (string source in sources)
+        {
+            string runs = Path.Combine(source, "runs");
+            if (!Directory.Exists(runs))
+                throw new InvalidInputException(source, "runs", "no runs/ folder: not a sweep output");
+            foreach (string file in Directory.GetFiles(runs, "*.json"))
+            {
+                var run = TryRead(file) ?? throw new InvalidInputException(file, "(file)", "not a readable run result");
+                AtomicFile.WriteAllText(Path.Combine(targetRuns, Path.GetFileName(file)), JsonSerializer.Serialize(run, Json));
+                copied++;
+            }
+        }
+        return copied;
+    }
+}
