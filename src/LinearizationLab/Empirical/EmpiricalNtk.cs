@@ -276,7 +276,7 @@ public sealed class EmpiricalNtk
     {
         var f = _network.Forward(x1, theta);
         var w = zeros_like(f).requires_grad_(true);
-        var g = autograd.grad([f], theta, [w], create_graph: true);
+        var g = autograd.grad([f], theta, [w], retain_graph: true, create_graph: true);
         return (f, w, g);
     }
 
