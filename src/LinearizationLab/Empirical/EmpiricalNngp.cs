@@ -1,0 +1,42 @@
+using LinearizationLab.Networks;
+using static TorchSharp.torch;
+
+namespace LinearizationLab.Empirical;
+
+/// <summary>
+/// The empirical NNGP kernel of a network: the covariance of its readout pre-activation over the readout layer's
+/// initial distribution given the features a(x) that feed it, K(x, x') = E[z_k(x) z_k(x')] =
+/// (m_W·σ_W)²·a(x)·a(x') + (m_b·σ_b)², with a the last affine layer's input flattened, m the forward multipliers
+/// and σ the initial standard deviations. Both parameterizations give w_std²/fan_in·a·a' + b_std²
+/// (for a conv readout, a·a' sums over the flattened input, as the readout's fan-in does).
+/// </summary>
+public static class EmpiricalNngp
+{
+    /// <summary>K(x1, x2) [N1, N2] in float64 at <paramref name="parameters"/> (default: the network's θ); x2 null means x1.</summary>
+    public static double[,] Compute(Network network, Tensor x1, Tensor? x2 = null, IReadOnlyList<Tensor>? parameters = null)
+    {
+        using var scope = NewDisposeScope();
+        return KernelTensors.ToMatrix(ComputeTensor(network, x1, x2, parameters));
+    }
+
+    /// <summary>K(x1, x2) as a tensor [N1, N2] in the network's dtype (joins the caller's dispose scope).</summary>
+    public static Tensor ComputeTensor(Network network, Tensor x1, Tensor? x2 = null, IReadOnlyList<Tensor>? parameters = null)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var theta = parameters ?? network.Parameters;
+        var readout = (AffineLayer)network.Layers[network.Spec.AffineLayerIndices[^1]];
+        var a1 = ReadoutInput(network, x1, theta);
+        var a2 = x2 is null ? a1 : ReadoutInput(network, x2, theta);
+        double w = readout.WeightMultiplier * readout.WeightInitStd, b = readout.BiasMultiplier * readout.BiasInitStd;
+        var k = a1.matmul(a2.transpose(0, 1)) * (w * w) + b * b;
+        return k.MoveToOuterDisposeScope();
+    }
+
+    private static Tensor ReadoutInput(Network network, Tensor x, IReadOnlyList<Tensor> theta)
+    {
+        var trace = new ForwardTrace();
+        network.Forward(x, theta, trace);
+        return trace.AffineLayers[^1].Input.flatten(1);
+    }
+}

@@ -1,0 +1,75 @@
+using LinearizationLab.Linearization;
+using LinearizationLab.Networks;
+using LinearizationLab.Training;
+using TorchSharp;
+using static LinearizationLab.Tests.Empirical.NtkTestNetworks;
+using static TorchSharp.torch;
+
+namespace LinearizationLab.Tests.Linearization;
+
+[Collection("TorchSharp")]
+public class LinearizedNetworkTests
+{
+    [Fact]
+    public void JvpMatchesCentralFiniteDifference()
+    {
+        var spec = Spec(Mlp("erf", 2, 3));
+        using var scope = NewDisposeScope();
+        using var network = Network.Create(spec, 4, TensorSettings.CpuFloat64);
+        using var lin = new LinearizedNetwork(network);
+        var x = Inputs(spec, 5, 1);
+        using var g = new Generator(17);
+        var u = network.Parameters.Select(p => randn(p.shape, ScalarType.Float64, CPU, generator: g)).ToArray();
+        var (_, jvp) = lin.Jvp(x, u);
+        const double Eps = 1e-4;
+        using var noGrad = no_grad();
+        var plus = network.Forward(x, network.Parameters.Select((p, i) => p + u[i] * Eps).ToArray());
+        var minus = network.Forward(x, network.Parameters.Select((p, i) => p - u[i] * Eps).ToArray());
+        var fd = (plus - minus) / (2 * Eps);
+        // Central differences err by ε²/6·f''' ≈ 1e-9 relative for these smooth O(1) functions, plus round-off
+        // ≈ 1e-16/ε = 1e-12; 1e-7 leaves a wide margin.
+        Assert.True((jvp - fd).norm().ToDouble() < 1e-7 * jvp.norm().ToDouble());
+    }
+
+    [Fact]
+    public void AtInitializationTheLinearizationEqualsTheNetwork()
+    {
+        var spec = Spec(Mlp("relu", 2, 3));
+        using var scope = NewDisposeScope();
+        using var network = Network.Create(spec, 5, TensorSettings.CpuFloat64);
+        using var lin = new LinearizedNetwork(network);
+        var x = Inputs(spec, 6, 2);
+        // f_lin(θ0) = f(θ0) + J0·0 and J0·0 is exactly 0, so the outputs agree bit for bit.
+        Assert.True(lin.Forward(x).eq(network.Forward(x)).all().ToBoolean());
+    }
+
+    [Fact]
+    public void ForANetworkLinearInItsParametersTrainingGivesTheSameModel()
+    {
+        var spec = Spec("""{"input_shape":[4],"layers":[{"type":"dense","width":2,"w_std":1.3,"b_std":0.4}]}""");
+        using var scope = NewDisposeScope();
+        using var network = Network.Create(spec, 6, TensorSettings.CpuFloat64);
+        using var lin = new LinearizedNetwork(network);
+        var x = Inputs(spec, 5, 3);
+        var y = Inputs(spec, 5, 4).narrow(1, 0, 2);
+        using var data = TrainingDataOf(x, y);
+        var options = new TrainingOptions(new MeanSquaredError(), new OptimizerSpec(0.3, Momentum: 0.5), 25, [25], 0);
+        new Trainer(options).Train(network, data);
+        new Trainer(options).Train(lin, data);
+        using var noGrad = no_grad();
+        // f is affine in θ, so f_lin ≡ f and both follow the same iterates; only round-off differs.
+        Assert.True((lin.Forward(x) - network.Forward(x)).abs().max().ToDouble() < 1e-12);
+        for (int i = 0; i < lin.Parameters.Count; i++)
+            Assert.True((lin.Parameters[i] - network.Parameters[i]).abs().max().ToDouble() < 1e-12);
+    }
+
+    /// <summary>TrainingData from tensors, through the public Dataset path.</summary>
+    internal static TrainingData TrainingDataOf(Tensor x, Tensor y)
+    {
+        var inputs = x.flatten(1).data<double>().ToArray();
+        var targets = y.contiguous().data<double>().ToArray();
+        int[] featureShape = x.shape.Skip(1).Select(s => (int)s).ToArray();
+        var dataset = new LinearizationLab.Data.Dataset(inputs, featureShape, targets, (int)y.shape[1], null);
+        return TrainingData.From(dataset, null, TensorSettings.CpuFloat64);
+    }
+}
