@@ -1,3 +1,4 @@
+using LinearizationLab.Experiments;
 using LinearizationLab.Training;
 using Spectre.Console;
 
@@ -45,6 +46,59 @@ public static class ConsoleProgress
                 });
                 result = work(sink);
                 task.Value = task.MaxValue;
+            });
+        return result;
+    }
+
+    /// <summary>Runs a sweep with a display of runs done/total, the current width, seed and phase, and the ETA.</summary>
+    public static T Sweep<T>(Func<IProgress<SweepProgress>, T> work)
+    {
+        if (!Interactive)
+        {
+            var started = DateTime.UtcNow;
+            string current = "";
+            int ranHere = 0;
+            var lines = new ActionProgress<SweepProgress>(p =>
+            {
+                string run = $"width {p.Width} seed {p.Seed}";
+                if (p.Phase == "done")
+                {
+                    var elapsed = DateTime.UtcNow - started;
+                    ranHere++;
+                    var eta = TimeSpan.FromSeconds(elapsed.TotalSeconds / ranHere * (p.Total - p.Done));
+                    Console.Error.WriteLine($"sweep: {p.Done}/{p.Total} runs done ({run}); elapsed {elapsed:hh\\:mm\\:ss}, ETA {eta:hh\\:mm\\:ss}");
+                }
+                else if (run != current)
+                {
+                    current = run;
+                    Console.Error.WriteLine($"sweep: run {p.Done + 1}/{p.Total}: {run}");
+                }
+            });
+            return work(lines);
+        }
+        T result = default!;
+        ErrorConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                new RemainingTimeColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var runs = ctx.AddTask("runs");
+                var phase = ctx.AddTask("current run");
+                var sink = new ActionProgress<SweepProgress>(p =>
+                {
+                    if (p.Total > 0)
+                    {
+                        runs.MaxValue = p.Total;
+                        runs.Value = p.Done + (p.Phase == "done" ? 0 : Math.Clamp(p.Fraction, 0, 1) * 0.5 + (p.Phase == "linearized" ? 0.5 : 0));
+                        runs.Description = $"runs {p.Done}/{p.Total}";
+                    }
+                    phase.MaxValue = 1;
+                    phase.Value = Math.Clamp(p.Fraction, 0, 1);
+                    phase.Description = $"width {p.Width} seed {p.Seed}: {p.Phase}";
+                });
+                result = work(sink);
+                runs.Value = runs.MaxValue;
+                phase.Value = phase.MaxValue;
             });
         return result;
     }

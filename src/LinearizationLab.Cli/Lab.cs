@@ -9,7 +9,10 @@ public static class Lab
         lab — trains wide networks and measures their distance to their linearization and to the infinite-width kernels
 
         usage:
-          lab train --config C.json --out DIR      train one network; writes DIR/run.json
+          lab train --config C.json --out DIR           train one network; writes DIR/run.json
+          lab sweep [--config] S.json [--out DIR] [--shard i/k]
+                                                        width sweep of network vs linearization vs infinite width
+          lab merge --out DIR SHARD_DIR...              combine shard folders of a sweep
         """;
 
     /// <summary>Entry point.</summary>
@@ -38,6 +41,8 @@ public static class Lab
             return args[0] switch
             {
                 "train" => TrainCommand.Run(rest, cancel),
+                "sweep" => SweepCommand.Run(rest, cancel),
+                "merge" => MergeCommand.Run(rest),
                 _ => throw new InvalidInputException("command line", args[0], "unknown command (lab --help lists them)"),
             };
         }

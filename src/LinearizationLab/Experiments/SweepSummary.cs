@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace LinearizationLab.Experiments;
+
+/// <summary>
+/// The scaling table of a sweep: for each metric at the last checkpoint, its log-log slope against
+/// width with a 95% bootstrap interval over seeds and its prefactor (see <see cref="ScalingFit"/>).
+/// Diverged runs are left out and counted.
+/// </summary>
+public sealed record SweepSummary(int Step, int Runs, int Diverged, IReadOnlyList<ScalingFit> Fits)
+{
+    /// <summary>Fits every metric of <see cref="SweepMetrics.Fitted"/> and every per-layer drift.</summary>
+    public static SweepSummary Build(IReadOnlyList<SweepRunResult> runs)
+    {
+        var finished = runs.Where(r => !r.Diverged && r.Checkpoints.Count > 0).ToArray();
+        int step = finished.Length == 0 ? 0 : finished.Max(r => (int)r.Checkpoints[^1]["step"]!.Value);
+        var finals = finished.Where(r => (int)r.Checkpoints[^1]["step"]!.Value == step)
+            .Select(r => (r.Width, Metrics: r.Checkpoints[^1])).ToArray();
+        var layerMetrics = finals.SelectMany(f => f.Metrics.Keys).Where(k => k.StartsWith("kernel_drift_layer", StringComparison.Ordinal))
+            .Distinct().Order(StringComparer.Ordinal);
+        var fits = SweepMetrics.Fitted.Concat(layerMetrics)
+            .Select(metric => ScalingFit.Fit(metric, finals
+                .Where(f => f.Metrics.TryGetValue(metric, out var v) && v is not null)
+                .Select(f => (f.Width, f.Metrics[metric]!.Value))))
+            .OfType<ScalingFit>().ToArray();
+        return new SweepSummary(step, runs.Count, runs.Count(r => r.Diverged), fits);
+    }
+
+    /// <summary>The table as aligned text: metric, slope, 95% interval, prefactor.</summary>
+    public string Table()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"scaling with width n at step {Step} ({Runs} runs, {Diverged} diverged): metric ≈ A·n^slope");
+        sb.AppendLine($"{"metric",-30} {"slope",8} {"95% interval",20} {"A",10} {"widths",6}");
+        foreach (var f in Fits)
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"{f.Metric,-30} {f.Slope,8:F3} {$"[{f.SlopeLow:F3}, {f.SlopeHigh:F3}]",20} {f.Prefactor,10:G3} {f.WidthCount,6}");
+        return sb.ToString();
+    }
+
+    /// <summary>summary.json text.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, SweepStore.Json);
+
+    /// <summary>Writes summary.json and summary.csv into <paramref name="directory"/> from its runs; returns the summary.</summary>
+    public static SweepSummary WriteFiles(string directory)
+    {
+        var runs = SweepStore.ReadAll(directory);
+        var summary = Build(runs);
+        AtomicFile.WriteAllText(Path.Combine(directory, "summary.json"), summary.ToJson());
+        AtomicFile.WriteAllText(Path.Combine(directory, "summary.csv"), SweepStore.SummaryCsv(runs));
+        return summary;
+    }
+}
