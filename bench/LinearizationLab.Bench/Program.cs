@@ -1,10 +1,11 @@
 using LinearizationLab.Bench;
 
-// Benchmarks print figures; they never assert. Usage: lab-bench [gd-step|all]
+// Benchmarks print figures; they never assert. Usage: lab-bench [gd-step|ntk|all]
 string which = args.Length > 0 ? args[0] : "all";
 var benchmarks = new Dictionary<string, Action>
 {
     ["gd-step"] = GdStepBenchmark.Run,
+    ["ntk"] = NtkBenchmark.Run,
 };
 if (which == "all")
 {

@@ -10,6 +10,9 @@ public static class Lab
 
         usage:
           lab train --config C.json --out DIR           train one network; writes DIR/run.json
+          lab ntk --arch A.json --x1 X1.csv [--x2 X2.csv] --seed S [--method structured|jacobian|ntvp] --out DIR
+                  [--full] [--per-layer] [--dtype float64|float32] [--device cpu|cuda]
+                                                        empirical NTK and NNGP of one network at initialization
           lab sweep [--config] S.json [--out DIR] [--shard i/k]
                                                         width sweep of network vs linearization vs infinite width
           lab merge --out DIR SHARD_DIR...              combine shard folders of a sweep
@@ -41,6 +44,7 @@ public static class Lab
             return args[0] switch
             {
                 "train" => TrainCommand.Run(rest, cancel),
+                "ntk" => NtkCommand.Run(rest),
                 "sweep" => SweepCommand.Run(rest, cancel),
                 "merge" => MergeCommand.Run(rest),
                 _ => throw new InvalidInputException("command line", args[0], "unknown command (lab --help lists them)"),

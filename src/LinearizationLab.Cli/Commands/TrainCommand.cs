@@ -12,7 +12,8 @@ public static class TrainCommand
         var config = RunConfig.Load(cl.Required("config"));
         string output = cl.Required("out");
         Console.Error.WriteLine(
-            $"train: {config.Arch.Layers.Count} layers, {config.Optimizer.Kind} lr {config.Optimizer.LearningRate:G4}, " +
+            $"train: {config.Arch.Layers.Count} layers, {config.Optimizer.Kind} lr " +
+            (config.Optimizer.CriticalFraction is { } f ? $"{f:G4} × η_crit" : $"{config.Optimizer.LearningRate:G4}") + ", " +
             $"{config.Steps} steps, {config.Settings.DTypeName} on {config.Settings.Device}");
         var result = ConsoleProgress.Training("train",
             progress => TrainingRun.Execute(config, output, progress, cancel));

@@ -68,7 +68,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var ntk0 = ntk.Compute(kernelX, null, method, perLayer: true);
         double nngpDistance = MatrixDistance.RelativeFrobenius(EmpiricalNngp.Compute(network, kernelX), context.AnalyticNngp);
         double ntkDistance = MatrixDistance.RelativeFrobenius(ntk0.Averaged, context.AnalyticNtk);
-        double criticalRate = CriticalLearningRate(ntk, ntk0, data);
+        double criticalRate = CriticalLearningRate.Of(ntk, data.X, ntk0);
         var optimizer = spec.Optimizer.WithCriticalLearningRate(criticalRate);
         var options = new TrainingOptions(spec.Loss, optimizer, spec.Steps, spec.Checkpoints, key.Seed);
         var trainer = new Trainer(options);
@@ -149,29 +149,6 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             FinalTestNetwork = Enumerable.Range(0, lastNet.Length / outputs).Select(i => lastNet[i * outputs]).ToArray(),
             FinalTestLinearized = Enumerable.Range(0, lastLin.Length / outputs).Select(i => lastLin[i * outputs]).ToArray(),
         };
-    }
-
-    /// <summary>
-    /// η_crit = 2N/λ_max of the full N·O × N·O kernel Θ̂0 on the training set: from the kernel already computed when
-    /// it covers every training example, otherwise by power iteration with NTK-vector products (never forming Θ̂0).
-    /// </summary>
-    private double CriticalLearningRate(EmpiricalNtk ntk, NtkResult ntk0, TrainingData data)
-    {
-        int n = data.Count;
-        if (context.KernelCount == n) return NtkSpectrum.Of(ntk0.Full).CriticalLearningRate(n);
-        using var scope = NewDisposeScope();
-        var v = ones(n, context.Train.OutputCount, dtype: ScalarType.Float64, device: data.X.device);
-        double lambda = 0;
-        for (int i = 0; i < 100; i++)
-        {
-            v = v / v.norm();
-            var w = ntk.Apply(data.X, null, v).to(ScalarType.Float64);
-            double next = (w * v).sum().ToDouble();
-            v = w;
-            if (i > 5 && Math.Abs(next - lambda) <= 1e-6 * next) { lambda = next; break; }
-            lambda = next;
-        }
-        return 2.0 * n / lambda;
     }
 
     private double[]? AddNtkGp(Dictionary<string, double?> row, OptimizerSpec optimizer, int step)

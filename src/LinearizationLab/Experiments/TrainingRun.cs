@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LinearizationLab.Data;
+using LinearizationLab.Empirical;
+using LinearizationLab.Linearization;
 using LinearizationLab.Networks;
 using LinearizationLab.Training;
 
@@ -28,13 +30,22 @@ public static class TrainingRun
 
         using var network = Network.Create(config.Arch, config.Seed, config.Settings);
         using var data = TrainingData.From(train, test, config.Settings);
-        var result = new Trainer(config.TrainingOptions).Train(network, data, progress: progress, cancel: cancel);
+        var options = config.TrainingOptions;
+        double? criticalRate = null;
+        if (config.Optimizer.CriticalFraction is not null)
+        {
+            criticalRate = CriticalLearningRate.Of(new EmpiricalNtk(network), data.X);
+            options = options with { Optimizer = config.Optimizer.WithCriticalLearningRate(criticalRate.Value) };
+        }
+        var result = new Trainer(options).Train(network, data, progress: progress, cancel: cancel);
 
         var record = new JsonObject
         {
             ["config_file"] = Path.GetFullPath(config.File),
             ["config"] = JsonNode.Parse(config.Raw.GetRawText()),
             ["parameter_count"] = network.ParameterCount,
+            ["learning_rate"] = options.Optimizer.LearningRate,
+            ["critical_learning_rate"] = criticalRate,
             ["train_size"] = train.Count,
             ["test_size"] = test.Count,
             ["dtype"] = config.Settings.DTypeName,

@@ -1,0 +1,17 @@
+using LinearizationLab.Architecture;
+
+namespace LinearizationLab.Data;
+
+/// <summary>Input CSVs of the command line (DESIGN.md): one example per row, features flattened in C,H,W order.</summary>
+public static class InputMatrix
+{
+    /// <summary>Reads <paramref name="path"/> and checks that each row has prod(input_shape) columns.</summary>
+    public static double[,] Read(string path, ArchitectureSpec arch)
+    {
+        var x = CsvMatrix.Read(path);
+        if (x.GetLength(1) != arch.InputSize)
+            throw new InvalidInputException(path, "columns",
+                $"rows have {x.GetLength(1)} values but arch input_shape [{string.Join(",", arch.InputShape)}] needs {arch.InputSize}");
+        return x;
+    }
+}

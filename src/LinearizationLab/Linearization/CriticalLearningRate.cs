@@ -1,0 +1,48 @@
+using LinearizationLab.Empirical;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LinearizationLab.Linearization;
+
+/// <summary>
+/// η_crit = 2N/λ_max(Θ̂0) of a network on its N training inputs (full N·O × N·O kernel; loss ½·mean over examples),
+/// the scale on which configs give <c>learning_rate_fraction</c>.
+/// </summary>
+public static class CriticalLearningRate
+{
+    /// <summary>Above this many rows (N·O) λ_max comes from power iteration instead of a full eigendecomposition.</summary>
+    public const int DirectLimit = 2048;
+
+    /// <summary>
+    /// η_crit for inputs <paramref name="x"/>: from the eigenvalues of <paramref name="kernelOnX"/> when the caller has
+    /// the full kernel on exactly these inputs, else from a kernel computed here when N·O ≤ <see cref="DirectLimit"/>,
+    /// else by power iteration on NTK-vector products Θ̂v (never forming Θ̂), to relative precision 1e-6.
+    /// </summary>
+    public static double Of(EmpiricalNtk ntk, Tensor x, NtkResult? kernelOnX = null)
+    {
+        int n = (int)x.shape[0], o = ntk.OutputCount;
+        if (kernelOnX is not null && kernelOnX.Full.GetLength(0) == n * o)
+            return NtkSpectrum.Of(kernelOnX.Full).CriticalLearningRate(n);
+        if (n * o <= DirectLimit)
+            return NtkSpectrum.Of(ntk.Compute(x, null, NtkMethod.Structured, perLayer: false).Full).CriticalLearningRate(n);
+        return 2.0 * n / PowerIteration(ntk, x);
+    }
+
+    private static double PowerIteration(EmpiricalNtk ntk, Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var v = ones(x.shape[0], ntk.OutputCount, dtype: ScalarType.Float64, device: x.device);
+        double lambda = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            v = v / v.norm();
+            var w = ntk.Apply(x, null, v).to(ScalarType.Float64);
+            double next = (w * v).sum().ToDouble();   // Rayleigh quotient vᵀΘ̂v with ‖v‖ = 1
+            v = w;
+            bool converged = i > 5 && Math.Abs(next - lambda) <= 1e-6 * next;
+            lambda = next;
+            if (converged) break;
+        }
+        return lambda;
+    }
+}
