@@ -1,0 +1,75 @@
+using LinearizationLab.Configuration;
+using LinearizationLab.Experiments;
+
+namespace LinearizationLab.Tests.Experiments;
+
+[Collection("TorchSharp")]
+public sealed class SweepRunnerTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sweep-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static SweepSpec Spec(string extra = "") =>
+        SweepSpec.Read(JsonSection.Parse(SweepSpecTests.Json(extra: extra), "sweep.json"));
+
+    private string Out(string name) => Path.Combine(_dir, name);
+
+    [Fact]
+    public void Every_run_is_written_and_a_rerun_skips_finished_runs()
+    {
+        var spec = Spec();
+        var context = SweepContext.Create(spec);
+        Assert.Equal((4, 0), new SweepRunner(context, Out("a")).Run());
+        var files = Directory.GetFiles(Path.Combine(Out("a"), "runs")).Order().ToArray();
+        Assert.Equal(["w0016-s0.json", "w0016-s1.json", "w0032-s0.json", "w0032-s1.json"], files.Select(Path.GetFileName));
+        var stamps = files.Select(File.GetLastWriteTimeUtc).ToArray();
+
+        Assert.Equal((0, 4), new SweepRunner(context, Out("a")).Run());
+        Assert.Equal(stamps, files.Select(File.GetLastWriteTimeUtc));
+
+        File.Delete(files[2]);                      // as if killed during that run
+        File.WriteAllText(files[3], "{ \"width\": 3");   // or while writing by some other tool
+        Assert.Equal((2, 2), new SweepRunner(context, Out("a")).Run());
+    }
+
+    [Fact]
+    public void A_cancelled_sweep_resumes_and_shards_merge_to_the_full_sweep()
+    {
+        var spec = Spec();
+        var context = SweepContext.Create(spec);
+        using var cancel = new CancellationTokenSource();
+        var progress = new ActionProgress<SweepProgress>(p => { if (p.Phase == "done" && p.Done == 1) cancel.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() => new SweepRunner(context, Out("full")).Run(0, 1, progress, cancel.Token));
+        Assert.Single(Directory.GetFiles(Path.Combine(Out("full"), "runs")));
+        Assert.Equal((3, 1), new SweepRunner(context, Out("full")).Run());
+
+        Assert.Equal((2, 0), new SweepRunner(context, Out("s0")).Run(0, 2));
+        Assert.Equal((2, 0), new SweepRunner(context, Out("s1")).Run(1, 2));
+        Assert.Equal(4, SweepStore.Merge([Out("s0"), Out("s1")], Out("merged")));
+        // Same config and seed give the same numbers: the merged shards equal the single-process sweep.
+        Assert.Equal(SweepStore.SummaryCsv(SweepStore.ReadAll(Out("full"))), SweepStore.SummaryCsv(SweepStore.ReadAll(Out("merged"))));
+    }
+
+    [Fact]
+    public void Checkpoint_metrics_state_the_facts_of_step_zero()
+    {
+        var context = SweepContext.Create(Spec());
+        var run = new SweepRunner(context, Out("z")).RunOne(context.Spec.Runs[0]);
+        var start = run.Checkpoints[0];
+        Assert.Equal(0, start["step"]);
+        Assert.Equal(0.0, start[SweepMetrics.KernelDrift]);
+        Assert.Equal(0.0, start[SweepMetrics.WeightChange]);
+        Assert.Equal(0.0, start[SweepMetrics.OutputRmseTest]);   // f_lin(θ0) = f(θ0) exactly
+        Assert.Equal(start["network_train_loss"], start["linearized_train_loss"]);
+        // The NTK-GP mean starts at the prior mean 0: its loss is ½·mean‖y‖².
+        double halfMeanSquare = 0.5 * context.Train.Targets.Sum(y => y * y) / context.Train.Count;
+        Assert.Equal(halfMeanSquare, start["ntkgp_train_loss"]!.Value, 12);
+        Assert.Equal(0.5 * run.CriticalLearningRate, run.LearningRate, 12);
+        var end = run.Checkpoints[^1];
+        Assert.True(end[SweepMetrics.KernelDrift] > 0);
+        Assert.True(end["network_train_loss"] < start["network_train_loss"]);
+        Assert.True(end["linearized_train_loss"] < start["linearized_train_loss"]);
+        Assert.Equal(3, run.Checkpoints[^1].Keys.Count(k => k.StartsWith("kernel_drift_layer", StringComparison.Ordinal)));
+    }
+}

@@ -1,0 +1,52 @@
+using LinearizationLab.Configuration;
+using LinearizationLab.Experiments;
+
+namespace LinearizationLab.Tests.Experiments;
+
+public class SweepSpecTests
+{
+    internal const string Arch = """{"input_shape":[4],"layers":[{"type":"dense","width":8,"w_std":1.4,"b_std":0.1},{"type":"relu"},{"type":"dense","width":8,"w_std":1.4,"b_std":0.1},{"type":"relu"},{"type":"dense","width":1}]}""";
+
+    internal static string Json(string widths = "[16, 32]", string seeds = "2", string extra = "", string arch = Arch) => $$"""
+        {"name": "tiny", "arch": {{arch}}, "widths": {{widths}}, "seeds": {{seeds}},
+         "data": {"source": "sphere", "dim": 4, "train_size": 8, "test_size": 6, "seed": 1},
+         "loss": "mse", "optimizer": {"type": "gd", "learning_rate_fraction": 0.5}, "steps": 6 {{extra}}}
+        """;
+
+    private static SweepSpec Parse(string json) => SweepSpec.Read(JsonSection.Parse(json, "sweep.json"));
+
+    [Theory]
+    [InlineData("[16, 16]", "2", "", "widths", "duplicates")]
+    [InlineData("[0, 16]", "2", "", "widths[0]", "at least 1")]
+    [InlineData("[16]", "0", "", "seeds", "positive")]
+    [InlineData("[16]", "[1, 1]", "", "seeds", "duplicates")]
+    [InlineData("[16]", "2", """, "ntk_method": "magic" """, "ntk_method", "not one of")]
+    [InlineData("[16]", "2", """, "checkpoints": [0, 7]""", "checkpoints", "beyond steps")]
+    [InlineData("[16]", "2", """, "widht": 3""", "widht", "unknown field")]
+    [InlineData("[16]", "2", """, "kernel_examples": 1""", "kernel_examples", "at least 2")]
+    public void Bad_fields_are_named(string widths, string seeds, string extra, string field, string reason)
+    {
+        var e = Assert.Throws<InvalidInputException>(() => Parse(Json(widths, seeds, extra)));
+        Assert.Equal(field, e.Field);
+        Assert.Contains(reason, e.Reason);
+    }
+
+    [Fact]
+    public void An_architecture_without_a_hidden_layer_cannot_be_swept()
+    {
+        var e = Assert.Throws<InvalidInputException>(() =>
+            Parse(Json(arch: """{"input_shape":[4],"layers":[{"type":"dense","width":1}]}""")));
+        Assert.Equal("arch", e.Field);
+    }
+
+    [Fact]
+    public void Runs_are_width_major_with_stable_indices_and_shards_partition_them()
+    {
+        var spec = Parse(Json("[32, 16]", "[5, 7]"));
+        Assert.Equal([16, 32], spec.Widths);   // sorted
+        Assert.Equal([(16, 5L), (16, 7L), (32, 5L), (32, 7L)], spec.Runs.Select(r => (r.Width, r.Seed)));
+        var shards = Enumerable.Range(0, 3).Select(i => spec.Runs.Where(r => r.InShard(i, 3)).Select(r => r.Index)).ToArray();
+        Assert.Equal([0, 1, 2, 3], shards.SelectMany(s => s).Order());
+        Assert.Equal([0, 6], spec.Checkpoints.Where(c => c is 0 or 6));   // log-spaced default always holds 0 and T
+    }
+}
