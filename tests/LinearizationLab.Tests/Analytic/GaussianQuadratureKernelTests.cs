@@ -6,10 +6,6 @@ namespace LinearizationLab.Tests.Analytic;
 /// <summary>Facts about the quadrature kernel used for tanh.</summary>
 public class GaussianQuadratureKernelTests
 {
-    private static readonly (double S11, double S22, double S12)[] Covariances =
-    [
-        (1.0, 1.0, 0.3), (0.5, 2.0, -0.7), (3.0, 0.2, 0.7), (2.0, 2.0, 2.0), (4.0, 1.0, -1.9), (0.01, 0.02, 0.005),
-    ];
 
     [Fact]
     public void TanhQuadratureConvergesAcrossDigits()
@@ -19,7 +15,7 @@ public class GaussianQuadratureKernelTests
         // variances from 0.01 to 100, where a degree-25 Gauss–Hermite rule is 1–20% off.
         var coarse = GaussianQuadratureKernel.ForTanh(12);
         var fine = GaussianQuadratureKernel.ForTanh(16);
-        var cases = Covariances.Concat([(100.0, 100.0, 60.0), (100.0, 25.0, -49.0), (30.0, 0.01, 0.3)]);
+        var cases = ActivationKernelTests.Covariances.Concat([(100.0, 100.0, 60.0), (100.0, 25.0, -49.0), (30.0, 0.01, 0.3)]);
         foreach (var (s11, s22, s12) in cases)
         {
             var a = coarse.Transform(s11, s22, s12);
@@ -40,10 +36,10 @@ public class GaussianQuadratureKernelTests
         // that growth out of the error (measured ≤ 5e-16; 1e-13 allows for round-off over ~10⁴ nodes).
         var identity = new GaussianQuadratureKernel(z => (z, 1.0), double.PositiveInfinity, 15);
         var erf = new GaussianQuadratureKernel(z => (SpecialFunctions.Erf(z), 2 / Math.Sqrt(Math.PI) * Math.Exp(-z * z)), 1.0, 15);
-        foreach (var (s11, s22, s12) in Covariances)
+        foreach (var (s11, s22, s12) in ActivationKernelTests.Covariances)
         {
-            AssertPair(IdentityKernel.Instance.Transform(s11, s22, s12), identity.Transform(s11, s22, s12), 1e-13);
-            AssertPair(ErfKernel.Instance.Transform(s11, s22, s12), erf.Transform(s11, s22, s12), 1e-13);
+            ActivationKernelTests.AssertPair(IdentityKernel.Instance.Transform(s11, s22, s12), identity.Transform(s11, s22, s12), 1e-13);
+            ActivationKernelTests.AssertPair(ErfKernel.Instance.Transform(s11, s22, s12), erf.Transform(s11, s22, s12), 1e-13);
         }
     }
 
@@ -54,25 +50,5 @@ public class GaussianQuadratureKernelTests
         var (k, kDot) = GaussianQuadratureKernel.Tanh.Transform(1e-6, 2e-6, 0.5e-6);
         Assert.Equal(0.5e-6, k, 0.5e-6 * 1e-5);
         Assert.Equal(1.0, kDot, 1e-5);
-    }
-
-    [Fact]
-    public void DerivativeKernelIsTheSlopeInTheCovariance()
-    {
-        // Price's theorem: ∂E[φ(u)φ(v)]/∂Σ12 = E[φ'(u)φ'(v)]. Central differences with step 1e-5 have
-        // truncation error ~ h²·∂³K ≈ 1e-10 and round-off ~ 1e-16/h ≈ 1e-11 (tanh adds its quadrature error 5e-13/h ≈ 5e-8); 2e-7 leaves margin.
-        var kernel = GaussianQuadratureKernel.Tanh;
-        const double h = 1e-5;
-        foreach (var (s11, s22, s12) in Covariances.Where(c => Math.Abs(c.S12) < 0.99 * Math.Sqrt(c.S11 * c.S22)))
-        {
-            double slope = (kernel.Transform(s11, s22, s12 + h).Nngp - kernel.Transform(s11, s22, s12 - h).Nngp) / (2 * h);
-            Assert.Equal(kernel.Transform(s11, s22, s12).Derivative, slope, 2e-7);
-        }
-    }
-
-    private static void AssertPair((double Nngp, double Derivative) expected, (double Nngp, double Derivative) actual, double tolerance)
-    {
-        Assert.Equal(expected.Nngp, actual.Nngp, tolerance);
-        Assert.Equal(expected.Derivative, actual.Derivative, tolerance);
     }
 }
