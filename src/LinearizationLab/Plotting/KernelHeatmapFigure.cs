@@ -4,7 +4,7 @@ using ScottPlot;
 namespace LinearizationLab.Plotting;
 
 /// <summary>
-/// Heatmaps of a corner of the empirical NTK at initialization Θ̂_0 and after training Θ̂_T (largest width,
+/// Heatmaps of a corner of the empirical NTK at initialization Θ̂₀ and after training Θ̂ₜ (largest width,
 /// first seed) and of the analytic Θ from sweep.json when present, on one color scale. File: kernels.png/svg.
 /// </summary>
 public static class KernelHeatmapFigure
@@ -16,9 +16,9 @@ public static class KernelHeatmapFigure
         var run = SweepSeries.Finished(runs).Where(r => r.KernelInitial.Length > 0)
             .OrderByDescending(r => r.Width).ThenBy(r => r.Seed).FirstOrDefault();
         if (run is null) return [];
-        var panels = new List<(string Title, double[,] Kernel)> { ($"Θ̂_0, n = {run.Width}, seed {run.Seed}", ToMatrix(run.KernelInitial)) };
+        var panels = new List<(string Title, double[,] Kernel)> { ($"Θ̂₀, n = {run.Width}, seed {run.Seed}", ToMatrix(run.KernelInitial)) };
         if (run.KernelFinal.Length == run.KernelInitial.Length)
-            panels.Add(($"Θ̂_T after {SweepSeries.Step(run.Checkpoints[^1])} steps", ToMatrix(run.KernelFinal)));
+            panels.Add(($"Θ̂ₜ after {SweepSeries.Step(run.Checkpoints[^1])} steps", ToMatrix(run.KernelFinal)));
         if (info is { AnalyticNtk.Length: > 0 })
         {
             int size = Math.Min(info.AnalyticNtk.Length, run.KernelInitial.Length);
@@ -33,7 +33,9 @@ public static class KernelHeatmapFigure
             map.Colormap = new ScottPlot.Colormaps.Viridis();
             map.ManualRange = range;
             plot.Add.ColorBar(map);
-            plot.Axes.InvertY();
+            map.FlipVertically = true;   // row i at y = i, so both axes read as example indices
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
             plot.Axes.Margins(0, 0);
             return plot;
         }).ToArray();

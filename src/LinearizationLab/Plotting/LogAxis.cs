@@ -6,7 +6,7 @@ namespace LinearizationLab.Plotting;
 
 /// <summary>
 /// Logarithmic axes in ScottPlot 5, which plots log10 of the data: ticks labelled in data units, decades as
-/// 10ⁿ with minor ticks at 2…9 when the range spans a decade or more, otherwise 1-2-5 steps as plain numbers.
+/// 10ⁿ with minor ticks at 2…9 when the range spans 2.5 decades or more, otherwise 1-2-5 steps as plain numbers.
 /// </summary>
 internal static class LogAxis
 {
@@ -36,7 +36,7 @@ internal static class LogAxis
         var ticks = new NumericManual();
         if (!double.IsFinite(low) || !double.IsFinite(high)) return ticks;
         int first = (int)Math.Floor(low), last = (int)Math.Ceiling(high);
-        bool decades = high - low >= 1;
+        bool decades = high - low >= 2.5;
         for (int k = first; k <= last; k++)
         for (int m = 1; m <= 9; m++)
         {

@@ -49,7 +49,7 @@ public static class PredictiveBandsFigure
         }
         var limits = plots.Select(p => { p.Axes.AutoScale(); return p.Axes.GetLimits(); }).ToArray();
         double low = limits.Min(l => l.Bottom), high = limits.Max(l => l.Top);
-        foreach (var plot in plots) plot.Axes.SetLimitsY(low, high + 0.25 * (high - low));   // room for the legend
+        foreach (var plot in plots) plot.Axes.SetLimitsY(low - 0.2 * (high - low), high);   // room for the legend below
         return FigureCanvas.SaveGrid(plots, 2, directory, "toy1d-bands", 1500, 620);
     }
 

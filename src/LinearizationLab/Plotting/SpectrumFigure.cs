@@ -4,7 +4,7 @@ using ScottPlot;
 namespace LinearizationLab.Plotting;
 
 /// <summary>
-/// The eigenvalues of Θ̂_0 on the kernel examples against their index, log y, one line per width (mean over seeds
+/// The eigenvalues of Θ̂₀ on the kernel examples against their index, log y, one line per width (mean over seeds
 /// of the k-th largest), with the analytic Θ's spectrum from sweep.json when present. File: spectrum.png/svg.
 /// </summary>
 public static class SpectrumFigure
@@ -21,7 +21,7 @@ public static class SpectrumFigure
         {
             int count = widths[i].Runs.Min(r => r.Spectrum.Length);
             var mean = Enumerable.Range(0, count).Select(k => widths[i].Runs.Average(r => r.Spectrum[k])).ToArray();
-            Line(plot, mean, FigureCanvas.Ordered(i, widths.Length), $"Θ̂_0, n = {widths[i].Width}", LinePattern.Solid);
+            Line(plot, mean, FigureCanvas.Ordered(i, widths.Length), $"Θ̂₀, n = {widths[i].Width}", LinePattern.Solid);
         }
         if (info is { AnalyticSpectrum.Length: > 0 })
             Line(plot, info.AnalyticSpectrum, Colors.Black, "analytic Θ", LinePattern.Dashed);

@@ -48,14 +48,14 @@ internal static class SweepSeries
     /// <summary>A title for a metric name, in the field's notation.</summary>
     internal static string Title(string metric) => metric switch
     {
-        SweepMetrics.KernelDrift => "NTK drift ‖Θ̂_T − Θ̂_0‖/‖Θ̂_0‖",
+        SweepMetrics.KernelDrift => "NTK drift ‖Θ̂ₜ − Θ̂₀‖/‖Θ̂₀‖",
         SweepMetrics.OutputRmseTest => "output gap RMSE(f, f_lin), test",
         SweepMetrics.OutputRmseTrain => "output gap RMSE(f, f_lin), train",
         SweepMetrics.OutputRelativeRmseTest => "relative output gap, test",
         SweepMetrics.OutputRelativeRmseTrain => "relative output gap, train",
-        SweepMetrics.WeightChange => "weight change ‖θ_T − θ_0‖/‖θ_0‖",
-        SweepMetrics.NtkInitDistance => "NTK at init ‖Θ̂_0 − Θ‖/‖Θ‖",
-        SweepMetrics.NngpInitDistance => "NNGP at init ‖K̂_0 − K‖/‖K‖",
+        SweepMetrics.WeightChange => "weight change ‖θₜ − θ₀‖/‖θ₀‖",
+        SweepMetrics.NtkInitDistance => "NTK at init ‖Θ̂₀ − Θ‖/‖Θ‖",
+        SweepMetrics.NngpInitDistance => "NNGP at init ‖K̂₀ − K‖/‖K‖",
         _ when metric.StartsWith("kernel_drift_layer", StringComparison.Ordinal) =>
             $"NTK drift of layer {metric["kernel_drift_layer".Length..]}",
         _ => metric.Replace('_', ' '),
