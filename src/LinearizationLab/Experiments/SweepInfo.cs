@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using LinearizationLab.Analytic;
 using LinearizationLab.Data;
 using LinearizationLab.Inference;
@@ -35,7 +36,7 @@ public sealed record SweepInfo
     /// <summary>Seeds of the runs.</summary>
     public long[] Seeds { get; init; } = [];
 
-    /// <summary>Data source ("sphere", "toy1d", "mnist", …).</summary>
+    /// <summary>Data source as in the sweep file ("sphere", "toy1d", "mnist", "fashion_mnist", "csv").</summary>
     public string DataSource { get; init; } = "";
 
     /// <summary>Loss name ("mse" or "cross_entropy").</summary>
@@ -90,6 +91,7 @@ public sealed record SweepInfo
     public double[] NngpStd { get; init; } = [];
 
     /// <summary>Whether the predictive distributions on the test set are present.</summary>
+    [JsonIgnore]
     public bool HasPredictions => TestInputs.Length > 0 && NtkGpMeanInfinite.Length == TestInputs.Length;
 
     /// <summary>
@@ -106,7 +108,7 @@ public sealed record SweepInfo
             Name = spec.Name,
             Widths = [.. spec.Widths],
             Seeds = [.. spec.Seeds],
-            DataSource = spec.Data.Source.ToString().ToLowerInvariant(),
+            DataSource = JsonNamingPolicy.SnakeCaseLower.ConvertName(spec.Data.Source.ToString()),
             Loss = spec.Loss is MeanSquaredError ? "mse" : "cross_entropy",
             Steps = spec.Steps,
             AnalyticNtk = CornerRows(ntk),
