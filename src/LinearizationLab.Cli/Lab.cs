@@ -16,6 +16,7 @@ public static class Lab
           lab sweep [--config] S.json [--out DIR] [--shard i/k]
                                                         width sweep of network vs linearization vs infinite width
           lab merge --out DIR SHARD_DIR...              combine shard folders of a sweep
+          lab plot --results DIR [--out plots/NAME/]    draw a sweep's figures (PNG and SVG)
         """;
 
     /// <summary>Entry point.</summary>
@@ -47,6 +48,7 @@ public static class Lab
                 "ntk" => NtkCommand.Run(rest),
                 "sweep" => SweepCommand.Run(rest, cancel),
                 "merge" => MergeCommand.Run(rest),
+                "plot" => PlotCommand.Run(rest),
                 _ => throw new InvalidInputException("command line", args[0], "unknown command (lab --help lists them)"),
             };
         }

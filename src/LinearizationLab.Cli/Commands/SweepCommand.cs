@@ -26,6 +26,8 @@ public static class SweepCommand
         if (skipped > 0) Console.Error.WriteLine($"sweep: {skipped} runs were already done and were kept");
         var summary = SweepSummary.WriteFiles(output);
         Console.WriteLine(summary.Table());
+        int figures = PlotCommand.Draw(output, Path.Combine(output, "plots"));
+        Console.Error.WriteLine($"sweep: {figures} figures in {Path.Combine(output, "plots")}");
         Console.WriteLine($"ran {ran} runs; results: {Path.Combine(output, "runs")}, {Path.Combine(output, "summary.csv")}, " +
                           $"{Path.Combine(output, "summary.json")}");
         return 0;

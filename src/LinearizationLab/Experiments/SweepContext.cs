@@ -46,6 +46,9 @@ public sealed class SweepContext
     /// <summary>The analytic NNGP K on the kernel examples.</summary>
     public double[,] AnalyticNngp => Corner(AllTrain.Nngp, KernelCount);
 
+    /// <summary>The sweep-level record written as sweep.json (analytic kernel corner and spectrum, infinite-width predictions).</summary>
+    public SweepInfo BuildInfo() => SweepInfo.Create(this);
+
     /// <summary>Loads the data and computes the analytic kernels (seconds for hundreds of examples).</summary>
     public static SweepContext Create(SweepSpec spec, IProgress<double>? progress = null)
     {

@@ -33,6 +33,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
     {
         var keys = context.Spec.Runs.Where(k => k.InShard(shard, shardCount)).ToArray();
         int ran = 0, skipped = 0;
+        context.BuildInfo().Write(outputDirectory);
         foreach (var key in keys)
         {
             cancel.ThrowIfCancellationRequested();

@@ -57,7 +57,7 @@ public static class SweepStore
         return sb.ToString();
     }
 
-    /// <summary>Copies the run files of several shard folders into <paramref name="target"/>; a run present twice must be identical in width and seed.</summary>
+    /// <summary>Copies the run files (and sweep.json) of several shard folders into <paramref name="target"/>; a run present twice must be identical in width and seed.</summary>
     public static int Merge(IEnumerable<string> sources, string target)
     {
         string targetRuns = Path.Combine(target, "runs");
@@ -74,6 +74,8 @@ public static class SweepStore
                 AtomicFile.WriteAllText(Path.Combine(targetRuns, Path.GetFileName(file)), JsonSerializer.Serialize(run, Json));
                 copied++;
             }
+            string info = Path.Combine(source, SweepInfo.FileName);   // the same in every shard of one sweep
+            if (File.Exists(info)) AtomicFile.WriteAllText(Path.Combine(target, SweepInfo.FileName), File.ReadAllText(info));
         }
         return copied;
     }

@@ -1,0 +1,32 @@
+using LinearizationLab.Experiments;
+
+namespace LinearizationLab.Plotting;
+
+/// <summary>
+/// Draws every figure of a sweep's output folder (runs/*.json and, when present, sweep.json) into a plots
+/// folder, each as PNG and SVG. A figure whose data is absent (no NTK-GP for cross-entropy, no sweep.json,
+/// a single width) is skipped: no file is written for it.
+/// </summary>
+public static class SweepFigures
+{
+    /// <summary>Reads the results in <paramref name="resultsDirectory"/> and draws them; returns the files written.</summary>
+    public static IReadOnlyList<string> Draw(string resultsDirectory, string plotsDirectory) =>
+        Draw(SweepStore.ReadAll(resultsDirectory), SweepInfo.TryRead(resultsDirectory), plotsDirectory);
+
+    /// <summary>Draws the figures of <paramref name="runs"/> (and of <paramref name="info"/> when not null); returns the files written.</summary>
+    public static IReadOnlyList<string> Draw(IReadOnlyList<SweepRunResult> runs, SweepInfo? info, string plotsDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(plotsDirectory);
+        return
+        [
+            .. ScalingFigure.Draw(runs, plotsDirectory),
+            .. TrainingCurvesFigure.Draw(runs, plotsDirectory),
+            .. TrackedOutputsFigure.Draw(runs, plotsDirectory),
+            .. LossCurvesFigure.Draw(runs, plotsDirectory),
+            .. KernelHeatmapFigure.Draw(runs, info, plotsDirectory),
+            .. SpectrumFigure.Draw(runs, info, plotsDirectory),
+            .. PredictiveBandsFigure.Draw(runs, info, plotsDirectory),
+        ];
+    }
+}

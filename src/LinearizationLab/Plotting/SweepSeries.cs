@@ -1,0 +1,63 @@
+using LinearizationLab.Experiments;
+
+namespace LinearizationLab.Plotting;
+
+/// <summary>The numbers the figures draw, taken from run results: final values per run and means over seeds per step.</summary>
+internal static class SweepSeries
+{
+    /// <summary>Runs that finished (not diverged, with checkpoints).</summary>
+    internal static SweepRunResult[] Finished(IReadOnlyList<SweepRunResult> runs) =>
+        runs.Where(r => !r.Diverged && r.Checkpoints.Count > 0).ToArray();
+
+    /// <summary>The step of the last checkpoint of every finished run (as in <see cref="SweepSummary"/>).</summary>
+    internal static int FinalStep(IReadOnlyList<SweepRunResult> runs)
+    {
+        var finished = Finished(runs);
+        return finished.Length == 0 ? 0 : finished.Max(r => Step(r.Checkpoints[^1]));
+    }
+
+    /// <summary>(width, value) of <paramref name="metric"/> at the final step, one per finished run that has it.</summary>
+    internal static (int Width, double Value)[] Finals(IReadOnlyList<SweepRunResult> runs, string metric)
+    {
+        int step = FinalStep(runs);
+        return Finished(runs).Where(r => Step(r.Checkpoints[^1]) == step)
+            .Select(r => (r.Width, Value: r.Checkpoints[^1].TryGetValue(metric, out var v) ? v : null))
+            .Where(p => p.Value is { } x && double.IsFinite(x)).Select(p => (p.Width, p.Value!.Value)).ToArray();
+    }
+
+    /// <summary>Mean of <paramref name="metric"/> over <paramref name="runs"/> at each step where every run has a finite value.</summary>
+    internal static (double[] Steps, double[] Means) MeanCurve(IReadOnlyList<SweepRunResult> runs, string metric)
+    {
+        if (runs.Count == 0) return ([], []);
+        var perRun = runs.Select(r => r.Checkpoints
+                .Where(c => c.TryGetValue(metric, out var v) && v is { } x && double.IsFinite(x))
+                .ToDictionary(Step, c => c[metric]!.Value))
+            .ToArray();
+        var steps = perRun.Select(d => (IEnumerable<int>)d.Keys).Aggregate((a, b) => a.Intersect(b)).Order().ToArray();
+        return (steps.Select(s => (double)s).ToArray(), steps.Select(s => perRun.Average(d => d[s])).ToArray());
+    }
+
+    /// <summary>Finished runs grouped by width, ascending.</summary>
+    internal static IGrouping<int, SweepRunResult>[] ByWidth(IReadOnlyList<SweepRunResult> runs) =>
+        Finished(runs).GroupBy(r => r.Width).OrderBy(g => g.Key).ToArray();
+
+    /// <summary>The "step" of a checkpoint.</summary>
+    internal static int Step(Dictionary<string, double?> checkpoint) =>
+        checkpoint.TryGetValue("step", out var s) && s is { } v ? (int)v : 0;
+
+    /// <summary>A title for a metric name, in the field's notation.</summary>
+    internal static string Title(string metric) => metric switch
+    {
+        SweepMetrics.KernelDrift => "NTK drift ‖Θ̂ₜ − Θ̂₀‖/‖Θ̂₀‖",
+        SweepMetrics.OutputRmseTest => "output gap RMSE(f, f_lin), test",
+        SweepMetrics.OutputRmseTrain => "output gap RMSE(f, f_lin), train",
+        SweepMetrics.OutputRelativeRmseTest => "relative output gap, test",
+        SweepMetrics.OutputRelativeRmseTrain => "relative output gap, train",
+        SweepMetrics.WeightChange => "weight change ‖θₜ − θ₀‖/‖θ₀‖",
+        SweepMetrics.NtkInitDistance => "NTK at init ‖Θ̂₀ − Θ‖/‖Θ‖",
+        SweepMetrics.NngpInitDistance => "NNGP at init ‖K̂₀ − K‖/‖K‖",
+        _ when metric.StartsWith("kernel_drift_layer", StringComparison.Ordinal) =>
+            $"NTK drift of layer {metric["kernel_drift_layer".Length..]}",
+        _ => metric.Replace('_', ' '),
+    };
+}
