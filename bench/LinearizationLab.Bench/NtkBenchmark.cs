@@ -9,68 +9,166 @@ using static TorchSharp.torch;
 namespace LinearizationLab.Bench;
 
 /// <summary>
-/// Seconds per empirical NTK (total kernel, no per-layer terms) for the structured, jacobian and ntvp methods on
-/// N = 128 inputs of d = 16, a ReLU MLP with two hidden layers of width 512 and 2048, O = 1 and 10, float32 and
-/// float64: the median of <see cref="Repeats"/> runs after one warm-up, printed as a table. A case whose first run
-/// exceeds <see cref="SlowSeconds"/> is reported from that single run; a jacobian case whose J would exceed
-/// <see cref="JacobianBytes"/> is skipped.
+/// Seconds per empirical NTK (full N·O × N·O kernel, no per-layer terms) for the structured, jacobian and ntvp
+/// methods: ReLU MLPs with two hidden layers of width 512, 2048, 4096 on N = 128 inputs of d = 16 with O = 1 and 10,
+/// and a CNN (two 3×3 SAME convs of 64 channels on 1×12×12, flatten, dense O = 10) on N = 64, in float32 and float64.
+/// Medians of <see cref="Repeats"/> runs after a warm-up; a case whose first run exceeds <see cref="SlowSeconds"/> is
+/// reported from that run, and one predicted to exceed <see cref="SkipSeconds"/> is skipped with the prediction.
+/// Also: the machine's GEMM rate, the structured method's share of it, and peak memory at N = 1,000, O = 10, width 4096.
 /// </summary>
 public static class NtkBenchmark
 {
-    /// <summary>Timed runs per case.</summary>
-    public static int Repeats { get; set; } = 3;
+    private const int Repeats = 5;
+    private const double SlowSeconds = 10, SkipSeconds = 600;
 
-    /// <summary>A first run longer than this is not repeated.</summary>
-    public static double SlowSeconds { get; set; } = 20;
-
-    /// <summary>Memory the jacobian method may use for J; larger cases are skipped.</summary>
-    public static long JacobianBytes { get; set; } = 6L << 30;
-
-    /// <summary>Runs all cases (or those whose widths are listed) and prints one line per case.</summary>
-    public static void Run() => Run([512, 2048]);
-
-    /// <summary>Runs the cases for the given hidden widths.</summary>
-    public static void Run(int[] widths)
+    /// <summary>Prints the GEMM rate, the MLP and CNN tables, and the peak-memory case (run in a child process).</summary>
+    public static void Run()
     {
-        Console.WriteLine($"threads={get_num_threads()}  N=128 d=16 relu MLP, 2 hidden layers");
-        Console.WriteLine("width  O  dtype    method      median_s  runs");
-        foreach (int width in widths)
-            foreach (int outputs in new[] { 1, 10 })
-                foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
-                    foreach (var method in new[] { NtkMethod.Structured, NtkMethod.Jacobian, NtkMethod.Ntvp })
-                        Case(width, outputs, dtype, method);
-    }
-
-    private static void Case(int width, int outputs, ScalarType dtype, NtkMethod method)
-    {
-        string json = $$"""{"input_shape":[16],"layers":[{"type":"dense","width":{{width}},"w_std":1.414,"b_std":0.1},{"type":"relu"},{"type":"dense","width":{{width}},"w_std":1.414,"b_std":0.1},{"type":"relu"},{"type":"dense","width":{{outputs}},"w_std":1.0,"b_std":0.0}]}""";
-        var spec = ArchitectureReader.Read(JsonSection.Parse(json, "bench.json"));
-        var settings = new TensorSettings(dtype, CPU);
-        using var network = Network.Create(spec, 0, settings);
-        using var generator = new Generator(1);
-        using var x = randn([128, 16], ScalarType.Float64, CPU, generator: generator).to(dtype);
-        long jBytes = 128L * outputs * network.ParameterCount * (dtype == ScalarType.Float32 ? 4 : 8);
-        string label = $"{width,5} {outputs,2}  {(dtype == ScalarType.Float32 ? "float32" : "float64"),-7}  {method.ToString().ToLowerInvariant(),-10}";
-        if (method == NtkMethod.Jacobian && jBytes > JacobianBytes)
+        Console.WriteLine($"empirical NTK, seconds per kernel; torch threads {get_num_threads()}");
+        var gemm = new Dictionary<ScalarType, double>
         {
-            Console.WriteLine($"{label}  skipped (J needs {jBytes / (1 << 20)} MiB)");
-            return;
+            [ScalarType.Float32] = GemmRate(ScalarType.Float32),
+            [ScalarType.Float64] = GemmRate(ScalarType.Float64),
+        };
+        Console.WriteLine($"GEMM 2048³: float32 {gemm[ScalarType.Float32]:F1} GFLOP/s, float64 {gemm[ScalarType.Float64]:F1} GFLOP/s");
+        Console.WriteLine($"{"network",-10} {"width",5} {"O",3} {"dtype",-7} {"method",-10} {"median s",9} {"runs",4}  notes");
+        var last = new Dictionary<(NtkMethod, int, ScalarType), (double Seconds, double Cost)>();
+        foreach (int width in new[] { 512, 2048, 4096 })
+        foreach (int outputs in new[] { 1, 10 })
+        foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
+        {
+            var spec = Mlp(16, width, outputs);
+            double structured = 0;
+            foreach (var method in new[] { NtkMethod.Structured, NtkMethod.Jacobian, NtkMethod.Ntvp })
+            {
+                // Jacobian and ntvp cost grows like P·(N·O) (and J·Jᵀ like P·(N·O)²): predict from the smaller width.
+                double cost = (double)ParameterCount(16, width, outputs) * outputs * (method == NtkMethod.Jacobian ? outputs : 1);
+                string label = $"{"mlp",-10} {width,5} {outputs,3} {Name(dtype),-7} {Name(method),-10}";
+                if (method != NtkMethod.Structured && last.TryGetValue((method, outputs, dtype), out var prev)
+                    && prev.Seconds * cost / prev.Cost > SkipSeconds)
+                {
+                    Console.WriteLine($"{label} {"-",9} {0,4}  skipped: predicted ≈ {prev.Seconds * cost / prev.Cost:F0} s from width {width / 2}");
+                    last[(method, outputs, dtype)] = (prev.Seconds * cost / prev.Cost, cost);
+                    continue;
+                }
+                var (median, runs) = Time(spec, 128, dtype, method);
+                last[(method, outputs, dtype)] = (median, cost);
+                string note = "";
+                if (method == NtkMethod.Structured)
+                {
+                    structured = median;
+                    double flops = StructuredMlpFlops(128, 16, width, outputs);
+                    note = $"{flops / median / 1e9:F1} GFLOP/s = {100 * flops / median / 1e9 / gemm[dtype]:F0}% of GEMM";
+                }
+                else note = $"structured is {median / structured:F0}× faster";
+                Console.WriteLine($"{label} {median,9:F3} {runs,4}  {note}");
+            }
         }
-        var ntk = new EmpiricalNtk(network) { JacobianMemoryBytes = JacobianBytes };
-        var times = new List<double>();
-        double first = Time(ntk, x, method);
-        bool slow = first > SlowSeconds;
-        if (slow) times.Add(first);
-        else for (int r = 0; r < Repeats; r++) times.Add(Time(ntk, x, method));
-        times.Sort();
-        Console.WriteLine($"{label}  {times[times.Count / 2],8:F3}  {times.Count}{(slow ? " (single run, no warm-up)" : "")}");
+        var cnn = Cnn();
+        foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
+        foreach (var method in new[] { NtkMethod.Structured, NtkMethod.Jacobian, NtkMethod.Ntvp })
+        {
+            var (median, runs) = Time(cnn, 64, dtype, method);
+            Console.WriteLine($"{"cnn",-10} {64,5} {10,3} {Name(dtype),-7} {Name(method),-10} {median,9:F3} {runs,4}");
+        }
+        PeakMemoryInChild();
     }
 
-    private static double Time(EmpiricalNtk ntk, Tensor x, NtkMethod method)
+    /// <summary>The peak-memory case alone (its own process, so the high-water mark belongs to it): N = 1,000, O = 10, width 4096, float32.</summary>
+    public static void PeakMemory()
+    {
+        var spec = Mlp(16, 4096, 10);
+        var clock = Stopwatch.StartNew();
+        var (median, _) = Time(spec, 1000, ScalarType.Float32, NtkMethod.Structured, repeats: 1, warmUp: false);
+        Console.WriteLine($"structured NTK N=1000 O=10 width 4096 float32: {median:F1} s, " +
+                          $"peak resident memory {PeakResidentBytes() / (double)(1 << 30):F2} GiB (full kernel 10000² returned as float64)");
+    }
+
+    private static void PeakMemoryInChild()
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!, "ntk-memory") { RedirectStandardOutput = true };
+        using var child = Process.Start(start)!;
+        Console.Write(child.StandardOutput.ReadToEnd());
+        child.WaitForExit();
+    }
+
+    private static long PeakResidentBytes()
+    {
+        // VmHWM: the process's peak resident set size, in kB.
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+    }
+
+    private static (double Median, int Runs) Time(ArchitectureSpec spec, int n, ScalarType dtype, NtkMethod method,
+        int repeats = Repeats, bool warmUp = true)
+    {
+        using var network = Network.Create(spec, 0, new TensorSettings(dtype, CPU));
+        using var generator = new Generator(1);
+        using var x = randn([n, .. spec.InputShape.Select(s => (long)s)], ScalarType.Float64, CPU, generator: generator).to(dtype);
+        var ntk = new EmpiricalNtk(network) { JacobianMemoryBytes = 6L << 30 };
+        double first = Once(ntk, x, method);
+        if (!warmUp || first > SlowSeconds) return (first, 1);
+        var times = Enumerable.Range(0, repeats).Select(_ => Once(ntk, x, method)).Order().ToArray();
+        return (times[times.Length / 2], times.Length);
+    }
+
+    private static double Once(EmpiricalNtk ntk, Tensor x, NtkMethod method)
     {
         var clock = Stopwatch.StartNew();
         using (var scope = NewDisposeScope())
-            ntk.ComputeTensors(x, null, method, perLayer: false);
+            ntk.Compute(x, null, method, perLayer: false);
         return clock.Elapsed.TotalSeconds;
     }
+
+    /// <summary>Median GFLOP/s of a 2048×2048 by 2048×2048 matrix product (2·2048³ FLOPs).</summary>
+    private static double GemmRate(ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(2);
+        var a = randn([2048, 2048], dtype, CPU, generator: generator);
+        var b = randn([2048, 2048], dtype, CPU, generator: generator);
+        a.matmul(b);
+        var rates = Enumerable.Range(0, 7).Select(_ =>
+        {
+            var clock = Stopwatch.StartNew();
+            using var inner = NewDisposeScope();
+            a.matmul(b);
+            return 2.0 * 2048 * 2048 * 2048 / clock.Elapsed.TotalSeconds / 1e9;
+        }).Order().ToArray();
+        return rates[rates.Length / 2];
+    }
+
+    /// <summary>
+    /// FLOPs of the structured kernel's dominant products for a d → n → n → O ReLU MLP on N inputs: the forward pass
+    /// (2N·Σ fan_in·width), one backward pass per output to the pre-activations (O·2N·Σ fan_in·width), and per layer
+    /// the Gram products ΔΔᵀ ((N·O)²·width·2) and AAᵀ (N²·fan_in·2).
+    /// </summary>
+    private static double StructuredMlpFlops(double n, double d, double width, double o)
+    {
+        (double FanIn, double Width)[] layers = [(d, width), (width, width), (width, o)];
+        double matvec = layers.Sum(l => l.FanIn * l.Width);
+        return 2 * n * matvec + o * 2 * n * matvec
+            + layers.Sum(l => 2 * (n * o) * (n * o) * l.Width + 2 * n * n * l.FanIn);
+    }
+
+    private static long ParameterCount(int d, int width, int outputs) =>
+        (long)d * width + width + (long)width * width + width + (long)width * outputs + outputs;
+
+    private static ArchitectureSpec Mlp(int d, int width, int outputs) => Parse($$"""
+        {"input_shape":[{{d}}],"layers":[{"type":"dense","width":{{width}},"w_std":1.414,"b_std":0.1},{"type":"relu"},
+         {"type":"dense","width":{{width}},"w_std":1.414,"b_std":0.1},{"type":"relu"},{"type":"dense","width":{{outputs}}}]}
+        """);
+
+    private static ArchitectureSpec Cnn() => Parse("""
+        {"input_shape":[1,12,12],"layers":[
+         {"type":"conv","channels":64,"kernel":[3,3],"padding":"same","w_std":1.414,"b_std":0.1},{"type":"relu"},
+         {"type":"conv","channels":64,"kernel":[3,3],"padding":"same","w_std":1.414,"b_std":0.1},{"type":"relu"},
+         {"type":"flatten"},{"type":"dense","width":10}]}
+        """);
+
+    private static ArchitectureSpec Parse(string json) => ArchitectureReader.Read(JsonSection.Parse(json, "bench.json"));
+
+    private static string Name(ScalarType dtype) => dtype == ScalarType.Float32 ? "float32" : "float64";
+
+    private static string Name(NtkMethod method) => method.ToString().ToLowerInvariant();
 }

@@ -1,15 +1,17 @@
 using LinearizationLab.Bench;
 
-// Benchmarks print figures; they never assert. Usage: lab-bench [gd-step|ntk|all]
+// Benchmarks print figures; they never assert. Usage: lab-bench [gd-step|ntk|ntk-memory|all]
 string which = args.Length > 0 ? args[0] : "all";
 var benchmarks = new Dictionary<string, Action>
 {
     ["gd-step"] = GdStepBenchmark.Run,
     ["ntk"] = NtkBenchmark.Run,
+    ["ntk-memory"] = NtkBenchmark.PeakMemory,
 };
 if (which == "all")
 {
-    foreach (var run in benchmarks.Values) run();
+    foreach (var (name, run) in benchmarks)
+        if (name != "ntk-memory") run();   // ntk runs it in a child process of its own
     return 0;
 }
 if (!benchmarks.TryGetValue(which, out var chosen))
