@@ -10,6 +10,9 @@ public static class Lab
 
         usage:
           lab train --config C.json --out DIR      train one network; writes DIR/run.json
+          lab kernel --arch A.json --x1 X1.csv [--x2 X2.csv] --out DIR
+                                                   analytic NNGP and NTK; writes DIR/nngp.csv, DIR/ntk.csv
+          lab gp --config C.json --out DIR         NNGP posterior and NTK-GP on a test set; writes DIR/gp.json
         """;
 
     /// <summary>Entry point.</summary>
@@ -38,6 +41,8 @@ public static class Lab
             return args[0] switch
             {
                 "train" => TrainCommand.Run(rest, cancel),
+                "kernel" => KernelCommand.Run(rest),
+                "gp" => GpCommand.Run(rest, cancel),
                 _ => throw new InvalidInputException("command line", args[0], "unknown command (lab --help lists them)"),
             };
         }
