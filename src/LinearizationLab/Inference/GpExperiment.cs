@@ -92,13 +92,15 @@ public static class GpExperiment
         kernelClock.Stop();
         cancel.ThrowIfCancellationRequested();
 
-        var nngp = new NngpPosterior(trainKernels.Nngp, yTrain, noiseVariance);
         var scoreNngp = new Score(o);
         var scoreNtk = new Score(o);
         if (double.IsPositiveInfinity(time.Time))
         {
-            var ntk = new NngpPosterior(trainKernels.Ntk, yTrain, noiseVariance);
-            trainKernels = null;   // the factorizations hold what is needed; let the N×N kernels go
+            // Factorize one kernel, then let it go before the other: each N×N kernel is 800 MB at N = 10⁴.
+            var trainNtk = trainKernels.Ntk;
+            var nngp = new NngpPosterior(trainKernels.Nngp, yTrain, noiseVariance);
+            trainKernels = null;
+            var ntk = new NngpPosterior(trainNtk, yTrain, noiseVariance);
             for (int start = 0; start < m; start += TestBlockRows)
             {
                 cancel.ThrowIfCancellationRequested();
@@ -117,6 +119,7 @@ public static class GpExperiment
             var testTrain = AnalyticKernels.Compute(arch, xTest, xTrain, kernelProgress.Part((double)m * n));
             kernelClock.Stop();
             cancel.ThrowIfCancellationRequested();
+            var nngp = new NngpPosterior(trainKernels.Nngp, yTrain, noiseVariance);
             scoreNngp.Add(nngp.Mean(testTrain.Nngp), test, 0);
             var regularized = noiseVariance > 0 ? new KernelPair(trainKernels.Nngp, AddDiagonal(trainKernels.Ntk, noiseVariance)) : trainKernels;
             trainKernels = null;
