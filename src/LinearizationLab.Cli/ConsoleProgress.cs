@@ -102,4 +102,43 @@ public static class ConsoleProgress
             });
         return result;
     }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with a sink for the fraction done (0 to 1), labelled <paramref name="label"/>.
+    /// Reports may come from several threads at once (parallel kernel blocks); they are serialized here.
+    /// </summary>
+    public static T Fraction<T>(string label, Func<IProgress<double>, T> work)
+    {
+        var gate = new object();
+        if (!Interactive)
+        {
+            int lastDecile = -1;
+            var lines = new ActionProgress<double>(f =>
+            {
+                lock (gate)
+                {
+                    int decile = (int)Math.Floor(10 * Math.Clamp(f, 0, 1));
+                    if (decile <= lastDecile) return;
+                    lastDecile = decile;
+                    Console.Error.WriteLine($"{label}: {10 * decile}%");
+                }
+            });
+            return work(lines);
+        }
+        T result = default!;
+        ErrorConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                new RemainingTimeColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(label, maxValue: 1.0);
+                var sink = new ActionProgress<double>(f =>
+                {
+                    lock (gate) task.Value = Math.Max(task.Value, Math.Clamp(f, 0, 1));
+                });
+                result = work(sink);
+                task.Value = task.MaxValue;
+            });
+        return result;
+    }
 }

@@ -13,6 +13,9 @@ public static class Lab
           lab ntk --arch A.json --x1 X1.csv [--x2 X2.csv] --seed S [--method structured|jacobian|ntvp] --out DIR
                   [--full] [--per-layer] [--dtype float64|float32] [--device cpu|cuda]
                                                         empirical NTK and NNGP of one network at initialization
+          lab kernel --arch A.json --x1 X1.csv [--x2 X2.csv] --out DIR
+                                                        analytic NNGP and NTK; writes DIR/nngp.csv, DIR/ntk.csv
+          lab gp --config C.json --out DIR              NNGP posterior and NTK-GP on a test set; writes DIR/gp.json
           lab sweep [--config] S.json [--out DIR] [--shard i/k]
                                                         width sweep of network vs linearization vs infinite width
           lab merge --out DIR SHARD_DIR...              combine shard folders of a sweep
@@ -46,6 +49,8 @@ public static class Lab
             {
                 "train" => TrainCommand.Run(rest, cancel),
                 "ntk" => NtkCommand.Run(rest),
+                "kernel" => KernelCommand.Run(rest),
+                "gp" => GpCommand.Run(rest, cancel),
                 "sweep" => SweepCommand.Run(rest, cancel),
                 "merge" => MergeCommand.Run(rest),
                 "plot" => PlotCommand.Run(rest),

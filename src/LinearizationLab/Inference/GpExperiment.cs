@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LinearizationLab.Analytic;
+using LinearizationLab.Architecture;
+using LinearizationLab.Data;
+using LinearizationLab.Experiments;
+
+namespace LinearizationLab.Inference;
+
+/// <summary>
+/// Infinite-width inference on a data set (Lee et al. 2018, 2019): the NNGP posterior mean
+/// K(x*,X)(K(X,X) + σ²I)⁻¹Y and the NTK-GP mean after training time t, Θ(x*,X)Θ⁻¹(I − e^{−Θt/N})Y with
+/// Θ = Θ(X,X) + σ²I (at t = ∞ kernel regression Θ(x*,X)(Θ(X,X) + σ²I)⁻¹Y), both from the analytic kernels of an
+/// arch.json network, scored by test MSE and accuracy. At t = ∞ each training kernel is Cholesky-factorized once
+/// and dropped, and test kernels are computed in blocks of <see cref="TestBlockRows"/> rows, so memory is about
+/// four N×N float64 matrices at the peak; a finite t eigendecomposes Θ(X,X) (<see cref="NtkGaussianProcess"/>)
+/// and holds all M×N test kernels.
+/// </summary>
+public static class GpExperiment
+{
+    /// <summary>The file name of the result inside the output directory.</summary>
+    public const string ResultFileName = "gp.json";
+
+    /// <summary>Test rows per block of test–train kernels at t = ∞.</summary>
+    public const int TestBlockRows = 1024;
+
+    /// <summary>
+    /// Runs <paramref name="config"/> and writes <c>gp.json</c> (config, sizes, metrics, wall time) atomically into
+    /// <paramref name="outputDirectory"/>; returns the result.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The data has no test set, or K + σ²I is not positive definite
+    /// (field <c>noise</c>, with a suggested jitter).</exception>
+    public static GpResult Execute(GpConfig config, string outputDirectory,
+        IProgress<double>? progress = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(outputDirectory);
+        var (train, test) = config.Data.Load();
+        train = config.Data.FitToInputShape(train, config.Arch.InputShape);
+        test = config.Data.FitToInputShape(test, config.Arch.InputShape);
+        if (test.Count == 0)
+            throw new InvalidInputException(config.File, config.Data.Path,
+                "lab gp needs a test set (test_size ≥ 1, or x_test and y_test for csv data)");
+        GpResult result;
+        try
+        {
+            result = Evaluate(config.Arch, train, test, config.NoiseVariance, config.Time, progress, cancel);
+        }
+        catch (ArgumentException e) when (e.ParamName == "trainKernel")
+        {
+            throw new InvalidInputException(config.File, "noise", FirstSentence(e.Message));
+        }
+
+        AtomicFile.WriteAllText(Path.Combine(outputDirectory, ResultFileName),
+            ToJson(result, config).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return result;
+    }
+
+    /// <summary>
+    /// Fits both predictors on <paramref name="train"/> and scores them on <paramref name="test"/>. Targets are the
+    /// data's regression targets (one-hot rows for images); accuracy is reported when the test set has labels.
+    /// </summary>
+    /// <param name="arch">The network; inputs must have its input_shape's size.</param>
+    /// <param name="train">Training set X, Y (N examples).</param>
+    /// <param name="test">Test set (M ≥ 1 examples).</param>
+    /// <param name="noiseVariance">σ² ≥ 0 added to the diagonal of both training kernels.</param>
+    /// <param name="time">NTK-GP training time.</param>
+    /// <param name="progress">Fraction of analytic kernel entries computed, 0 to 1.</param>
+    /// <param name="cancel">Checked between kernel blocks.</param>
+    /// <exception cref="ArgumentException">Sizes disagree, or K + σ²I is not positive definite (parameter
+    /// <c>trainKernel</c>; the message suggests a jitter).</exception>
+    public static GpResult Evaluate(ArchitectureSpec arch, Dataset train, Dataset test, double noiseVariance,
+        TrainingTime time, IProgress<double>? progress = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(arch);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        if (!(noiseVariance >= 0)) throw new ArgumentOutOfRangeException(nameof(noiseVariance), noiseVariance, "must be ≥ 0");
+        if (test.OutputCount != train.OutputCount)
+            throw new ArgumentException($"test targets have {test.OutputCount} outputs but train targets {train.OutputCount}", nameof(test));
+        var clock = Stopwatch.StartNew();
+        int n = train.Count, m = test.Count, o = train.OutputCount;
+        var xTrain = CsvMatrix.FromRowMajor(train.Inputs, n, train.FeatureSize);
+        var yTrain = CsvMatrix.FromRowMajor(train.Targets, n, o);
+        var xTest = CsvMatrix.FromRowMajor(test.Inputs, m, test.FeatureSize);
+        var kernelProgress = new KernelProgress(progress, 0.5 * n * (n + 1.0) + (double)m * n);
+        var kernelClock = new Stopwatch();
+
+        kernelClock.Start();
+        var trainKernels = AnalyticKernels.Compute(arch, xTrain, null, kernelProgress.Part(0.5 * n * (n + 1.0)));
+        kernelClock.Stop();
+        cancel.ThrowIfCancellationRequested();
+
+        var scoreNngp = new Score(o);
+        var scoreNtk = new Score(o);
+        if (double.IsPositiveInfinity(time.Time))
+        {
+            // Factorize one kernel, then let it go before the other: each N×N kernel is 800 MB at N = 10⁴.
+            var trainNtk = trainKernels.Ntk;
+            var nngp = new NngpPosterior(trainKernels.Nngp, yTrain, noiseVariance);
+            trainKernels = null;
+            var ntk = new NngpPosterior(trainNtk, yTrain, noiseVariance);
+            for (int start = 0; start < m; start += TestBlockRows)
+            {
+                cancel.ThrowIfCancellationRequested();
+                int rows = Math.Min(TestBlockRows, m - start);
+                var block = RowBlock(xTest, start, rows);
+                kernelClock.Start();
+                var testTrain = AnalyticKernels.Compute(arch, block, xTrain, kernelProgress.Part((double)rows * n));
+                kernelClock.Stop();
+                scoreNngp.Add(nngp.Mean(testTrain.Nngp), test, start);
+                scoreNtk.Add(ntk.Mean(testTrain.Ntk), test, start);
+            }
+        }
+        else
+        {
+            kernelClock.Start();
+            var testTrain = AnalyticKernels.Compute(arch, xTest, xTrain, kernelProgress.Part((double)m * n));
+            kernelClock.Stop();
+            cancel.ThrowIfCancellationRequested();
+            var nngp = new NngpPosterior(trainKernels.Nngp, yTrain, noiseVariance);
+            scoreNngp.Add(nngp.Mean(testTrain.Nngp), test, 0);
+            var regularized = noiseVariance > 0 ? new KernelPair(trainKernels.Nngp, AddDiagonal(trainKernels.Ntk, noiseVariance)) : trainKernels;
+            trainKernels = null;
+            var ntk = new NtkGaussianProcess(regularized, testTrain, yTrain);
+            scoreNtk.Add(ntk.Mean(time), test, 0);
+        }
+
+        return new GpResult(n, m, noiseVariance, time, scoreNngp.Metrics(test), scoreNtk.Metrics(test),
+            kernelClock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The JSON record of a result as written to gp.json (snake_case; null where a value does not apply).</summary>
+    public static JsonObject ToJson(GpResult result, GpConfig? config = null)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var time = result.Time;
+        var record = new JsonObject();
+        if (config is not null)
+        {
+            record["config_file"] = Path.GetFullPath(config.File);
+            record["config"] = JsonNode.Parse(config.Raw.GetRawText());
+        }
+        record["train_size"] = result.TrainSize;
+        record["test_size"] = result.TestSize;
+        record["noise"] = result.NoiseVariance;
+        record["time"] = double.IsPositiveInfinity(time.Time) ? "infinity" : JsonValue.Create(time.Time);
+        record["learning_rate"] = time.IsDiscrete ? time.LearningRate : null;
+        record["steps"] = time.IsDiscrete ? time.Steps : null;
+        record["nngp"] = MetricsJson(result.Nngp);
+        record["ntk"] = MetricsJson(result.Ntk);
+        record["kernel_seconds"] = result.KernelSeconds;
+        record["wall_seconds"] = result.WallSeconds;
+        return record;
+    }
+
+    private static JsonObject MetricsJson(GpMetrics metrics) => new()
+    {
+        ["test_mse"] = TrainingRun.Finite(metrics.TestMse),
+        ["test_accuracy"] = metrics.TestAccuracy,
+    };
+
+    private static string FirstSentence(string message)
+    {
+        int paren = message.IndexOf(" (Parameter", StringComparison.Ordinal);
+        return paren < 0 ? message : message[..paren];
+    }
+
+    private static double[,] RowBlock(double[,] x, int start, int rows)
+    {
+        int d = x.GetLength(1);
+        var block = new double[rows, d];
+        Buffer.BlockCopy(x, start * d * sizeof(double), block, 0, rows * d * sizeof(double));
+        return block;
+    }
+
+    private static double[,] AddDiagonal(double[,] kernel, double value)
+    {
+        for (int i = 0; i < kernel.GetLength(0); i++) kernel[i, i] += value;
+        return kernel;
+    }
+
+    /// <summary>Running sums of ½‖f − y‖² and correct argmaxes over blocks of test rows.</summary>
+    private sealed class Score(int outputs)
+    {
+        private double _squaredError;
+        private int _correct;
+
+        public void Add(double[,] predictions, Dataset test, int start)
+        {
+            int rows = predictions.GetLength(0);
+            for (int r = 0; r < rows; r++)
+            {
+                long offset = (long)(start + r) * outputs;
+                for (int c = 0; c < outputs; c++)
+                {
+                    double e = predictions[r, c] - test.Targets[offset + c];
+                    _squaredError += e * e;
+                }
+            }
+            if (test.Labels is not null)
+            {
+                var predicted = RegressionClassifier.Predict(predictions);
+                for (int r = 0; r < rows; r++) if (predicted[r] == test.Labels[start + r]) _correct++;
+            }
+        }
+
+        public GpMetrics Metrics(Dataset test) =>
+            new(0.5 * _squaredError / test.Count, test.Labels is null ? null : (double)_correct / test.Count);
+    }
+
+    /// <summary>Maps the 0..1 progress of each kernel computation onto its share of all kernel entries.</summary>
+    private sealed class KernelProgress(IProgress<double>? sink, double total)
+    {
+        private double _done;
+
+        public IProgress<double>? Part(double entries)
+        {
+            if (sink is null) return null;
+            double before = _done;
+            _done += entries;
+            return new Progress(f => sink.Report(Math.Min((before + f * entries) / total, 1.0)));
+        }
+
+        private sealed class Progress(Action<double> report) : IProgress<double>
+        {
+            public void Report(double value) => report(value);
+        }
+    }
+}

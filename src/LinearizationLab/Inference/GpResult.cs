@@ -1,0 +1,13 @@
+namespace LinearizationLab.Inference;
+
+/// <summary>The outcome of a <see cref="GpExperiment"/>: both infinite-width predictors on the same test set.</summary>
+/// <param name="TrainSize">Number of training examples N.</param>
+/// <param name="TestSize">Number of test examples M.</param>
+/// <param name="NoiseVariance">The diagonal regularizer σ² added to K(X,X) and Θ(X,X).</param>
+/// <param name="Time">Training time of the NTK-GP (∞ for kernel regression).</param>
+/// <param name="Nngp">Metrics of the NNGP posterior mean K(x*,X)(K + σ²I)⁻¹Y.</param>
+/// <param name="Ntk">Metrics of the NTK-GP mean at <paramref name="Time"/>.</param>
+/// <param name="KernelSeconds">Wall time spent computing analytic kernels.</param>
+/// <param name="WallSeconds">Total wall time (kernels, factorizations, predictions).</param>
+public sealed record GpResult(int TrainSize, int TestSize, double NoiseVariance, TrainingTime Time,
+    GpMetrics Nngp, GpMetrics Ntk, double KernelSeconds, double WallSeconds);

@@ -1,0 +1,65 @@
+using System.Text.Json;
+
+namespace LinearizationLab.Tests.Cli;
+
+/// <summary>Facts about <c>lab gp</c>: it writes gp.json and prints both predictors; bad input exits 2 leaving nothing behind.</summary>
+[Collection("TorchSharp")]
+public sealed class GpCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("lab-gp-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Stdout, string Stderr) Lab(params string[] args)
+    {
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        Console.SetOut(stdout);
+        Console.SetError(stderr);
+        try { return (LinearizationLab.Cli.Lab.Run(args), stdout.ToString(), stderr.ToString()); }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+        }
+    }
+
+    private string Config(string extra)
+    {
+        string path = Path.Combine(_dir, "gp.json");
+        File.WriteAllText(path, $$"""
+            {"arch": {"input_shape":[4],"layers":[{"type":"dense","width":8,"w_std":1.4,"b_std":0.1},{"type":"relu"},{"type":"dense","width":1}]},
+             "data": {"source":"sphere","dim":4,"train_size":16,"test_size":8} {{extra}} }
+            """);
+        return path;
+    }
+
+    [Fact]
+    public void Gp_writes_gp_json_and_prints_both_predictors()
+    {
+        string outDir = Path.Combine(_dir, "out");
+        var (code, stdout, _) = Lab("gp", "--config", Config(""", "noise": 1e-6, "time": 100"""), "--out", outDir);
+        Assert.Equal(0, code);
+        Assert.Contains("NNGP:", stdout);
+        Assert.Contains("NTK-GP:", stdout);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "gp.json")));
+        Assert.Equal(100.0, doc.RootElement.GetProperty("time").GetDouble());
+        Assert.Equal(8, doc.RootElement.GetProperty("test_size").GetInt32());
+        Assert.True(doc.RootElement.GetProperty("ntk").GetProperty("test_mse").GetDouble() > 0);
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("ntk").GetProperty("test_accuracy").ValueKind);
+        Assert.Empty(Directory.GetFiles(outDir, "*.tmp"));
+    }
+
+    [Fact]
+    public void A_bad_config_exits_2_with_one_line_and_writes_nothing()
+    {
+        string outDir = Path.Combine(_dir, "out");
+        string config = Config(""", "noise": -0.5""");
+        var (code, _, stderr) = Lab("gp", "--config", config, "--out", outDir);
+        Assert.Equal(2, code);
+        string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.StartsWith($"error: {config}: noise: ", line);
+        Assert.False(Directory.Exists(outDir));
+        Assert.Equal(2, Lab("gp", "--out", outDir).Code);   // --config is required
+    }
+}

@@ -1,0 +1,135 @@
+using LinearizationLab.Analytic;
+using LinearizationLab.Architecture;
+using LinearizationLab.Configuration;
+using LinearizationLab.Data;
+
+namespace LinearizationLab.Tests.Cli;
+
+/// <summary>Facts about <c>lab kernel</c>: the files hold exactly the library's kernels, and bad input exits 2 leaving nothing behind.</summary>
+[Collection("TorchSharp")]
+public sealed class KernelCommandTests : IDisposable
+{
+    private const string Mlp = """
+        {"input_shape":[3],"layers":[{"type":"dense","width":16,"w_std":1.4,"b_std":0.1},{"type":"relu"},
+          {"type":"dense","width":16,"w_std":1.4,"b_std":0.1},{"type":"erf"},{"type":"dense","width":2,"w_std":1.0,"b_std":0.05}]}
+        """;
+
+    private const string Cnn = """
+        {"input_shape":[1,4,3],"layers":[{"type":"conv","channels":8,"kernel":[3,3],"padding":"same","w_std":1.4,"b_std":0.1},
+          {"type":"relu"},{"type":"global_avg_pool"},{"type":"dense","width":1,"w_std":1.0,"b_std":0.0}]}
+        """;
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("lab-kernel-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Stdout, string Stderr) Lab(params string[] args)
+    {
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        Console.SetOut(stdout);
+        Console.SetError(stderr);
+        try { return (LinearizationLab.Cli.Lab.Run(args), stdout.ToString(), stderr.ToString()); }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+        }
+    }
+
+    private string File(string name, string text)
+    {
+        string path = Path.Combine(_dir, name);
+        System.IO.File.WriteAllText(path, text);
+        return path;
+    }
+
+    private string Inputs(string name, int rows, int columns, int seed)
+    {
+        var random = new Random(seed);
+        var x = new double[rows, columns];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < columns; j++) x[i, j] = 2 * random.NextDouble() - 1;
+        string path = Path.Combine(_dir, name);
+        CsvMatrix.Write(path, x);
+        return path;
+    }
+
+    private static ArchitectureSpec Parse(string json) => ArchitectureReader.Read(JsonSection.Parse(json, "arch.json"));
+
+    private static void AssertBitEqual(double[,] expected, double[,] actual)
+    {
+        Assert.Equal(expected.GetLength(0), actual.GetLength(0));
+        Assert.Equal(expected.GetLength(1), actual.GetLength(1));
+        for (int i = 0; i < expected.GetLength(0); i++)
+            for (int j = 0; j < expected.GetLength(1); j++)
+                Assert.Equal(BitConverter.DoubleToInt64Bits(expected[i, j]), BitConverter.DoubleToInt64Bits(actual[i, j]));
+    }
+
+    [Theory]
+    [InlineData(Mlp, 3)]
+    [InlineData(Cnn, 12)]
+    public void Kernel_files_hold_the_analytic_kernels_to_the_last_bit(string archJson, int features)
+    {
+        // The "R" format round-trips every double, and the command computes with the same call, so the files
+        // read back equal AnalyticKernels.Compute bit for bit.
+        string arch = File("arch.json", archJson);
+        string x1 = Inputs("x1.csv", 6, features, seed: 1);
+        string outDir = Path.Combine(_dir, "out");
+        var (code, stdout, _) = Lab("kernel", "--arch", arch, "--x1", x1, "--out", outDir);
+        Assert.Equal(0, code);
+        Assert.Contains("wrote", stdout);
+        var expected = AnalyticKernels.Compute(Parse(archJson), CsvMatrix.Read(x1));
+        AssertBitEqual(expected.Nngp, CsvMatrix.Read(Path.Combine(outDir, "nngp.csv")));
+        AssertBitEqual(expected.Ntk, CsvMatrix.Read(Path.Combine(outDir, "ntk.csv")));
+    }
+
+    [Fact]
+    public void With_x2_the_kernels_are_N1_by_N2()
+    {
+        string arch = File("arch.json", Mlp);
+        string x1 = Inputs("x1.csv", 4, 3, seed: 2), x2 = Inputs("x2.csv", 7, 3, seed: 3);
+        string outDir = Path.Combine(_dir, "out");
+        Assert.Equal(0, Lab("kernel", "--arch", arch, "--x1", x1, "--x2", x2, "--out", outDir).Code);
+        var expected = AnalyticKernels.Compute(Parse(Mlp), CsvMatrix.Read(x1), CsvMatrix.Read(x2));
+        var nngp = CsvMatrix.Read(Path.Combine(outDir, "nngp.csv"));
+        Assert.Equal((4, 7), (nngp.GetLength(0), nngp.GetLength(1)));
+        AssertBitEqual(expected.Nngp, nngp);
+        AssertBitEqual(expected.Ntk, CsvMatrix.Read(Path.Combine(outDir, "ntk.csv")));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_csv_of_the_wrong_width_exits_2_naming_the_csv(bool asX2)
+    {
+        string arch = File("arch.json", Mlp);
+        string good = Inputs("good.csv", 3, 3, seed: 4), bad = Inputs("bad.csv", 3, 4, seed: 5);
+        string outDir = Path.Combine(_dir, "out");
+        var (code, _, stderr) = asX2
+            ? Lab("kernel", "--arch", arch, "--x1", good, "--x2", bad, "--out", outDir)
+            : Lab("kernel", "--arch", arch, "--x1", bad, "--out", outDir);
+        Assert.Equal(2, code);
+        string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: {bad}: columns: ", line);
+        Assert.Contains("needs 3", line);
+        Assert.False(Directory.Exists(outDir));   // nothing partial left behind
+    }
+
+    [Fact]
+    public void Missing_x1_or_a_bad_arch_exits_2()
+    {
+        string arch = File("arch.json", Mlp);
+        string outDir = Path.Combine(_dir, "out");
+        var (code, _, stderr) = Lab("kernel", "--arch", arch, "--out", outDir);
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: command line: --x1: is required", stderr);
+
+        string x1 = Inputs("x1.csv", 2, 3, seed: 6);
+        string badArch = File("bad-arch.json", Mlp.Replace("\"width\":16,", "\"width\":-1,", StringComparison.Ordinal));
+        (code, _, stderr) = Lab("kernel", "--arch", badArch, "--x1", x1, "--out", outDir);
+        Assert.Equal(2, code);
+        Assert.StartsWith($"error: {badArch}: layers[0].width: ", stderr);
+        Assert.False(Directory.Exists(outDir));
+    }
+}

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using LinearizationLab.Analytic;
+using LinearizationLab.Configuration;
+using LinearizationLab.Data;
+using LinearizationLab.Inference;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace LinearizationLab.Tests.Inference;
+
+/// <summary>Facts about <see cref="GpExperiment"/> and <see cref="GpConfig"/>: the reported metrics are those of kernel regression.</summary>
+public sealed class GpExperimentTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("lab-gp-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (Dataset Train, Dataset Test) Sphere(int train = 40, int test = 30, int outputs = 2)
+    {
+        var spec = DataSpec.Read(JsonSection.Parse(
+            $$$"""{"source":"sphere","dim":5,"outputs":{{{outputs}}},"train_size":{{{train}}},"test_size":{{{test}}},"seed":3,"teacher":{"width":64,"depth":1}}""",
+            "data.json"));
+        return spec.Load();
+    }
+
+    private static readonly LinearizationLab.Architecture.ArchitectureSpec Relu = Arch.Mlp(5, [64, 64], 2, wStd: 1.4, bStd: 0.2);
+
+    private static double[,] Matrix(double[] rowMajor, int columns) => CsvMatrix.FromRowMajor(rowMajor, rowMajor.Length / columns, columns);
+
+    /// <summary>½·mean over rows of ‖K*·(K + σ²I)⁻¹Y − Y*‖², written out directly with MathNet.</summary>
+    private static double KernelRegressionMse(double[,] trainKernel, double[,] testTrainKernel, Dataset train, Dataset test, double noise)
+    {
+        var k = Matrix<double>.Build.DenseOfArray(trainKernel) + noise * Matrix<double>.Build.DenseIdentity(train.Count);
+        var mean = Matrix<double>.Build.DenseOfArray(testTrainKernel)
+            * k.Cholesky().Solve(Matrix<double>.Build.DenseOfArray(Matrix(train.Targets, train.OutputCount)));
+        var error = mean - Matrix<double>.Build.DenseOfArray(Matrix(test.Targets, test.OutputCount));
+        return 0.5 * error.PointwisePower(2).RowSums().Average();
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1e-2)]
+    public void Test_mse_at_infinite_time_is_that_of_direct_kernel_regression(double noise)
+    {
+        // Same formula, same Cholesky solve, but with the test kernels computed in one piece rather than in
+        // blocks: the sums agree to round-off, κ(K)·1e-16 relative with κ ≲ 1e4 here; 1e-9 leaves margin.
+        var (train, test) = Sphere();
+        var result = GpExperiment.Evaluate(Relu, train, test, noise, TrainingTime.Infinity);
+        var xTrain = Matrix(train.Inputs, train.FeatureSize);
+        var trainKernels = AnalyticKernels.Compute(Relu, xTrain);
+        var testTrain = AnalyticKernels.Compute(Relu, Matrix(test.Inputs, test.FeatureSize), xTrain);
+        double nngp = KernelRegressionMse(trainKernels.Nngp, testTrain.Nngp, train, test, noise);
+        double ntk = KernelRegressionMse(trainKernels.Ntk, testTrain.Ntk, train, test, noise);
+        Assert.Equal(nngp, result.Nngp.TestMse, 1e-9 * nngp);
+        Assert.Equal(ntk, result.Ntk.TestMse, 1e-9 * ntk);
+        Assert.Null(result.Ntk.TestAccuracy);   // regression data has no labels
+        Assert.Equal((40, 30), (result.TrainSize, result.TestSize));
+    }
+
+    [Fact]
+    public void Without_noise_both_predictors_interpolate_the_training_points()
+    {
+        // Scored on its own training set, K·K⁻¹Y = Y: the MSE is round-off, (κ·1e-16)² relative to ½·mean‖y‖².
+        var (train, _) = Sphere();
+        var result = GpExperiment.Evaluate(Relu, train, train, 0, TrainingTime.Infinity);
+        double scale = 0.5 * train.Targets.Sum(v => v * v) / train.Count;
+        Assert.True(result.Nngp.TestMse < 1e-16 * scale, $"NNGP {result.Nngp.TestMse} vs {scale}");
+        Assert.True(result.Ntk.TestMse < 1e-16 * scale, $"NTK {result.Ntk.TestMse} vs {scale}");
+    }
+
+    [Fact]
+    public void At_time_zero_the_ntk_gp_predicts_the_prior_mean_zero()
+    {
+        // μ_0 = 0 exactly (gain 0 for every mode), so the MSE is ½·mean‖y*‖² to the last bits of the sum.
+        var (train, test) = Sphere();
+        var result = GpExperiment.Evaluate(Relu, train, test, 0, TrainingTime.GradientFlow(0));
+        double expected = 0.5 * test.Targets.Sum(v => v * v) / test.Count;
+        Assert.Equal(expected, result.Ntk.TestMse, 1e-14 * expected);
+    }
+
+    [Fact]
+    public void A_long_gradient_flow_reaches_kernel_regression()
+    {
+        // e^{−λ_min t/N} is below 1e-12 at t = 30·N/λ_min… λ_min is unknown here, so take t huge: every mode with
+        // λ above round-off has converged and the result equals the t = ∞ pseudo-inverse up to κ·1e-16.
+        var (train, test) = Sphere();
+        var infinite = GpExperiment.Evaluate(Relu, train, test, 0, TrainingTime.Infinity);
+        var finite = GpExperiment.Evaluate(Relu, train, test, 0, TrainingTime.GradientFlow(1e12));
+        Assert.Equal(infinite.Ntk.TestMse, finite.Ntk.TestMse, 1e-8 * infinite.Ntk.TestMse);
+        Assert.Equal(infinite.Nngp.TestMse, finite.Nngp.TestMse, 0.0);   // the NNGP posterior does not depend on t
+    }
+
+    [Fact]
+    public void On_a_small_mnist_subset_both_predictors_classify_well_above_chance()
+    {
+        // Infinite-width ReLU kernels on 200 MNIST digits reach about 86% test accuracy (chance: 10%);
+        // 0.6 is far below what the method gives yet far above chance.
+        var config = Config("""
+            {"arch": {"input_shape":[784],"layers":[{"type":"dense","width":1,"w_std":1.414,"b_std":0.1},{"type":"relu"},
+               {"type":"dense","width":1,"w_std":1.414,"b_std":0.1},{"type":"relu"},{"type":"dense","width":10,"w_std":1.414,"b_std":0.1}]},
+             "data": {"source":"mnist","train_size":200,"test_size":200,"normalize":"unit_norm","seed":1}}
+            """);
+        var result = GpExperiment.Execute(config, Path.Combine(_dir, "out"));
+        Assert.True(result.Nngp.TestAccuracy > 0.6, $"NNGP accuracy {result.Nngp.TestAccuracy}");
+        Assert.True(result.Ntk.TestAccuracy > 0.6, $"NTK-GP accuracy {result.Ntk.TestAccuracy}");
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "out", GpExperiment.ResultFileName)));
+        Assert.Equal(result.Ntk.TestAccuracy, doc.RootElement.GetProperty("ntk").GetProperty("test_accuracy").GetDouble());
+        Assert.Equal("infinity", doc.RootElement.GetProperty("time").GetString());
+        Assert.Equal(200, doc.RootElement.GetProperty("train_size").GetInt32());
+    }
+
+    private GpConfig Config(string json)
+    {
+        string path = Path.Combine(_dir, "gp.json");
+        File.WriteAllText(path, json);
+        return GpConfig.Load(path);
+    }
+
+    private const string SphereData = """ "data": {"source":"sphere","dim":4,"train_size":8,"test_size":4} """;
+
+    [Theory]
+    [InlineData("", double.PositiveInfinity, 0.0)]
+    [InlineData(""", "time": "infinity" """, double.PositiveInfinity, 0.0)]
+    [InlineData(""", "time": 12.5 """, 12.5, 0.0)]
+    [InlineData(""", "learning_rate": 0.5, "steps": 10 """, 5.0, 0.5)]
+    public void The_config_reads_the_training_time(string extra, double time, double learningRate)
+    {
+        var config = Config($$"""{"arch": {"input_shape":[4],"layers":[{"type":"dense","width":1}]}, {{SphereData}} {{extra}} }""");
+        Assert.Equal(time, config.Time.Time);
+        Assert.Equal(learningRate, config.Time.LearningRate);
+        Assert.Equal(0.0, config.NoiseVariance);
+    }
+
+    [Theory]
+    [InlineData(""", "noise": -1 """, "noise")]
+    [InlineData(""", "time": "forever" """, "time")]
+    [InlineData(""", "time": -2 """, "time")]
+    [InlineData(""", "time": 3, "steps": 4, "learning_rate": 0.1 """, "time")]
+    [InlineData(""", "steps": 4 """, "learning_rate")]
+    [InlineData(""", "epochs": 4 """, "epochs")]
+    public void A_bad_config_names_the_field(string extra, string field)
+    {
+        var e = Assert.Throws<InvalidInputException>(() =>
+            Config($$"""{"arch": {"input_shape":[4],"layers":[{"type":"dense","width":1}]}, {{SphereData}} {{extra}} }"""));
+        Assert.Equal(field, e.Field);
+    }
+
+    [Fact]
+    public void A_data_section_without_a_test_set_is_an_error_naming_data()
+    {
+        var config = Config("""{"arch": {"input_shape":[4],"layers":[{"type":"dense","width":1}]}, "data": {"source":"sphere","dim":4,"train_size":8}}""");
+        var e = Assert.Throws<InvalidInputException>(() => GpExperiment.Execute(config, Path.Combine(_dir, "out")));
+        Assert.Equal("data", e.Field);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "out")));
+    }
+}
