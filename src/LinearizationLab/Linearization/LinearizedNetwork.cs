@@ -8,8 +8,8 @@ namespace LinearizationLab.Linearization;
 /// <summary>
 /// The first-order Taylor expansion of a network around θ0, f_lin(x; θ) = f(x; θ0) + J0(x)(θ − θ0)
 /// (Lee et al. 2019, "Wide Neural Networks of Any Depth Evolve as Linear Models Under Gradient Descent", eq. 4).
-/// J0(x)(θ − θ0) is a JVP by the double-backward trick (the gradient with respect to a dummy w of
-/// ⟨J0(x)ᵀw, θ − θ0⟩, built with create_graph), so J0 is never formed and gradients reach θ as J0ᵀr.
+/// J0(x)(θ − θ0) is a Jacobian-vector product in forward mode (each layer carries its tangent forward, about the cost of
+/// two forward passes), so J0 is never formed and gradients reach θ as J0ᵀr by autograd through the tangent pass.
 /// Its <see cref="Parameters"/> are its own leaf copies of θ starting at θ0, so the <see cref="Trainer"/>
 /// trains it with the same losses and optimizers as the network.
 /// </summary>
@@ -45,35 +45,17 @@ public sealed class LinearizedNetwork : ITrainableModel, IDisposable
     /// <summary>f_lin(x; θ') at any θ' of the parameters' shapes (differentiable with respect to θ' when it requires grad).</summary>
     public Tensor Forward(Tensor x, IReadOnlyList<Tensor> theta)
     {
-        bool track = is_grad_enabled();
         using var scope = NewDisposeScope();
-        Tensor result;
-        using (enable_grad())
-        {
-            var delta = theta.Select((t, i) => t - _theta0[i]).ToArray();
-            var (f0, jvp) = Jvp(x, delta, createGraph: track);
-            result = f0.detach() + jvp;
-        }
-        if (!track) result = result.detach();
-        return result.MoveToOuterDisposeScope();
+        var delta = theta.Select((t, i) => t - _theta0[i]).ToArray();
+        var (f0, jvp) = _network.Jvp(x, _theta0, delta);
+        return (f0 + jvp).MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// f(x; θ0) and the Jacobian-vector product J0(x)·u for u in parameter space (tensors shaped like θ), with the graph
-    /// of J0·u kept (differentiable in u) when <paramref name="createGraph"/>. Results join the caller's dispose scope.
+    /// f(x; θ0) and the Jacobian-vector product J0(x)·u for u in parameter space (tensors shaped like θ), by forward-mode
+    /// tangent propagation (<see cref="Network.Jvp"/>); J0·u is differentiable in u. Results join the caller's dispose scope.
     /// </summary>
-    public (Tensor F0, Tensor Jvp) Jvp(Tensor x, IReadOnlyList<Tensor> u, bool createGraph = false)
-    {
-        using var scope = NewDisposeScope();
-        using var grad = enable_grad();
-        var leaves = _theta0.Select(p => p.detach().requires_grad_(true)).ToArray();
-        var f0 = _network.Forward(x, leaves);
-        var w = zeros_like(f0).requires_grad_(true);
-        var g = autograd.grad([f0], leaves, [w], retain_graph: true, create_graph: true);
-        var jvp = autograd.grad(g, [w], u.ToArray(), retain_graph: createGraph, create_graph: createGraph)[0];
-        if (!createGraph) jvp = jvp.detach();
-        return (f0.detach().MoveToOuterDisposeScope(), jvp.MoveToOuterDisposeScope());
-    }
+    public (Tensor F0, Tensor Jvp) Jvp(Tensor x, IReadOnlyList<Tensor> u) => _network.Jvp(x, _theta0, u);
 
     /// <summary>Sets θ back to θ0.</summary>
     public void Reset()

@@ -17,4 +17,18 @@ public sealed class ActivationLayer(Activation function) : NetworkLayer
         Activation.Tanh => input.tanh(),
         _ => input.alias(),
     };
+
+    /// <summary>φ′(z): 1[z &gt; 0] for relu, (2/√π)·e^(−z²) for erf, 1 − tanh²(z) for tanh, 1 for identity.</summary>
+    public Tensor Derivative(Tensor z) => Function switch
+    {
+        Activation.Relu => z.gt(0).to(z.dtype),
+        Activation.Erf => (-z.square()).exp() * (2 / Math.Sqrt(Math.PI)),
+        Activation.Tanh => 1 - z.tanh().square(),
+        _ => ones_like(z),
+    };
+
+    /// <summary>ȧ′ = φ′(z)·ż.</summary>
+    public override (Tensor Output, Tensor? Tangent) Jvp(Tensor input, Tensor? inputTangent, IReadOnlyList<Tensor> parameters,
+        IReadOnlyList<Tensor> parameterTangents, int offset) =>
+        (Forward(input, parameters, offset), inputTangent is null ? null : Derivative(input) * inputTangent);
 }

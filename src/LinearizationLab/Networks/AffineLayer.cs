@@ -46,4 +46,18 @@ public abstract class AffineLayer : NetworkLayer
 
     /// <summary>Shape of b (one entry per output unit or channel).</summary>
     public abstract long[] BiasShape { get; }
+
+    /// <summary>
+    /// z = m_W·W⋆a + m_b·b is bilinear in (W, a) and linear in b, so ż = m_W·(Ẇ⋆a + W⋆ȧ) + m_b·ḃ: the forward pass
+    /// applied to (a; Ẇ, ḃ) plus the bias-free forward pass applied to (ȧ; W).
+    /// </summary>
+    public override (Tensor Output, Tensor? Tangent) Jvp(Tensor input, Tensor? inputTangent, IReadOnlyList<Tensor> parameters,
+        IReadOnlyList<Tensor> parameterTangents, int offset)
+    {
+        var output = Forward(input, parameters, offset);
+        var tangent = Forward(input, parameterTangents, offset);
+        if (inputTangent is not null)
+            tangent = tangent + Forward(inputTangent, [parameters[offset], zeros_like(parameters[offset + 1])], 0);
+        return (output, tangent);
+    }
 }

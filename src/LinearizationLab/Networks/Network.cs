@@ -109,6 +109,22 @@ public sealed class Network : ITrainableModel, IDisposable
         return a;
     }
 
+    /// <summary>
+    /// The Jacobian-vector product J(x; θ)·u in forward mode: each layer carries its output and tangent forward
+    /// (<see cref="NetworkLayer.Jvp"/>), so J is never formed and the cost is about two forward passes. Returns f(x; θ)
+    /// and J·u, both [N, O]; gradients flow to <paramref name="tangents"/> (and to <paramref name="parameters"/>) by autograd.
+    /// </summary>
+    public (Tensor Output, Tensor Tangent) Jvp(Tensor x, IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> tangents)
+    {
+        if (parameters.Count != _parameters.Length || tangents.Count != _parameters.Length)
+            throw new ArgumentException($"expected {_parameters.Length} parameter and tangent tensors, got {parameters.Count} and {tangents.Count}");
+        Tensor a = x;
+        Tensor? tangent = null;
+        for (int i = 0; i < Layers.Count; i++)
+            (a, tangent) = Layers[i].Jvp(a, tangent, parameters, tangents, _offsets[i]);
+        return (a, tangent ?? zeros_like(a));
+    }
+
     /// <summary>Copies of the current parameters, detached (e.g. θ0 before training).</summary>
     public Tensor[] CloneParameters() => _parameters.Select(p => p.detach().clone()).ToArray();
 

@@ -1,4 +1,6 @@
+using LinearizationLab.Empirical;
 using LinearizationLab.Linearization;
+using LinearizationLab.Tests.Empirical;
 using LinearizationLab.Networks;
 using LinearizationLab.Training;
 using TorchSharp;
@@ -29,6 +31,26 @@ public class LinearizedNetworkTests
         // Central differences err by ε²/6·f''' ≈ 1e-9 relative for these smooth O(1) functions, plus round-off
         // ≈ 1e-16/ε = 1e-12; 1e-7 leaves a wide margin.
         Assert.True((jvp - fd).norm().ToDouble() < 1e-7 * jvp.norm().ToDouble());
+    }
+
+    [Theory]
+    [MemberData(nameof(EmpiricalNtkTests.Mlps), MemberType = typeof(EmpiricalNtkTests))]
+    [MemberData(nameof(EmpiricalNtkTests.Cnns), MemberType = typeof(EmpiricalNtkTests))]
+    public void ForwardModeJvpOfTheVjpIsTheNtkVectorProduct(string json)
+    {
+        // Θ̂v = J(Jᵀv): Jᵀv by reverse mode, J· by the network's forward-mode tangents, against EmpiricalNtk.Apply,
+        // which takes the J· by double backward. Two independent derivations of the same sums: round-off only.
+        var spec = Spec(json);
+        using var scope = NewDisposeScope();
+        using var network = Network.Create(spec, 8, TensorSettings.CpuFloat64);
+        var x = Inputs(spec, 4, 5);
+        using var g = new Generator(3);
+        var v = randn([4, spec.OutputCount], ScalarType.Float64, CPU, generator: g);
+        var leaves = network.Parameters.Select(p => p.detach().requires_grad_(true)).ToArray();
+        var u = autograd.grad([network.Forward(x, leaves)], leaves, [v]).Select(t => t.detach()).ToArray();
+        var (_, forwardMode) = network.Jvp(x, network.Parameters, u);
+        var doubleBackward = new EmpiricalNtk(network).Apply(x, null, v);
+        Assert.True((forwardMode - doubleBackward).norm().ToDouble() <= 1e-12 * doubleBackward.norm().ToDouble());
     }
 
     [Fact]
