@@ -57,15 +57,13 @@ public static class ConsoleProgress
         {
             var started = DateTime.UtcNow;
             string current = "";
-            int ranHere = 0;
             var lines = new ActionProgress<SweepProgress>(p =>
             {
                 string run = $"width {p.Width} seed {p.Seed}";
                 if (p.Phase == "done")
                 {
                     var elapsed = DateTime.UtcNow - started;
-                    ranHere++;
-                    var eta = TimeSpan.FromSeconds(elapsed.TotalSeconds / ranHere * (p.Total - p.Done));
+                    var eta = TimeSpan.FromSeconds(elapsed.TotalSeconds * (1 - p.WorkFraction) / Math.Max(p.WorkFraction, 1e-9));
                     Console.Error.WriteLine($"sweep: {p.Done}/{p.Total} runs done ({run}); elapsed {elapsed:hh\\:mm\\:ss}, ETA {eta:hh\\:mm\\:ss}");
                 }
                 else if (run != current)
@@ -88,8 +86,8 @@ public static class ConsoleProgress
                 {
                     if (p.Total > 0)
                     {
-                        runs.MaxValue = p.Total;
-                        runs.Value = p.Done + (p.Phase == "done" ? 0 : Math.Clamp(p.Fraction, 0, 1) * 0.5 + (p.Phase == "linearized" ? 0.5 : 0));
+                        runs.MaxValue = 1;   // weighted by cost, so the remaining-time column is an honest ETA
+                        runs.Value = Math.Clamp(p.WorkFraction, 0, 1);
                         runs.Description = $"runs {p.Done}/{p.Total}";
                     }
                     phase.MaxValue = 1;

@@ -46,6 +46,14 @@ public sealed record ArchitectureSpec
     /// <summary>Number of input features (product of the input shape).</summary>
     public int InputSize => InputShape.Aggregate(1, (a, n) => a * n);
 
+    /// <summary>Number of scalar parameters P: fan_in·out + out (weights and biases) summed over the affine layers.</summary>
+    public long ParameterCount => AffineLayerIndices.Sum(i =>
+    {
+        var layer = (AffineLayerSpec)Layers[i];
+        long outputs = Shapes[i + 1][0];
+        return (long)layer.FanIn(Shapes[i]) * outputs + outputs;
+    });
+
     /// <summary>Indices of the affine (dense or conv) layers, in order.</summary>
     public IReadOnlyList<int> AffineLayerIndices =>
         Enumerable.Range(0, Layers.Count).Where(i => Layers[i] is AffineLayerSpec).ToArray();

@@ -29,7 +29,7 @@ public static class EmpiricalNngp
         var a1 = ReadoutInput(network, x1, theta);
         var a2 = x2 is null ? a1 : ReadoutInput(network, x2, theta);
         double w = readout.WeightMultiplier * readout.WeightInitStd, b = readout.BiasMultiplier * readout.BiasInitStd;
-        var k = a1.matmul(a2.transpose(0, 1)) * (w * w) + b * b;
+        var k = a1.matmul(a2.transpose(0, 1)).Scaled(w * w).Shifted(b * b);
         return k.MoveToOuterDisposeScope();
     }
 

@@ -142,7 +142,7 @@ public sealed class EmpiricalNtk
         var dd = d1.reshape(-1, width).matmul(d2.reshape(-1, width).transpose(0, 1));
         var aa = a1.matmul(a2.transpose(0, 1)).repeat_interleave(o, 0).repeat_interleave(o, 1);
         double mw2 = layer.WeightMultiplier * layer.WeightMultiplier, mb2 = layer.BiasMultiplier * layer.BiasMultiplier;
-        return dd * (aa * mw2 + mb2);
+        return dd * aa.Scaled(mw2).Shifted(mb2);
     }
 
     /// <summary>
@@ -154,7 +154,7 @@ public sealed class EmpiricalNtk
         var (g1, s1) = ConvGradients(layer, a1, d1);
         var (g2, s2) = ReferenceEquals(a1, a2) ? (g1, s1) : ConvGradients(layer, a2, d2);
         double mw2 = layer.WeightMultiplier * layer.WeightMultiplier, mb2 = layer.BiasMultiplier * layer.BiasMultiplier;
-        return g1.matmul(g2.transpose(0, 1)) * mw2 + s1.matmul(s2.transpose(0, 1)) * mb2;
+        return g1.matmul(g2.transpose(0, 1)).Scaled(mw2) + s1.matmul(s2.transpose(0, 1)).Scaled(mb2);
     }
 
     /// <summary>Σ_p Δ[c,p]·patch[p] as [N·O, C_out·C_in·|filter|] and Σ_p Δ[c,p] as [N·O, C_out].</summary>

@@ -34,24 +34,37 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var keys = context.Spec.Runs.Where(k => k.InShard(shard, shardCount)).ToArray();
         int ran = 0, skipped = 0;
         context.BuildInfo().Write(outputDirectory);
+        var pending = keys.Where(k => SweepStore.TryRead(Path.Combine(RunsDirectory, k.FileName)) is null).ToArray();
+        double totalWork = pending.Sum(Work), workDone = 0;
         foreach (var key in keys)
         {
             cancel.ThrowIfCancellationRequested();
             string path = Path.Combine(RunsDirectory, key.FileName);
-            if (SweepStore.TryRead(path) is not null)
+            if (!pending.Contains(key))
             {
                 skipped++;
                 continue;
             }
             int done = ran + skipped;
-            var runProgress = progress is null ? null : new ActionProgress<SweepProgress>(p => progress.Report(p with { Done = done, Total = keys.Length }));
+            double work = Work(key), before = workDone;
+            // Network and linearization each take about half of a run.
+            var runProgress = progress is null ? null : new ActionProgress<SweepProgress>(p => progress.Report(p with
+            {
+                Done = done,
+                Total = keys.Length,
+                WorkFraction = (before + work * (p.Phase == "linearized" ? 0.5 + 0.5 * p.Fraction : 0.5 * p.Fraction)) / totalWork,
+            }));
             var result = RunOne(key, runProgress, cancel);
             SweepStore.Write(path, result);
             ran++;
-            progress?.Report(new SweepProgress(ran + skipped, keys.Length, key.Width, key.Seed, "done", 1));
+            workDone += work;
+            progress?.Report(new SweepProgress(ran + skipped, keys.Length, key.Width, key.Seed, "done", 1, workDone / totalWork));
         }
         return (ran, skipped);
     }
+
+    /// <summary>The relative cost of a run: its network's parameter count.</summary>
+    private double Work(SweepRunKey key) => context.Spec.Template.WithHiddenWidth(key.Width).ParameterCount;
 
     /// <summary>One (width, seed) run.</summary>
     public SweepRunResult RunOne(SweepRunKey key, IProgress<SweepProgress>? progress = null, CancellationToken cancel = default)

@@ -21,9 +21,9 @@ public sealed class ActivationLayer(Activation function) : NetworkLayer
     /// <summary>φ′(z): 1[z &gt; 0] for relu, (2/√π)·e^(−z²) for erf, 1 − tanh²(z) for tanh, 1 for identity.</summary>
     public Tensor Derivative(Tensor z) => Function switch
     {
-        Activation.Relu => z.gt(0).to(z.dtype),
-        Activation.Erf => (-z.square()).exp() * (2 / Math.Sqrt(Math.PI)),
-        Activation.Tanh => 1 - z.tanh().square(),
+        Activation.Relu => z.Above(0),
+        Activation.Erf => (-z.square()).exp().Scaled(2 / Math.Sqrt(Math.PI)),
+        Activation.Tanh => z.tanh().square().neg().Shifted(1),
         _ => ones_like(z),
     };
 

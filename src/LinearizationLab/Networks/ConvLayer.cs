@@ -51,8 +51,8 @@ public sealed class ConvLayer : AffineLayer
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input, IReadOnlyList<Tensor> parameters, int offset)
     {
-        var w = parameters[offset] * WeightMultiplier;
-        var b = parameters[offset + 1] * BiasMultiplier;
+        var w = parameters[offset].Scaled(WeightMultiplier);
+        var b = parameters[offset + 1].Scaled(BiasMultiplier);
         var padded = Pad(input);
         long[] stride = _spec.Stride.Select(s => (long)s).ToArray();
         return _spec.SpatialRank == 1

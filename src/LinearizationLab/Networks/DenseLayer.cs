@@ -18,5 +18,5 @@ public sealed class DenseLayer(DenseSpec spec, Parameterization parameterization
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input, IReadOnlyList<Tensor> parameters, int offset) =>
-        nn.functional.linear(input, parameters[offset] * WeightMultiplier, parameters[offset + 1] * BiasMultiplier);
+        nn.functional.linear(input, parameters[offset].Scaled(WeightMultiplier), parameters[offset + 1].Scaled(BiasMultiplier));
 }

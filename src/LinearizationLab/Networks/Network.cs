@@ -83,7 +83,7 @@ public sealed class Network : ITrainableModel, IDisposable
     private static Tensor Draw(long[] shape, double std, Generator generator, TensorSettings settings)
     {
         using var scope = NewDisposeScope();
-        var t = (randn(shape, ScalarType.Float64, CPU, generator: generator) * std)
+        var t = randn(shape, ScalarType.Float64, CPU, generator: generator).Scaled(std)
             .to(settings.DType, settings.Device).detach().requires_grad_(true);
         return t.MoveToOuterDisposeScope();
     }

@@ -1,3 +1,4 @@
+using LinearizationLab.Networks;
 using static TorchSharp.torch;
 
 namespace LinearizationLab.Training;
@@ -14,5 +15,5 @@ public sealed class MeanSquaredError : Loss
 
     /// <inheritdoc/>
     public override Tensor Value(Tensor f, Tensor y, Tensor? labels) =>
-        (f - y).square().sum() * (0.5 / f.shape[0]);
+        (f - y).square().sum().Scaled(0.5 / f.shape[0]);
 }

@@ -1,3 +1,4 @@
+using LinearizationLab.Networks;
 using static TorchSharp.torch;
 
 namespace LinearizationLab.Training;
@@ -32,13 +33,13 @@ public sealed class MomentumSgd : IDisposable
             var g = p.grad ?? throw new InvalidOperationException("parameter has no gradient; call backward first");
             if (mu == 0)
             {
-                p.add_(g, alpha: -lr);
+                p.AddScaled_(g, -lr);
             }
             else
             {
                 var v = _velocity![i];
-                v.mul_(mu).add_(g);
-                p.add_(_spec.Nesterov ? g + v * mu : v, alpha: -lr);
+                v.Scale_(mu).add_(g);
+                p.AddScaled_(_spec.Nesterov ? g + v.Scaled(mu) : v, -lr);
             }
             g.zero_();
         }

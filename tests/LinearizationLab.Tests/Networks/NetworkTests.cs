@@ -57,6 +57,7 @@ public class NetworkTests
         using var net = Network.Create(spec, 0, F64);
         Assert.Equal([[4L, 1, 3], [4L], [2L, 16], [2L]], net.Parameters.Select(p => p.shape).ToArray());
         Assert.Equal(12 + 4 + 32 + 2, net.ParameterCount);
+        Assert.Equal(net.ParameterCount, spec.ParameterCount);
         Assert.All(net.Parameters, p => Assert.True(p.requires_grad));
     }
 
