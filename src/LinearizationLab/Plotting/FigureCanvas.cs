@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ScottPlot;
 using SkiaSharp;
 
@@ -65,7 +66,7 @@ internal static class FigureCanvas
         Directory.CreateDirectory(directory);
         string png = Path.Combine(directory, name + ".png"), svg = Path.Combine(directory, name + ".svg");
         plot.SavePng(png, width, height);
-        plot.SaveSvg(svg, width, height);
+        WithoutNativeStderr(() => plot.SaveSvg(svg, width, height));
         return [png, svg];
     }
 
@@ -87,13 +88,54 @@ internal static class FigureCanvas
             using var data = image.Encode(SKEncodedImageFormat.Png, 100);
             File.WriteAllBytes(png, data.ToArray());
         }
-        using (var file = File.Create(svg))
+        WithoutNativeStderr(() =>
         {
+            using var file = File.Create(svg);
             using var stream = new SKManagedWStream(file);
             using var canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), stream);
             multiplot.Render(canvas, rect);
-        }
+        });
         return [png, svg];
+    }
+
+    [DllImport("libc", EntryPoint = "dup")]
+    private static extern int Dup(int fd);
+
+    [DllImport("libc", EntryPoint = "dup2")]
+    private static extern int Dup2(int fd, int target);
+
+    [DllImport("libc", EntryPoint = "open")]
+    private static extern int Open(string path, int flags);
+
+    [DllImport("libc", EntryPoint = "close")]
+    private static extern int Close(int fd);
+
+    /// <summary>
+    /// Runs <paramref name="write"/> with the process's native stderr sent to /dev/null: Skia's SVG canvas prints
+    /// "Unsupported path effect in addPaint." for every dashed line (the SVG gets a solid line), once per line per figure.
+    /// </summary>
+    private static void WithoutNativeStderr(Action write)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            write();
+            return;
+        }
+        int saved = Dup(2), devNull = Open("/dev/null", 1 /* O_WRONLY */);
+        if (saved < 0 || devNull < 0 || Dup2(devNull, 2) < 0)
+        {
+            if (saved >= 0) Close(saved);
+            if (devNull >= 0) Close(devNull);
+            write();
+            return;
+        }
+        try { write(); }
+        finally
+        {
+            Dup2(saved, 2);
+            Close(saved);
+            Close(devNull);
+        }
     }
 
     /// <summary>A color for item <paramref name="index"/> of <paramref name="count"/> ordered ones (e.g. widths), dark to light.</summary>
