@@ -1,3 +1,4 @@
+using LinearizationLab.Architecture;
 using LinearizationLab.Configuration;
 
 namespace LinearizationLab.Data;
@@ -148,6 +149,20 @@ public sealed class DataSpec
             _ => LoadCsv(),
         };
         return FeatureNormalization.Apply(Normalize, train, test);
+    }
+
+    /// <summary>
+    /// <see cref="Load"/> fitted to <paramref name="arch"/>: both sets reshaped to its <c>input_shape</c>, and, when
+    /// <paramref name="matchOutputs"/>, an error unless each example has as many targets as the network has outputs
+    /// (the analytic kernels of <c>lab gp</c> are per output and take any number).
+    /// </summary>
+    public (Dataset Train, Dataset Test) LoadFor(ArchitectureSpec arch, bool matchOutputs = true, string? repositoryRoot = null)
+    {
+        var (train, test) = Load(repositoryRoot);
+        if (matchOutputs && train.OutputCount != arch.OutputCount)
+            throw new InvalidInputException(File, Path.Length == 0 ? "(root)" : Path,
+                $"the data has {train.OutputCount} targets per example but the network has {arch.OutputCount} outputs");
+        return (FitToInputShape(train, arch.InputShape), FitToInputShape(test, arch.InputShape));
     }
 
     /// <summary>

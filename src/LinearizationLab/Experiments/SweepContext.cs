@@ -41,10 +41,10 @@ public sealed class SweepContext
     public NtkGaussianProcess? NtkGp { get; }
 
     /// <summary>The analytic NTK Θ on the kernel examples.</summary>
-    public double[,] AnalyticNtk => Corner(AllTrain.Ntk, KernelCount);
+    public double[,] AnalyticNtk => MatrixBlocks.Corner(AllTrain.Ntk, KernelCount);
 
     /// <summary>The analytic NNGP K on the kernel examples.</summary>
-    public double[,] AnalyticNngp => Corner(AllTrain.Nngp, KernelCount);
+    public double[,] AnalyticNngp => MatrixBlocks.Corner(AllTrain.Nngp, KernelCount);
 
     /// <summary>The sweep-level record written as sweep.json (analytic kernel corner and spectrum, infinite-width predictions).</summary>
     public SweepInfo BuildInfo() => SweepInfo.Create(this);
@@ -52,12 +52,7 @@ public sealed class SweepContext
     /// <summary>Loads the data and computes the analytic kernels (seconds for hundreds of examples).</summary>
     public static SweepContext Create(SweepSpec spec, IProgress<double>? progress = null)
     {
-        var (train, test) = spec.Data.Load();
-        train = spec.Data.FitToInputShape(train, spec.Template.InputShape);
-        test = spec.Data.FitToInputShape(test, spec.Template.InputShape);
-        if (train.OutputCount != spec.Template.OutputCount)
-            throw new InvalidInputException(spec.File, "arch",
-                $"the network has {spec.Template.OutputCount} outputs but the data has {train.OutputCount} targets per example");
+        var (train, test) = spec.Data.LoadFor(spec.Template);
         int kernelCount = Math.Min(spec.KernelExamples ?? train.Count, train.Count);
         var x = CsvMatrix.FromRowMajor([.. train.Inputs, .. test.Inputs], train.Count + test.Count, train.FeatureSize);
         var xTrain = CsvMatrix.FromRowMajor(train.Inputs, train.Count, train.FeatureSize);
@@ -65,22 +60,9 @@ public sealed class SweepContext
         NtkGaussianProcess? gp = null;
         if (spec.Loss is MeanSquaredError)
         {
-            var trainPair = new KernelPair(Corner(kernels.Nngp, train.Count), Corner(kernels.Ntk, train.Count));
+            var trainPair = new KernelPair(MatrixBlocks.Corner(kernels.Nngp, train.Count), MatrixBlocks.Corner(kernels.Ntk, train.Count));
             gp = new NtkGaussianProcess(trainPair, kernels, CsvMatrix.FromRowMajor(train.Targets, train.Count, train.OutputCount));
         }
         return new SweepContext(spec, train, test, kernelCount, kernels, gp);
-    }
-
-    /// <summary>The leading n×n block of a matrix.</summary>
-    public static double[,] Corner(double[,] m, int n) => Corner(m, n, n);
-
-    /// <summary>The leading rows×cols block of a matrix.</summary>
-    public static double[,] Corner(double[,] m, int rows, int cols)
-    {
-        var c = new double[rows, cols];
-        for (int i = 0; i < rows; i++)
-        for (int j = 0; j < cols; j++)
-            c[i, j] = m[i, j];
-        return c;
     }
 }

@@ -111,8 +111,8 @@ public sealed record SweepInfo
             DataSource = JsonNamingPolicy.SnakeCaseLower.ConvertName(spec.Data.Source.ToString()),
             Loss = spec.Loss is MeanSquaredError ? "mse" : "cross_entropy",
             Steps = spec.Steps,
-            AnalyticNtk = CornerRows(ntk),
-            AnalyticNngp = CornerRows(context.AnalyticNngp),
+            AnalyticNtk = MatrixBlocks.CornerRows(ntk, MaxCornerSize),
+            AnalyticNngp = MatrixBlocks.CornerRows(context.AnalyticNngp, MaxCornerSize),
             AnalyticSpectrum = [.. NtkSpectrum.Of(ntk).Eigenvalues],
         };
         if (context.NtkGp is not { } gp) return info;
@@ -136,8 +136,8 @@ public sealed record SweepInfo
         int n = train.Count, m = test.Count;
         var xTest = CsvMatrix.FromRowMajor(test.Inputs, m, test.FeatureSize);
         var testTest = AnalyticKernels.Compute(spec.Template, xTest);
-        var trainPair = new KernelPair(SweepContext.Corner(context.AllTrain.Nngp, n), SweepContext.Corner(context.AllTrain.Ntk, n));
-        var testTrain = new KernelPair(Rows(context.AllTrain.Nngp, n, m), Rows(context.AllTrain.Ntk, n, m));
+        var trainPair = new KernelPair(MatrixBlocks.Corner(context.AllTrain.Nngp, n), MatrixBlocks.Corner(context.AllTrain.Ntk, n));
+        var testTrain = new KernelPair(MatrixBlocks.Rows(context.AllTrain.Nngp, n, m), MatrixBlocks.Rows(context.AllTrain.Ntk, n, m));
         var targets = CsvMatrix.FromRowMajor(train.Targets, n, train.OutputCount);
         var gp = new NtkGaussianProcess(trainPair, testTrain, targets, testTest.Nngp);
         var final = spec.Optimizer.IsFullBatch
@@ -172,12 +172,6 @@ public sealed record SweepInfo
         catch (JsonException) { return null; }
     }
 
-    private static double[][] CornerRows(double[,] m)
-    {
-        int n = Math.Min(MaxCornerSize, m.GetLength(0));
-        return Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Select(j => m[i, j]).ToArray()).ToArray();
-    }
-
     private static double[] FirstColumn(double[] rowMajor, int columns) =>
         columns == 0 ? [] : Enumerable.Range(0, rowMajor.Length / columns).Select(i => rowMajor[i * columns]).ToArray();
 
@@ -185,14 +179,4 @@ public sealed record SweepInfo
 
     private static double[] StandardDeviations(double[,] covariance) =>
         Enumerable.Range(0, covariance.GetLength(0)).Select(i => Math.Sqrt(Math.Max(covariance[i, i], 0))).ToArray();
-
-    private static double[,] Rows(double[,] m, int start, int count)
-    {
-        int cols = m.GetLength(1);
-        var r = new double[count, cols];
-        for (int i = 0; i < count; i++)
-        for (int j = 0; j < cols; j++)
-            r[i, j] = m[start + i, j];
-        return r;
-    }
 }

@@ -19,8 +19,6 @@ namespace LinearizationLab.Experiments;
 /// </summary>
 public sealed class SweepRunner(SweepContext context, string outputDirectory)
 {
-    private const int KernelCornerSize = 24;
-
     /// <summary>Folder of the per-run files.</summary>
     public string RunsDirectory => Path.Combine(outputDirectory, "runs");
 
@@ -158,8 +156,8 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             TrackedNetwork = trackedNet.ToArray(),
             TrackedLinearized = trackedLin.ToArray(),
             TrackedNtkGp = trackedGp.ToArray(),
-            KernelInitial = CornerRows(ntk0.Averaged),
-            KernelFinal = finalKernel is null ? [] : CornerRows(finalKernel),
+            KernelInitial = MatrixBlocks.CornerRows(ntk0.Averaged, SweepInfo.MaxCornerSize),
+            KernelFinal = finalKernel is null ? [] : MatrixBlocks.CornerRows(finalKernel, SweepInfo.MaxCornerSize),
             FinalTestNetwork = Enumerable.Range(0, lastNet.Length / outputs).Select(i => lastNet[i * outputs]).ToArray(),
             FinalTestLinearized = Enumerable.Range(0, lastLin.Length / outputs).Select(i => lastLin[i * outputs]).ToArray(),
         };
@@ -175,12 +173,12 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var (train, test) = (all[..(n * o)], all[(n * o)..]);
         row[SweepMetrics.Model("ntkgp", "loss", "train")] = HalfMeanSquaredError(train, context.Train.Targets, n);
         if (context.Train.Labels is not null)
-            row[SweepMetrics.Model("ntkgp", "accuracy", "train")] = RegressionClassifier.Accuracy(Rows(mean, 0, n), context.Train.Labels);
+            row[SweepMetrics.Model("ntkgp", "accuracy", "train")] = RegressionClassifier.Accuracy(MatrixBlocks.Rows(mean, 0, n), context.Train.Labels);
         if (m > 0)
         {
             row[SweepMetrics.Model("ntkgp", "loss", "test")] = HalfMeanSquaredError(test, context.Test.Targets, m);
             if (context.Test.Labels is not null)
-                row[SweepMetrics.Model("ntkgp", "accuracy", "test")] = RegressionClassifier.Accuracy(Rows(mean, n, m), context.Test.Labels);
+                row[SweepMetrics.Model("ntkgp", "accuracy", "test")] = RegressionClassifier.Accuracy(MatrixBlocks.Rows(mean, n, m), context.Test.Labels);
         }
         return test;
     }
@@ -213,24 +211,8 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         return parameters.Select(p => p.detach().to(ScalarType.Float64).cpu().flatten().data<double>().ToArray()).ToArray();
     }
 
-    private static double[][] CornerRows(double[,] m)
-    {
-        int n = Math.Min(KernelCornerSize, m.GetLength(0));
-        return Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Select(j => m[i, j]).ToArray()).ToArray();
-    }
-
     private static IProgress<TrainingProgress>? Phase(IProgress<SweepProgress>? progress, SweepRunKey key, string phase) =>
         progress is null ? null : new ActionProgress<TrainingProgress>(p =>
             progress.Report(new SweepProgress(0, 0, key.Width, key.Seed, phase, p.TotalSteps == 0 ? 1 : (double)p.Step / p.TotalSteps)));
 
-    /// <summary>Rows [start, start + count) of an M × O matrix.</summary>
-    private static double[,] Rows(double[,] m, int start, int count)
-    {
-        int o = m.GetLength(1);
-        var r = new double[count, o];
-        for (int i = 0; i < count; i++)
-        for (int k = 0; k < o; k++)
-            r[i, k] = m[start + i, k];
-        return r;
-    }
 }

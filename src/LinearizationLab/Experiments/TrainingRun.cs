@@ -21,12 +21,7 @@ public static class TrainingRun
     public static TrainingResult Execute(RunConfig config, string outputDirectory,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
-        var (train, test) = config.Data.Load();
-        train = config.Data.FitToInputShape(train, config.Arch.InputShape);
-        test = config.Data.FitToInputShape(test, config.Arch.InputShape);
-        if (train.OutputCount != config.Arch.OutputCount)
-            throw new InvalidInputException(config.File, "arch",
-                $"the network has {config.Arch.OutputCount} outputs but the data has {train.OutputCount} targets per example");
+        var (train, test) = config.Data.LoadFor(config.Arch);
 
         using var network = Network.Create(config.Arch, config.Seed, config.Settings);
         using var data = TrainingData.From(train, test, config.Settings);

@@ -36,9 +36,7 @@ public static class GpExperiment
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(outputDirectory);
-        var (train, test) = config.Data.Load();
-        train = config.Data.FitToInputShape(train, config.Arch.InputShape);
-        test = config.Data.FitToInputShape(test, config.Arch.InputShape);
+        var (train, test) = config.Data.LoadFor(config.Arch, matchOutputs: false);
         if (test.Count == 0)
             throw new InvalidInputException(config.File, config.Data.Path,
                 "lab gp needs a test set (test_size ≥ 1, or x_test and y_test for csv data)");
