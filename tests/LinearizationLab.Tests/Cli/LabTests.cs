@@ -41,9 +41,25 @@ public sealed class LabTests : IDisposable
         Assert.Empty(Directory.GetFiles(outDir, "*.tmp"));   // the temp file was renamed, not left behind
     }
 
+    [Fact]
+    public void A_learning_rate_fraction_is_resolved_against_the_run_s_own_critical_rate()
+    {
+        string outDir = Path.Combine(_dir, "out");
+        var (code, _, _) = Lab("train", "--config", Config(Run(optimizer: """{"type":"gd","learning_rate_fraction":0.5}""")), "--out", outDir);
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "run.json")));
+        double critical = doc.RootElement.GetProperty("critical_learning_rate").GetDouble();
+        Assert.True(critical > 0);
+        Assert.Equal(0.5 * critical, doc.RootElement.GetProperty("learning_rate").GetDouble(), 12);
+        // η_crit/2 is stable: full-batch GD on MSE decreases the loss.
+        var checkpoints = doc.RootElement.GetProperty("checkpoints").EnumerateArray().ToArray();
+        Assert.True(checkpoints[^1].GetProperty("train_loss").GetDouble() < checkpoints[0].GetProperty("train_loss").GetDouble());
+    }
+
     [Theory]
     [InlineData("""{"type":"gd","learning_rate":-0.1}""", null, "optimizer.learning_rate", "greater than 0")]
     [InlineData("""{"type":"adam","learning_rate":0.1}""", null, "optimizer.type", "not one of")]
+    [InlineData("""{"type":"gd","learning_rate":0.1,"learning_rate_fraction":0.5}""", null, "optimizer.learning_rate", "exactly one")]
     [InlineData("""{"type":"sgd","learning_rate":0.1,"momentum":0.9}""", null, "optimizer.batch_size", "required")]
     [InlineData(null, """{"source":"imagenet","train_size":4}""", "data.source", "not one of")]
     [InlineData(null, """{"source":"sphere","dim":4,"train_size":0}""", "data.train_size", "at least 1")]
