@@ -11,6 +11,9 @@ public sealed record SweepRunResult
     /// <summary>Position in the sweep's fixed order.</summary>
     public int Index { get; init; }
 
+    /// <summary><see cref="SweepSpec.ConfigHash"/> of the sweep that made this run.</summary>
+    public string ConfigHash { get; init; } = "";
+
     /// <summary>Hidden width n.</summary>
     public int Width { get; init; }
 

@@ -32,7 +32,16 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var keys = context.Spec.Runs.Where(k => k.InShard(shard, shardCount)).ToArray();
         int ran = 0, skipped = 0;
         context.BuildInfo().Write(outputDirectory);
-        var pending = keys.Where(k => SweepStore.TryRead(Path.Combine(RunsDirectory, k.FileName)) is null).ToArray();
+        string hash = context.Spec.ConfigHash;
+        var pending = keys.Where(k =>
+        {
+            string path = Path.Combine(RunsDirectory, k.FileName);
+            var stored = SweepStore.TryRead(path);
+            if (stored is not null && stored.ConfigHash != hash)
+                throw new InvalidInputException(path, "config_hash",
+                    $"this run was made with a different config ({stored.ConfigHash}, now {hash}); write to another --out, or delete {outputDirectory}");
+            return stored is null;
+        }).ToArray();
         double totalWork = pending.Sum(Work), workDone = 0;
         foreach (var key in keys)
         {
@@ -140,6 +149,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         return new SweepRunResult
         {
             Index = key.Index,
+            ConfigHash = context.Spec.ConfigHash,
             Width = key.Width,
             Seed = key.Seed,
             ParameterCount = network.ParameterCount,

@@ -80,6 +80,24 @@ public sealed record SweepSpec(
         return seeds;
     }
 
+    /// <summary>
+    /// A fingerprint of everything that determines a run's numbers: the config without <c>name</c>, <c>widths</c> and
+    /// <c>seeds</c> (a sweep may be extended by more widths or seeds), with an <c>arch</c> path replaced by the file's
+    /// content. Runs on disk with another fingerprint are not reused.
+    /// </summary>
+    public string ConfigHash
+    {
+        get
+        {
+            var node = System.Text.Json.Nodes.JsonNode.Parse(Raw.GetRawText())!.AsObject();
+            foreach (var key in new[] { "name", "widths", "seeds" }) node.Remove(key);
+            if (node["arch"] is System.Text.Json.Nodes.JsonValue archPath && archPath.TryGetValue(out string? relative))
+                node["arch"] = System.IO.File.ReadAllText(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(File))!, relative));
+            var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()));
+            return Convert.ToHexString(bytes)[..16].ToLowerInvariant();
+        }
+    }
+
     /// <summary>The runs of the sweep in a fixed order (width-major), each with its index.</summary>
     public IReadOnlyList<SweepRunKey> Runs =>
         Widths.SelectMany(w => Seeds.Select(s => (w, s))).Select((p, i) => new SweepRunKey(i, p.w, p.s)).ToArray();

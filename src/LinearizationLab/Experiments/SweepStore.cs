@@ -63,6 +63,7 @@ public static class SweepStore
         string targetRuns = Path.Combine(target, "runs");
         Directory.CreateDirectory(targetRuns);
         int copied = 0;
+        string? hash = null;
         foreach (string source in sources)
         {
             string runs = Path.Combine(source, "runs");
@@ -71,6 +72,9 @@ public static class SweepStore
             foreach (string file in Directory.GetFiles(runs, "*.json"))
             {
                 var run = TryRead(file) ?? throw new InvalidInputException(file, "(file)", "not a readable run result");
+                hash ??= run.ConfigHash;
+                if (run.ConfigHash != hash)
+                    throw new InvalidInputException(file, "config_hash", $"made with another config ({run.ConfigHash}) than the runs before it ({hash})");
                 AtomicFile.WriteAllText(Path.Combine(targetRuns, Path.GetFileName(file)), JsonSerializer.Serialize(run, Json));
                 copied++;
             }

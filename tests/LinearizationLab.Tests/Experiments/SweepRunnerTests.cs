@@ -34,6 +34,21 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Runs_made_with_another_config_are_not_reused()
+    {
+        var context = SweepContext.Create(Spec());
+        new SweepRunner(context, Out("c")).Run(0, 4);
+        var changed = SweepContext.Create(Spec(""", "ntk_method": "ntvp" """));
+        Assert.NotEqual(context.Spec.ConfigHash, changed.Spec.ConfigHash);
+        var e = Assert.Throws<InvalidInputException>(() => new SweepRunner(changed, Out("c")).Run());
+        Assert.Equal("config_hash", e.Field);
+        // More seeds or widths are the same experiment: the finished run is kept.
+        var extended = SweepContext.Create(SweepSpec.Read(JsonSection.Parse(SweepSpecTests.Json(widths: "[16, 32, 64]"), "sweep.json")));
+        Assert.Equal(context.Spec.ConfigHash, extended.Spec.ConfigHash);
+        Assert.Equal((5, 1), new SweepRunner(extended, Out("c")).Run());
+    }
+
+    [Fact]
     public void A_cancelled_sweep_resumes_and_shards_merge_to_the_full_sweep()
     {
         var spec = Spec();
