@@ -19,7 +19,7 @@ namespace LinearizationLab.Bench;
 public static class NtkBenchmark
 {
     private const int Repeats = 5;
-    private const double SlowSeconds = 10, SkipSeconds = 600;
+    private const double SlowSeconds = 10, SkipSeconds = 120;
 
     /// <summary>Prints the GEMM rate, the MLP and CNN tables, and the peak-memory case (run in a child process).</summary>
     public static void Run()
@@ -32,7 +32,7 @@ public static class NtkBenchmark
         };
         Console.WriteLine($"GEMM 2048³: float32 {gemm[ScalarType.Float32]:F1} GFLOP/s, float64 {gemm[ScalarType.Float64]:F1} GFLOP/s");
         Console.WriteLine($"{"network",-10} {"width",5} {"O",3} {"dtype",-7} {"method",-10} {"median s",9} {"runs",4}  notes");
-        var last = new Dictionary<(NtkMethod, int, ScalarType), (double Seconds, double Cost)>();
+        var measured = new Dictionary<(NtkMethod, int, int, ScalarType), double>();
         foreach (int width in new[] { 512, 2048, 4096 })
         foreach (int outputs in new[] { 1, 10 })
         foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
@@ -41,18 +41,15 @@ public static class NtkBenchmark
             double structured = 0;
             foreach (var method in new[] { NtkMethod.Structured, NtkMethod.Jacobian, NtkMethod.Ntvp })
             {
-                // Jacobian and ntvp cost grows like P·(N·O) (and J·Jᵀ like P·(N·O)²): predict from the smaller width.
-                double cost = (double)ParameterCount(16, width, outputs) * outputs * (method == NtkMethod.Jacobian ? outputs : 1);
                 string label = $"{"mlp",-10} {width,5} {outputs,3} {Name(dtype),-7} {Name(method),-10}";
-                if (method != NtkMethod.Structured && last.TryGetValue((method, outputs, dtype), out var prev)
-                    && prev.Seconds * cost / prev.Cost > SkipSeconds)
+                if (method != NtkMethod.Structured && Predict(measured, method, width, outputs, dtype) is { } predicted && predicted > SkipSeconds)
                 {
-                    Console.WriteLine($"{label} {"-",9} {0,4}  skipped: predicted ≈ {prev.Seconds * cost / prev.Cost:F0} s from width {width / 2}");
-                    last[(method, outputs, dtype)] = (prev.Seconds * cost / prev.Cost, cost);
+                    Console.WriteLine($"{label} {"-",9} {0,4}  skipped: predicted ≈ {predicted:F0} s");
+                    measured[(method, width, outputs, dtype)] = predicted;
                     continue;
                 }
                 var (median, runs) = Time(spec, 128, dtype, method);
-                last[(method, outputs, dtype)] = (median, cost);
+                measured[(method, width, outputs, dtype)] = median;
                 string note = "";
                 if (method == NtkMethod.Structured)
                 {
@@ -72,6 +69,19 @@ public static class NtkBenchmark
             Console.WriteLine($"{"cnn",-10} {64,5} {10,3} {Name(dtype),-7} {Name(method),-10} {median,9:F3} {runs,4}");
         }
         PeakMemoryInChild();
+    }
+
+    /// <summary>
+    /// Seconds a jacobian or ntvp case would take, from cases already run: the float32 time of the same case × 3 for
+    /// float64 (the ratio seen at width 512), else the case at half the width × 4 (their cost grows like P ∝ width²).
+    /// </summary>
+    private static double? Predict(Dictionary<(NtkMethod, int, int, ScalarType), double> measured, NtkMethod method,
+        int width, int outputs, ScalarType dtype)
+    {
+        if (dtype == ScalarType.Float64 && measured.TryGetValue((method, width, outputs, ScalarType.Float32), out double single))
+            return 3 * single;
+        return measured.TryGetValue((method, width / 2, outputs, dtype), out double half) ? 4 * half
+            : measured.TryGetValue((method, width / 4, outputs, dtype), out double quarter) ? 16 * quarter : null;
     }
 
     /// <summary>The peak-memory case alone (its own process, so the high-water mark belongs to it): N = 1,000, O = 10, width 4096, float32.</summary>
