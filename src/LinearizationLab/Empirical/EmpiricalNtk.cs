@@ -104,14 +104,21 @@ public sealed class EmpiricalNtk
     {
         var (a1, d1) = InputsAndOutputGradients(x1, theta);
         var (a2, d2) = x2 is null ? (a1, d1) : InputsAndOutputGradients(x2, theta);
-        var layers = new Tensor[_affine.Length];
+        // Without per-layer terms each layer's term is added into the total and freed at once, so the peak is about
+        // two N1·O × N2·O kernels (the total and one term) besides the Δs.
+        var layers = new List<Tensor>();
+        Tensor? total = null;
         for (int l = 0; l < _affine.Length; l++)
-            layers[l] = _affine[l] is ConvLayer conv
+        {
+            using var termScope = NewDisposeScope();
+            var term = _affine[l] is ConvLayer conv
                 ? ConvTerm(conv, a1[l], d1[l], a2[l], d2[l])
                 : DenseTerm(_affine[l], a1[l], d1[l], a2[l], d2[l]);
-        var total = layers[0];
-        for (int l = 1; l < layers.Length; l++) total = total + layers[l];
-        return (total, perLayer ? layers : []);
+            if (total is null) total = (perLayer ? term.clone() : term).MoveToOuterDisposeScope();
+            else total.add_(term);
+            if (perLayer) layers.Add(term.MoveToOuterDisposeScope());
+        }
+        return (total!, layers.ToArray());
     }
 
     /// <summary>
@@ -139,10 +146,13 @@ public sealed class EmpiricalNtk
     {
         int o = OutputCount;
         long width = d1.shape[^1];
+        long n1 = a1.shape[0], n2 = a2.shape[0];
         var dd = d1.reshape(-1, width).matmul(d2.reshape(-1, width).transpose(0, 1));
-        var aa = a1.matmul(a2.transpose(0, 1)).repeat_interleave(o, 0).repeat_interleave(o, 1);
         double mw2 = layer.WeightMultiplier * layer.WeightMultiplier, mb2 = layer.BiasMultiplier * layer.BiasMultiplier;
-        return dd * aa.Scaled(mw2).Shifted(mb2);
+        // (m_W²·a aᵀ + m_b²) broadcast over the output pairs (k, k′) in place, without materializing a aᵀ ⊗ 1_O.
+        var gram = a1.matmul(a2.transpose(0, 1)).Scaled(mw2).Shifted(mb2);
+        dd.view(n1, o, n2, o).mul_(gram.view(n1, 1, n2, 1));
+        return dd;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using LinearizationLab.Networks;
 using static TorchSharp.torch;
 
@@ -6,15 +7,24 @@ namespace LinearizationLab.Empirical;
 /// <summary>Conversions between kernel tensors and float64 arrays, and the output average.</summary>
 internal static class KernelTensors
 {
-    /// <summary>A 2-D tensor as a float64 array (copied to the CPU).</summary>
+    /// <summary>
+    /// A 2-D tensor as a float64 array (copied to the CPU), converted in blocks of rows so that the only full-size
+    /// copy is the array itself.
+    /// </summary>
     public static double[,] ToMatrix(Tensor t)
     {
-        using var scope = NewDisposeScope();
-        var c = t.detach().to(ScalarType.Float64, CPU).contiguous();
-        long rows = c.shape[0], cols = c.shape[1];
-        var flat = c.data<double>().ToArray();
+        long rows = t.shape[0], cols = t.shape[1];
         var m = new double[rows, cols];
-        Buffer.BlockCopy(flat, 0, m, 0, flat.Length * sizeof(double));
+        if (m.Length == 0) return m;
+        var span = MemoryMarshal.CreateSpan(ref m[0, 0], m.Length);   // row-major, like the tensor
+        long block = Math.Max(1, (1L << 22) / Math.Max(cols, 1));     // about 32 MiB of float64 at a time
+        for (long r = 0; r < rows; r += block)
+        {
+            using var scope = NewDisposeScope();
+            long count = Math.Min(block, rows - r);
+            var part = t.detach().narrow(0, r, count).to(ScalarType.Float64, CPU).contiguous();
+            part.data<double>().CopyTo(span.Slice((int)(r * cols), (int)(count * cols)));
+        }
         return m;
     }
 
