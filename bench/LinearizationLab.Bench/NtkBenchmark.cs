@@ -22,8 +22,15 @@ public static class NtkBenchmark
     private const double SlowSeconds = 10, SkipSeconds = 120;
 
     /// <summary>Prints the GEMM rate, the MLP and CNN tables, and the peak-memory case (run in a child process).</summary>
-    public static void Run()
+    public static void Run() => Run([]);
+
+    /// <summary>The same; <c>--only METHOD</c> restricts the tables to one method (e.g. structured, after changing it).</summary>
+    public static void Run(string[] args)
     {
+        int only = Array.IndexOf(args, "--only");
+        NtkMethod[] methods = only >= 0 && only + 1 < args.Length
+            ? [EmpiricalNtk.ParseMethod(args[only + 1])]
+            : [NtkMethod.Structured, NtkMethod.Jacobian, NtkMethod.Ntvp];
         Console.WriteLine($"empirical NTK, seconds per kernel; torch threads {get_num_threads()}");
         var gemm = new Dictionary<ScalarType, double>
         {
@@ -39,7 +46,7 @@ public static class NtkBenchmark
         {
             var spec = Mlp(16, width, outputs);
             double structured = 0;
-            foreach (var method in new[] { NtkMethod.Structured, NtkMethod.Jacobian, NtkMethod.Ntvp })
+            foreach (var method in methods)
             {
                 string label = $"{"mlp",-10} {width,5} {outputs,3} {Name(dtype),-7} {Name(method),-10}";
                 if (method != NtkMethod.Structured && Predict(measured, method, width, outputs, dtype) is { } predicted && predicted > SkipSeconds)
@@ -57,13 +64,13 @@ public static class NtkBenchmark
                     double flops = StructuredMlpFlops(128, 16, width, outputs);
                     note = $"{flops / median / 1e9:F1} GFLOP/s = {100 * flops / median / 1e9 / gemm[dtype]:F0}% of GEMM";
                 }
-                else note = $"structured is {median / structured:F0}× faster";
+                else if (structured > 0) note = $"structured is {median / structured:F0}× faster";
                 Console.WriteLine($"{label} {median,9:F3} {runs,4}  {note}");
             }
         }
         var cnn = Cnn();
         foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
-        foreach (var method in new[] { NtkMethod.Structured, NtkMethod.Jacobian, NtkMethod.Ntvp })
+        foreach (var method in methods)
         {
             var (median, runs) = Time(cnn, 64, dtype, method);
             Console.WriteLine($"{"cnn",-10} {64,5} {10,3} {Name(dtype),-7} {Name(method),-10} {median,9:F3} {runs,4}");
