@@ -13,6 +13,11 @@ public static class ConsoleProgress
     /// <summary>Whether stderr is a terminal that can show a live display.</summary>
     public static bool Interactive => !Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
+    /// <summary>The live display on stderr: description, bar, percentage, remaining and elapsed time.</summary>
+    private static Progress LiveDisplay() => ErrorConsole.Progress()
+        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+            new RemainingTimeColumn(), new ElapsedTimeColumn());
+
     private static IAnsiConsole ErrorConsole { get; } =
         AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
@@ -32,10 +37,7 @@ public static class ConsoleProgress
             return work(lines);
         }
         T result = default!;
-        ErrorConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
-                new RemainingTimeColumn(), new ElapsedTimeColumn())
-            .Start(ctx =>
+        LiveDisplay().Start(ctx =>
             {
                 var task = ctx.AddTask(label);
                 var sink = new ActionProgress<TrainingProgress>(p =>
@@ -75,10 +77,7 @@ public static class ConsoleProgress
             return work(lines);
         }
         T result = default!;
-        ErrorConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
-                new RemainingTimeColumn(), new ElapsedTimeColumn())
-            .Start(ctx =>
+        LiveDisplay().Start(ctx =>
             {
                 var runs = ctx.AddTask("runs");
                 var phase = ctx.AddTask("current run");
@@ -124,10 +123,7 @@ public static class ConsoleProgress
             return work(lines);
         }
         T result = default!;
-        ErrorConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
-                new RemainingTimeColumn(), new ElapsedTimeColumn())
-            .Start(ctx =>
+        LiveDisplay().Start(ctx =>
             {
                 var task = ctx.AddTask(label, maxValue: 1.0);
                 var sink = new ActionProgress<double>(f =>
