@@ -13,7 +13,7 @@ public class AnalyticKernelsTests
         // K = w²·x·x'/d + b², and Θ = K (only this layer's weights and biases train). Round-off ~1e-15.
         const double w = 1.3, b = 0.4;
         var arch = Mlp([5], new DenseSpec(3, w, b));
-        var x = RandomInputs(4, 5, seed: 1);
+        var x = TestInputs.Uniform(4, 5, seed: 1);
         var kernels = AnalyticKernels.Compute(arch, x);
         for (int i = 0; i < 4; i++)
         for (int j = 0; j < 4; j++)
@@ -75,7 +75,7 @@ public class AnalyticKernelsTests
         for (int l = 0; l < 5; l++) layers.AddRange([new DenseSpec(16, w, b), new ActivationSpec(Activation.Relu)]);
         layers.Add(new DenseSpec(1, w, b));
         var arch = Mlp([7], [.. layers]);
-        var x = RandomInputs(6, 7, seed: 4);
+        var x = TestInputs.Uniform(6, 7, seed: 4);
         var kernels = AnalyticKernels.Compute(arch, x);
         for (int i = 0; i < 6; i++)
         {
@@ -150,7 +150,7 @@ public class AnalyticKernelsTests
         ]);
         var mlp = Mlp([c], new DenseSpec(16, 1.5, 0.2), new ActivationSpec(Activation.Relu), new DenseSpec(16, 1.2, 0.1),
             new ActivationSpec(Activation.Erf), new DenseSpec(1, 0.9, 0.3));
-        var x = RandomInputs(5, c, seed: 3);
+        var x = TestInputs.Uniform(5, c, seed: 3);
         var a = AnalyticKernels.Compute(cnn, x);
         var b = AnalyticKernels.Compute(mlp, x);
         AssertClose(b.Nngp, a.Nngp, 1e-13);
@@ -219,41 +219,31 @@ public class AnalyticKernelsTests
     private static (ArchitectureSpec Arch, double[,] X) Network(string name, int n) => name switch
     {
         "relu-mlp" => (Mlp([6], new DenseSpec(8, 1.4, 0.1), new ActivationSpec(Activation.Relu), new DenseSpec(8, 1.4, 0.1),
-            new ActivationSpec(Activation.Relu), new DenseSpec(1, 1, 0)), RandomInputs(n, 6, 11)),
-        "erf-mlp" => (Mlp([6], new DenseSpec(8, 2.0, 0.3), new ActivationSpec(Activation.Erf), new DenseSpec(1, 1, 0.2)), RandomInputs(n, 6, 12)),
-        "tanh-mlp" => (Mlp([6], new DenseSpec(8, 1.5, 0.1), new ActivationSpec(Activation.Tanh), new DenseSpec(1, 1, 0)), RandomInputs(n, 6, 13)),
+            new ActivationSpec(Activation.Relu), new DenseSpec(1, 1, 0)), TestInputs.Uniform(n, 6, 11)),
+        "erf-mlp" => (Mlp([6], new DenseSpec(8, 2.0, 0.3), new ActivationSpec(Activation.Erf), new DenseSpec(1, 1, 0.2)), TestInputs.Uniform(n, 6, 12)),
+        "tanh-mlp" => (Mlp([6], new DenseSpec(8, 1.5, 0.1), new ActivationSpec(Activation.Tanh), new DenseSpec(1, 1, 0)), TestInputs.Uniform(n, 6, 13)),
         "cnn-same-flatten" => (new ArchitectureSpec([2, 4, 5], Parameterization.Ntk,
         [
             new ConvSpec(8, [3, 3], [1, 1], Padding.Same, 1.4, 0.1), new ActivationSpec(Activation.Relu),
             new ConvSpec(8, [2, 2], [1, 1], Padding.Same, 1.4, 0.1), new ActivationSpec(Activation.Erf),
             new FlattenSpec(), new DenseSpec(1, 1, 0),
-        ]), RandomInputs(n, 40, 14)),
+        ]), TestInputs.Uniform(n, 40, 14)),
         "cnn-circular-gap" => (new ArchitectureSpec([2, 4, 5], Parameterization.Ntk,
         [
             new ConvSpec(8, [3, 3], [1, 1], Padding.Circular, 1.4, 0.1), new ActivationSpec(Activation.Relu),
             new ConvSpec(8, [3, 2], [1, 1], Padding.Circular, 1.4, 0.1), new ActivationSpec(Activation.Relu),
             new GlobalAvgPoolSpec(), new DenseSpec(8, 1.2, 0), new ActivationSpec(Activation.Relu), new DenseSpec(1, 1, 0),
-        ]), RandomInputs(n, 40, 15)),
+        ]), TestInputs.Uniform(n, 40, 15)),
         "cnn1d-valid-stride" => (new ArchitectureSpec([3, 9], Parameterization.Ntk,
         [
             new ConvSpec(8, [3], [2], Padding.Valid, 1.4, 0.1), new ActivationSpec(Activation.Tanh),
             new ConvSpec(8, [2], [1], Padding.Same, 1.4, 0.1), new ActivationSpec(Activation.Relu),
             new GlobalAvgPoolSpec(), new DenseSpec(1, 1, 0),
-        ]), RandomInputs(n, 27, 16)),
+        ]), TestInputs.Uniform(n, 27, 16)),
         _ => throw new ArgumentException(name),
     };
 
     private static ArchitectureSpec Mlp(int[] input, params LayerSpec[] layers) => new(input, Parameterization.Ntk, layers);
-
-    private static double[,] RandomInputs(int n, int d, int seed)
-    {
-        var random = new Random(seed);
-        var x = new double[n, d];
-        for (int i = 0; i < n; i++)
-        for (int f = 0; f < d; f++)
-            x[i, f] = 2 * random.NextDouble() - 1;
-        return x;
-    }
 
     private static double[,] Rows(double[,] x, int start, int end)
     {

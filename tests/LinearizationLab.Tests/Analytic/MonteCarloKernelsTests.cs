@@ -7,16 +7,6 @@ namespace LinearizationLab.Tests.Analytic;
 [Collection("TorchSharp")]
 public class MonteCarloKernelsTests
 {
-    private static double[,] Inputs(int n, int d, int seed)
-    {
-        var random = new Random(seed);
-        var x = new double[n, d];
-        for (int i = 0; i < n; i++)
-        for (int j = 0; j < d; j++)
-            x[i, j] = random.NextDouble() * 2 - 1;
-        return x;
-    }
-
     private static ArchitectureSpec ReluDepth3(int width) => Arch.Mlp(6, [width, width, width], 1, "relu", wStd: 1.4, bStd: 0.2);
 
     private static ArchitectureSpec ErfDepth2(int width) => Arch.Mlp(6, [width, width], 1, "erf", wStd: 1.3, bStd: 0.1);
@@ -42,7 +32,7 @@ public class MonteCarloKernelsTests
     public void Analytic_kernels_lie_within_four_standard_errors_of_the_width_512_mean(string name)
     {
         var arch = Build(name, 512);
-        var x = Inputs(3, arch.InputSize, 1);
+        var x = TestInputs.Uniform(3, arch.InputSize, 1);
         var analytic = AnalyticKernels.Compute(arch, x);
         var mc = MonteCarloKernels.Estimate(arch, x, null, samples: 40, firstSeed: 100);
         // The finite-width mean differs from the limit by O(1/n) ≈ 0.2%, well inside 4 standard errors of
@@ -59,7 +49,7 @@ public class MonteCarloKernelsTests
     [MemberData(nameof(Networks))]
     public void The_monte_carlo_mean_approaches_the_analytic_kernel_as_width_grows(string name)
     {
-        var x = Inputs(3, Build(name, 8).InputSize, 2);
+        var x = TestInputs.Uniform(3, Build(name, 8).InputSize, 2);
         var analytic = AnalyticKernels.Compute(Build(name, 8), x);
         double Distance(int width)
         {

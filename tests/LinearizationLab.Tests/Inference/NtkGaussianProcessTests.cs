@@ -75,7 +75,7 @@ public class NtkGaussianProcessTests
     private static (NtkGaussianProcess Gp, KernelPair Train, KernelPair TestTrain, double[,] Y, KernelPair TestTest) Setup()
     {
         var (arch, x, y) = Problem();
-        var xTest = Inputs(Test, 6, seed: 22);
+        var xTest = TestInputs.Uniform(Test, 6, seed: 22);
         var train = AnalyticKernels.Compute(arch, x);
         var testTrain = AnalyticKernels.Compute(arch, xTest, x);
         var testTest = AnalyticKernels.Compute(arch, xTest);
@@ -86,7 +86,7 @@ public class NtkGaussianProcessTests
     {
         var arch = new ArchitectureSpec([6], Parameterization.Ntk,
             [new DenseSpec(64, 1.4, 0.1), new ActivationSpec(Activation.Relu), new DenseSpec(Outputs, 1, 0.1)]);
-        var x = Inputs(Train, 6, seed: 21);
+        var x = TestInputs.Uniform(Train, 6, seed: 21);
         var y = new double[Train, Outputs];
         for (int i = 0; i < Train; i++)
         {
@@ -95,16 +95,6 @@ public class NtkGaussianProcessTests
         }
 
         return (arch, x, y);
-    }
-
-    private static double[,] Inputs(int n, int d, int seed)
-    {
-        var random = new Random(seed);
-        var x = new double[n, d];
-        for (int i = 0; i < n; i++)
-        for (int f = 0; f < d; f++)
-            x[i, f] = 2 * random.NextDouble() - 1;
-        return x;
     }
 
     private static double MaxDifference(double[,] a, double[,] b)
