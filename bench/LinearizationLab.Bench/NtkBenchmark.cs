@@ -34,8 +34,8 @@ public static class NtkBenchmark
         Console.WriteLine($"empirical NTK, seconds per kernel; torch threads {get_num_threads()}");
         var gemm = new Dictionary<ScalarType, double>
         {
-            [ScalarType.Float32] = GemmRate(ScalarType.Float32),
-            [ScalarType.Float64] = GemmRate(ScalarType.Float64),
+            [ScalarType.Float32] = GemmRate.Measure(ScalarType.Float32),
+            [ScalarType.Float64] = GemmRate.Measure(ScalarType.Float64),
         };
         Console.WriteLine($"GEMM 2048³: float32 {gemm[ScalarType.Float32]:F1} GFLOP/s, float64 {gemm[ScalarType.Float64]:F1} GFLOP/s");
         Console.WriteLine($"{"network",-10} {"width",5} {"O",3} {"dtype",-7} {"method",-10} {"median s",9} {"runs",4}  notes");
@@ -135,24 +135,6 @@ public static class NtkBenchmark
         using (var scope = NewDisposeScope())
             ntk.Compute(x, null, method, perLayer: false);
         return clock.Elapsed.TotalSeconds;
-    }
-
-    /// <summary>Median GFLOP/s of a 2048×2048 by 2048×2048 matrix product (2·2048³ FLOPs).</summary>
-    private static double GemmRate(ScalarType dtype)
-    {
-        using var scope = NewDisposeScope();
-        using var generator = new Generator(2);
-        var a = randn([2048, 2048], dtype, CPU, generator: generator);
-        var b = randn([2048, 2048], dtype, CPU, generator: generator);
-        a.matmul(b);
-        var rates = Enumerable.Range(0, 7).Select(_ =>
-        {
-            var clock = Stopwatch.StartNew();
-            using var inner = NewDisposeScope();
-            a.matmul(b);
-            return 2.0 * 2048 * 2048 * 2048 / clock.Elapsed.TotalSeconds / 1e9;
-        }).Order().ToArray();
-        return rates[rates.Length / 2];
     }
 
     /// <summary>

@@ -8,16 +8,21 @@ namespace LinearizationLab.Linearization;
 /// <summary>
 /// The first-order Taylor expansion of a network around θ0, f_lin(x; θ) = f(x; θ0) + J0(x)(θ − θ0)
 /// (Lee et al. 2019, "Wide Neural Networks of Any Depth Evolve as Linear Models Under Gradient Descent", eq. 4).
-/// J0(x)(θ − θ0) is a Jacobian-vector product in forward mode (each layer carries its tangent forward, about the cost of
-/// two forward passes), so J0 is never formed and gradients reach θ as J0ᵀr by autograd through the tangent pass.
-/// Its <see cref="Parameters"/> are its own leaf copies of θ starting at θ0, so the <see cref="Trainer"/>
-/// trains it with the same losses and optimizers as the network.
+/// J0(x)·Δθ is a Jacobian-vector product in forward mode (each layer carries its tangent forward), so J0 is never formed.
+/// Its <see cref="Parameters"/> are the displacement Δθ = θ − θ0 (starting at 0), which the <see cref="Trainer"/> trains with
+/// the same losses and optimizers as the network: the gradient with respect to Δθ is the gradient with respect to θ.
+/// In training, the forward pass at θ0 on a full batch is done once (f(x; θ0), the activations and φ′ are constants), so
+/// a step costs the tangent pass (two GEMMs per hidden layer) and its transpose J0ᵀr by hand (<see cref="IBackpropModel"/>).
 /// </summary>
-public sealed class LinearizedNetwork : ITrainableModel, IDisposable
+public sealed class LinearizedNetwork : IBackpropModel, IDisposable
 {
     private readonly Network _network;
     private readonly Tensor[] _theta0;
-    private readonly Tensor[] _theta;
+    private readonly Tensor[] _delta;
+    private readonly BackpropWorkspace _point;
+    private readonly BackpropWorkspace _tangent;
+    private Tensor? _output;
+    private bool _pointValid;
 
     /// <summary>Linearizes <paramref name="network"/> around its current parameters (or <paramref name="theta0"/> when given).</summary>
     public LinearizedNetwork(Network network, IReadOnlyList<Tensor>? theta0 = null)
@@ -26,8 +31,10 @@ public sealed class LinearizedNetwork : ITrainableModel, IDisposable
         var source = theta0 ?? network.Parameters;
         if (source.Count != network.Parameters.Count)
             throw new ArgumentException($"expected {network.Parameters.Count} parameter tensors, got {source.Count}");
-        _theta0 = source.Select(p => p.detach().clone()).ToArray();
-        _theta = source.Select(p => p.detach().clone().requires_grad_(true)).ToArray();
+        _theta0 = source.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+        _delta = source.Select(p => zeros_like(p).requires_grad_(true).DetachFromDisposeScope()).ToArray();
+        _point = new BackpropWorkspace(network.Layers.Count);
+        _tangent = new BackpropWorkspace(network.Layers.Count);
     }
 
     /// <summary>The network that was linearized.</summary>
@@ -36,11 +43,23 @@ public sealed class LinearizedNetwork : ITrainableModel, IDisposable
     /// <summary>θ0, detached (not trained).</summary>
     public IReadOnlyList<Tensor> InitialParameters => _theta0;
 
-    /// <summary>θ, trained; same order and shapes as the network's parameters.</summary>
-    public IReadOnlyList<Tensor> Parameters => _theta;
+    /// <summary>The trained displacement Δθ = θ − θ0; same order and shapes as the network's parameters.</summary>
+    public IReadOnlyList<Tensor> Parameters => _delta;
 
-    /// <summary>f_lin(x; θ) = f(x; θ0) + J0(x)(θ − θ0) for x [N, ...] → [N, O]; differentiable with respect to θ.</summary>
-    public Tensor Forward(Tensor x) => Forward(x, _theta);
+    /// <summary>θ = θ0 + Δθ, detached copies.</summary>
+    public Tensor[] CurrentParameters()
+    {
+        using var noGrad = no_grad();
+        return _theta0.Select((t, i) => t + _delta[i]).ToArray();
+    }
+
+    /// <summary>f_lin(x; θ) = f(x; θ0) + J0(x)·Δθ for x [N, ...] → [N, O]; differentiable with respect to Δθ.</summary>
+    public Tensor Forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var (f0, jvp) = _network.Jvp(x, _theta0, _delta);
+        return (f0 + jvp).MoveToOuterDisposeScope();
+    }
 
     /// <summary>f_lin(x; θ') at any θ' of the parameters' shapes (differentiable with respect to θ' when it requires grad).</summary>
     public Tensor Forward(Tensor x, IReadOnlyList<Tensor> theta)
@@ -57,16 +76,43 @@ public sealed class LinearizedNetwork : ITrainableModel, IDisposable
     /// </summary>
     public (Tensor F0, Tensor Jvp) Jvp(Tensor x, IReadOnlyList<Tensor> u) => _network.Jvp(x, _theta0, u);
 
+    /// <inheritdoc/>
+    public bool SupportsBackprop => _network.SupportsBackprop;
+
+    /// <summary>f_lin(x) = f(x; θ0) + J0(x)·Δθ: the pass at θ0 is redone only for a new batch, the tangent pass every step.</summary>
+    public Tensor ForwardForBackprop(Tensor x, bool sameBatch)
+    {
+        if (!sameBatch || !_pointValid)
+        {
+            _network.ForwardInto(x, _theta0, _point);
+            _pointValid = true;
+        }
+        var f0 = _point.Output!;
+        var tangent = _network.TangentInto(_point, _theta0, _delta, _tangent);
+        if (_output is null || !_output.shape.SequenceEqual(f0.shape))
+        {
+            _output?.Dispose();
+            _output = empty_like(f0).DetachFromDisposeScope();
+        }
+        return _output.copy_(f0).add_(tangent);
+    }
+
+    /// <summary>∂L/∂Δθ = J0ᵀ·δ: the transpose of the tangent map, backpropagation through the pass at θ0.</summary>
+    public void Backprop(Tensor outputGradient, IGradientSink sink) => _network.Backprop(outputGradient, _theta0, _point, sink);
+
     /// <summary>Sets θ back to θ0.</summary>
     public void Reset()
     {
         using var noGrad = no_grad();
-        for (int i = 0; i < _theta.Length; i++) _theta[i].copy_(_theta0[i]);
+        foreach (var d in _delta) d.zero_();
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        foreach (var t in _theta0.Concat(_theta)) t.Dispose();
+        foreach (var t in _theta0.Concat(_delta)) t.Dispose();
+        _point.Dispose();
+        _tangent.Dispose();
+        _output?.Dispose();
     }
 }

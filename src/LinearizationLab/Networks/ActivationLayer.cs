@@ -1,3 +1,4 @@
+using TorchSharp;
 using LinearizationLab.Architecture;
 using static TorchSharp.torch;
 
@@ -31,4 +32,47 @@ public sealed class ActivationLayer(Activation function) : NetworkLayer
     public override (Tensor Output, Tensor? Tangent) Jvp(Tensor input, Tensor? inputTangent, IReadOnlyList<Tensor> parameters,
         IReadOnlyList<Tensor> parameterTangents, int offset) =>
         (Forward(input, parameters, offset), inputTangent is null ? null : Derivative(input) * inputTangent);
+    /// <inheritdoc/>
+    public override bool SupportsBackprop => true;
+
+    /// <summary>a = φ(z) and φ′(z) (the same formulas as <see cref="Derivative"/>), both written in place; identity passes z through.</summary>
+    public override Tensor ForwardInto(Tensor input, IReadOnlyList<Tensor> parameters, int offset, LayerBuffers buffers)
+    {
+        if (Function == Activation.Identity) return input;
+        var a = buffers.Output(input.shape, input).copy_(input);
+        var d = buffers.Derivative(input.shape, input).copy_(input);
+        switch (Function)
+        {
+            case Activation.Relu:
+                a.relu_();
+                d.gt_(ZeroScalar);
+                break;
+            case Activation.Erf:
+                a.erf_();
+                d.mul_(input).neg_().exp_();
+                d.Scale_(2 / Math.Sqrt(Math.PI));
+                break;
+            case Activation.Tanh:
+                a.tanh_();
+                d.copy_(a).mul_(a).neg_();
+                d.Shift_(1);
+                break;
+        }
+        return a;
+    }
+
+    /// <summary>∂L/∂z = φ′(z) ⊙ δ, in place on δ.</summary>
+    public override Tensor? Backprop(Tensor input, Tensor outputGradient, IReadOnlyList<Tensor> parameters, int offset,
+        LayerBuffers buffers, bool needInputGradient, IGradientSink sink) =>
+        Function == Activation.Identity ? outputGradient : outputGradient.mul_(buffers.StoredDerivative);
+
+    /// <summary>ȧ = φ′(z) ⊙ ż with φ′(z) stored by the forward pass at the linearization point.</summary>
+    public override Tensor? TangentInto(Tensor input, Tensor? inputTangent, IReadOnlyList<Tensor> parameters,
+        IReadOnlyList<Tensor> parameterTangents, int offset, LayerBuffers pointBuffers, LayerBuffers tangentBuffers)
+    {
+        if (inputTangent is null || Function == Activation.Identity) return inputTangent;
+        return tangentBuffers.Output(inputTangent.shape, inputTangent).copy_(inputTangent).mul_(pointBuffers.StoredDerivative);
+    }
+
+    private static readonly Scalar ZeroScalar = 0.0.ToScalar();
 }

@@ -10,10 +10,11 @@ namespace LinearizationLab.Networks;
 /// semantics). Parameters are an ordered list θ = [W_1, b_1, W_2, b_2, …] over the affine layers;
 /// the forward pass is functional, so f(x; θ') can be evaluated at any θ' of the same shapes.
 /// </summary>
-public sealed class Network : ITrainableModel, IDisposable
+public sealed class Network : IBackpropModel, IDisposable
 {
     private readonly Tensor[] _parameters;
     private readonly int[] _offsets;
+    private readonly Dictionary<long, BackpropWorkspace> _workspaces = [];
 
     private Network(ArchitectureSpec spec, TensorSettings settings, NetworkLayer[] layers, Tensor[] parameters)
     {
@@ -125,6 +126,75 @@ public sealed class Network : ITrainableModel, IDisposable
         return (a, tangent ?? zeros_like(a));
     }
 
+    /// <summary>Whether every layer has the hand-written passes (dense, activations, flatten), so training can skip autograd.</summary>
+    public bool SupportsBackprop => Layers.All(l => l.SupportsBackprop);
+
+    /// <summary>f(x; θ) through the buffers of <paramref name="workspace"/>, keeping what the reverse pass needs.</summary>
+    public Tensor ForwardInto(Tensor x, IReadOnlyList<Tensor> parameters, BackpropWorkspace workspace)
+    {
+        var a = x;
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            workspace.SetInput(i, a);
+            a = Layers[i].ForwardInto(a, parameters, _offsets[i], workspace[i]);
+        }
+        workspace.SetOutput(a);
+        return a;
+    }
+
+    /// <summary>
+    /// Backpropagation by hand from δ = ∂L/∂f through the pass stored in <paramref name="workspace"/>: each layer hands its
+    /// parameter gradients to <paramref name="sink"/> (last layer first) after computing the δ it passes down. δ is overwritten.
+    /// </summary>
+    public void Backprop(Tensor outputGradient, IReadOnlyList<Tensor> parameters, BackpropWorkspace workspace, IGradientSink sink)
+    {
+        int first = FirstParameterLayer;
+        var delta = outputGradient;
+        for (int i = Layers.Count - 1; i >= first; i--)
+            delta = Layers[i].Backprop(workspace.Input(i), delta, parameters, _offsets[i], workspace[i], i > first, sink)!;
+    }
+
+    /// <summary>
+    /// J(x; θ)·u, the tangent of the pass stored in <paramref name="point"/> (at x and θ = <paramref name="parameters"/>) along
+    /// parameter tangents <paramref name="tangents"/>, written into <paramref name="tangentWorkspace"/>; the forward pass is not redone.
+    /// </summary>
+    public Tensor TangentInto(BackpropWorkspace point, IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> tangents,
+        BackpropWorkspace tangentWorkspace)
+    {
+        Tensor? tangent = null;
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            tangentWorkspace.SetInput(i, tangent ?? point.Input(i));
+            tangent = Layers[i].TangentInto(point.Input(i), tangent, parameters, tangents, _offsets[i], point[i], tangentWorkspace[i]);
+        }
+        var output = tangent ?? throw new InvalidOperationException("the network has no parameters");
+        tangentWorkspace.SetOutput(output);
+        return output;
+    }
+
+    /// <summary>The first layer with parameters: reverse passes stop there (no gradient for the data).</summary>
+    private int FirstParameterLayer => Layers.Select((l, i) => (l, i)).First(p => p.l.ParameterTensorCount > 0).i;
+
+    /// <inheritdoc/>
+    public Tensor ForwardForBackprop(Tensor x, bool sameBatch) => ForwardInto(x, _parameters, Workspace(x.shape[0]));
+
+    /// <inheritdoc/>
+    public void Backprop(Tensor outputGradient, IGradientSink sink)
+    {
+        var workspace = _lastWorkspace ?? throw new InvalidOperationException("call ForwardForBackprop before Backprop");
+        Backprop(outputGradient, _parameters, workspace, sink);
+    }
+
+    private BackpropWorkspace? _lastWorkspace;
+
+    /// <summary>The workspace for batches of <paramref name="examples"/> (one per batch size seen, kept for the network's life).</summary>
+    private BackpropWorkspace Workspace(long examples)
+    {
+        if (!_workspaces.TryGetValue(examples, out var workspace))
+            _workspaces[examples] = workspace = new BackpropWorkspace(Layers.Count);
+        return _lastWorkspace = workspace;
+    }
+
     /// <summary>Copies of the current parameters, detached (e.g. θ0 before training).</summary>
     public Tensor[] CloneParameters() => _parameters.Select(p => p.detach().clone()).ToArray();
 
@@ -132,5 +202,6 @@ public sealed class Network : ITrainableModel, IDisposable
     public void Dispose()
     {
         foreach (var p in _parameters) p.Dispose();
+        foreach (var w in _workspaces.Values) w.Dispose();
     }
 }

@@ -25,6 +25,13 @@ internal static class TensorScalars
         return t.add(s);
     }
 
+    /// <summary>t ← t + c in place.</summary>
+    public static Tensor Shift_(this Tensor t, double c)
+    {
+        using var s = c.ToScalar();
+        return t.add_(s);
+    }
+
     /// <summary>t ← t · c in place.</summary>
     public static Tensor Scale_(this Tensor t, double c)
     {

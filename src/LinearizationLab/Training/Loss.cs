@@ -14,6 +14,9 @@ public abstract class Loss
     /// <summary>The loss of outputs <paramref name="f"/> [N, O] against targets <paramref name="y"/> [N, O] or <paramref name="labels"/> [N] (int64).</summary>
     public abstract Tensor Value(Tensor f, Tensor y, Tensor? labels);
 
+    /// <summary>∂L/∂f for outputs <paramref name="f"/> [N, O]: the start of a hand-written reverse pass.</summary>
+    public abstract Tensor OutputGradient(Tensor f, Tensor y, Tensor? labels);
+
     /// <summary>The loss named <paramref name="name"/> ("mse" or "cross_entropy").</summary>
     public static Loss FromName(string name) => name switch
     {

@@ -1,3 +1,5 @@
+using TorchSharp;
+using LinearizationLab.Networks;
 using static TorchSharp.torch;
 
 namespace LinearizationLab.Training;
@@ -16,5 +18,15 @@ public sealed class SoftmaxCrossEntropy : Loss
     {
         if (labels is null) throw new ArgumentException("cross-entropy needs class labels; this dataset has none");
         return nn.functional.cross_entropy(f, labels);
+    }
+
+    /// <summary>∂L/∂f = (softmax(f) − onehot(label))/N.</summary>
+    public override Tensor OutputGradient(Tensor f, Tensor y, Tensor? labels)
+    {
+        if (labels is null) throw new ArgumentException("cross-entropy needs class labels; this dataset has none");
+        var p = nn.functional.softmax(f, 1);
+        using var minusOne = (-1.0).ToScalar();
+        p.scatter_add_(1, labels.unsqueeze(1), full([f.shape[0], 1], minusOne, f.dtype, f.device));
+        return p.Scale_(1.0 / f.shape[0]);
     }
 }

@@ -36,6 +36,7 @@ public sealed class Trainer(TrainingOptions options)
         var records = new List<CheckpointMetrics>();
         var schedule = new BatchSchedule(data.Count, options.Optimizer.BatchSize, options.Seed);
         using var optimizer = new MomentumSgd(options.Optimizer, model.Parameters);
+        bool backprop = model is IBackpropModel { SupportsBackprop: true };
 
         double initialLoss = double.NaN;
         for (int step = 0; ; step++)
@@ -57,12 +58,16 @@ public sealed class Trainer(TrainingOptions options)
             if (step == options.Steps)
                 return new TrainingResult(records, step, false, null, null, clock.Elapsed.TotalSeconds);
 
-            double loss = GradientStep(model, data, schedule);
+            using var stepScope = NewDisposeScope();
+            var (loss, update) = backprop
+                ? BackpropStep((IBackpropModel)model, data, schedule, sameBatch: schedule.IsFullBatch && step > 0)
+                : AutogradStep(model, data, schedule);
             progress?.Report(new TrainingProgress(step + 1, options.Steps, loss));
             string? divergence = DivergenceReason(loss, initialLoss);
             if (divergence is not null)
                 return new TrainingResult(records, step + 1, true, step + 1, divergence, clock.Elapsed.TotalSeconds);
-            optimizer.Step();
+            if (update is null) optimizer.Step();
+            else update(optimizer);
         }
     }
 
@@ -76,25 +81,41 @@ public sealed class Trainer(TrainingOptions options)
     }
 
     /// <summary>
-    /// Forward and backward on this step's batch; returns the batch loss. The caller applies the update
-    /// only if the loss is finite, so a diverged run keeps its last finite parameters.
+    /// Forward and backward on this step's batch through autograd; returns the batch loss and no update (the caller applies
+    /// the optimizer to the gradients only if the loss is finite, so a diverged run keeps its last finite parameters).
     /// </summary>
-    private double GradientStep(ITrainableModel model, TrainingData data, BatchSchedule schedule)
+    private (double Loss, Action<MomentumSgd>? Update) AutogradStep(ITrainableModel model, TrainingData data, BatchSchedule schedule)
     {
-        using var scope = NewDisposeScope();
-        var batch = schedule.Next();
-        Tensor x = data.X, y = data.Y;
-        Tensor? labels = data.Labels;
-        if (batch is not null)
-        {
-            var idx = tensor(batch, ScalarType.Int64, data.X.device);
-            x = data.X.index_select(0, idx);
-            y = data.Y.index_select(0, idx);
-            labels = data.Labels?.index_select(0, idx);
-        }
+        var (x, y, labels) = Batch(data, schedule);
         var loss = options.Loss.Value(model.Forward(x), y, labels);
         loss.backward();
-        return loss.ToDouble();
+        return (loss.ToDouble(), null);
+    }
+
+    /// <summary>
+    /// The forward pass through the model's own buffers and the batch loss; the returned update runs the hand-written reverse
+    /// pass with the optimizer fused into it. Only the loss crosses to the host, once per step.
+    /// </summary>
+    private (double Loss, Action<MomentumSgd>? Update) BackpropStep(IBackpropModel model, TrainingData data, BatchSchedule schedule,
+        bool sameBatch)
+    {
+        var (x, y, labels) = Batch(data, schedule);
+        using var noGrad = no_grad();
+        var f = model.ForwardForBackprop(x, sameBatch);
+        double loss = options.Loss.Value(f, y, labels).ToDouble();
+        return (loss, optimizer =>
+        {
+            using var noGradUpdate = no_grad();
+            model.Backprop(options.Loss.OutputGradient(f, y, labels), optimizer);
+        });
+    }
+
+    private static (Tensor X, Tensor Y, Tensor? Labels) Batch(TrainingData data, BatchSchedule schedule)
+    {
+        var batch = schedule.Next();
+        if (batch is null) return (data.X, data.Y, data.Labels);
+        var idx = tensor(batch, ScalarType.Int64, data.X.device);
+        return (data.X.index_select(0, idx), data.Y.index_select(0, idx), data.Labels?.index_select(0, idx));
     }
 
     /// <summary>Training and test loss and accuracy of <paramref name="model"/> at its current parameters.</summary>

@@ -82,7 +82,7 @@ public class LinearizedNetworkTests
         // f is affine in θ, so f_lin ≡ f and both follow the same iterates; only round-off differs.
         Assert.True((lin.Forward(x) - network.Forward(x)).abs().max().ToDouble() < 1e-12);
         for (int i = 0; i < lin.Parameters.Count; i++)
-            Assert.True((lin.Parameters[i] - network.Parameters[i]).abs().max().ToDouble() < 1e-12);
+            Assert.True((lin.CurrentParameters()[i] - network.Parameters[i]).abs().max().ToDouble() < 1e-12);
     }
 
     /// <summary>TrainingData from tensors, through the public Dataset path.</summary>

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using LinearizationLab.Configuration;
+using LinearizationLab.Empirical;
+using LinearizationLab.Experiments;
+using LinearizationLab.Linearization;
+using LinearizationLab.Networks;
+using LinearizationLab.Training;
+using static TorchSharp.torch;
+
+namespace LinearizationLab.Bench;
+
+/// <summary>
+/// The sweep's hot path on the reference protocol: 64 training and 32 test points on S¹⁵, ReLU MLP 16 → n → n → 1
+/// (NTK parameterization, σ_w² = 2, σ_b² = 0.01 on every layer), ½·mean MSE, full-batch GD at η = η_crit/2.
+/// Prints milliseconds per network step and per linearized step (medians of <see cref="Measured"/> steps after
+/// <see cref="WarmUp"/>, timed through the <see cref="Trainer"/> as a sweep runs them) and the share of the GEMM rate
+/// they reach, at widths 512–4096 in float64 and float32; then the wall time of whole width-2048 float64 runs
+/// (T = 1000, checkpoints 0/100/1000) through <see cref="SweepRunner.RunOne"/>.
+/// Usage: <c>sweep-step [--widths 512,1024] [--dtypes float64] [--runs R] [--run-width W]</c>; <c>--runs 0</c> skips whole runs.
+/// </summary>
+public static class SweepStepBenchmark
+{
+    private const int WarmUp = 3, Measured = 15;
+
+    /// <summary>The protocol as a sweep config; <paramref name="dtype"/> is "float64" or "float32".</summary>
+    public static SweepSpec Protocol(int width, string dtype, int steps = 1000) => SweepSpec.Read(JsonSection.Parse($$"""
+        {
+          "name": "sweep-step",
+          "arch": {
+            "input_shape": [16], "parameterization": "ntk",
+            "layers": [
+              {"type": "dense", "width": {{width}}, "w_std": 1.4142135623730951, "b_std": 0.1}, {"type": "relu"},
+              {"type": "dense", "width": {{width}}, "w_std": 1.4142135623730951, "b_std": 0.1}, {"type": "relu"},
+              {"type": "dense", "width": 1, "w_std": 1.4142135623730951, "b_std": 0.1}
+            ]
+          },
+          "widths": [{{width}}], "seeds": 1,
+          "data": {"source": "sphere", "dim": 16, "train_size": 64, "test_size": 32, "seed": 0},
+          "loss": "mse", "optimizer": {"type": "gd", "learning_rate_fraction": 0.5},
+          "steps": {{steps}}, "checkpoints": [0, {{Math.Min(100, steps)}}, {{steps}}],
+          "dtype": "{{dtype}}", "device": "cpu", "ntk_method": "structured"
+        }
+        """, "sweep-step protocol"));
+
+    /// <summary>Prints the step table and the whole-run times.</summary>
+    public static void Run(string[] args)
+    {
+        int[] widths = Option(args, "--widths")?.Split(',').Select(int.Parse).ToArray() ?? [512, 1024, 2048, 4096];
+        string[] dtypes = Option(args, "--dtypes")?.Split(',') ?? ["float64", "float32"];
+        int runs = int.Parse(Option(args, "--runs") ?? "3");
+        int runWidth = int.Parse(Option(args, "--run-width") ?? "2048");
+        var gemm = dtypes.ToDictionary(d => d, d => GemmRate.Measure(d == "float32" ? ScalarType.Float32 : ScalarType.Float64));
+        Console.WriteLine($"sweep step, ReLU MLP 16-n-n-1 on 64 points of S^15, full-batch GD on MSE at eta_crit/2; torch threads {get_num_threads()}");
+        Console.WriteLine("GEMM 2048^3: " + string.Join(", ", gemm.Select(p => $"{p.Key} {p.Value:F1} GFLOP/s")));
+        Console.WriteLine($"{"width",6} {"dtype",8} {"network ms",11} {"linearized ms",14} {"lin/net",8} {"GFLOP/step",11} {"% of GEMM",10}");
+        foreach (string dtype in dtypes)
+        foreach (int width in widths)
+        {
+            var spec = Protocol(width, dtype, WarmUp + Measured);
+            var context = SweepContext.Create(spec);
+            var (network, linearized) = StepTimes(context, width);
+            var flops = StepFlops(context.Train.Count, [16, width, width, 1]);
+            double share = (flops.Network + flops.Linearized) / ((network + linearized) / 1e3) / 1e9 / gemm[dtype];
+            Console.WriteLine($"{width,6} {dtype,8} {network,11:F2} {linearized,14:F2} {linearized / network,8:F2} " +
+                              $"{(flops.Network + flops.Linearized) / 1e9,11:F3} {100 * share,9:F0}%");
+        }
+        if (runs <= 0) return;
+        var runContext = SweepContext.Create(Protocol(runWidth, "float64"));
+        var walls = new List<double>();
+        for (int r = 0; r < runs; r++)
+        {
+            var clock = Stopwatch.StartNew();
+            var result = new SweepRunner(runContext, Path.Combine(Path.GetTempPath(), "sweep-step-bench")).RunOne(new SweepRunKey(0, runWidth, 0));
+            walls.Add(clock.Elapsed.TotalSeconds);
+            var last = result.Checkpoints[^1];
+            Console.WriteLine($"whole run, width {runWidth}, float64, T = 1000: {walls[^1]:F1} s (kernel_drift {last[SweepMetrics.KernelDrift]:R}, " +
+                              $"output_rmse_test {last[SweepMetrics.OutputRmseTest]:R})");
+        }
+        walls.Sort();
+        Console.WriteLine($"whole run, width {runWidth}, float64, T = 1000: median {walls[walls.Count / 2]:F1} s over {runs} runs");
+    }
+
+    /// <summary>Median milliseconds per step of the network and of its linearization, trained as the sweep trains them.</summary>
+    private static (double Network, double Linearized) StepTimes(SweepContext context, int width)
+    {
+        var spec = context.Spec;
+        using var scope = NewDisposeScope();
+        using var network = Network.Create(spec.Template.WithHiddenWidth(width), 0, spec.Settings);
+        using var data = TrainingData.From(context.Train, context.Test, spec.Settings);
+        var ntk = new EmpiricalNtk(network);
+        var optimizer = spec.Optimizer.WithCriticalLearningRate(CriticalLearningRate.Of(ntk, data.X));
+        var trainer = new Trainer(new TrainingOptions(spec.Loss, optimizer, spec.Steps, [0, spec.Steps], 0));
+        using var linearized = new LinearizedNetwork(network);
+        double networkMs = Median(trainer, network, data), linearizedMs = Median(trainer, linearized, data);
+        return (networkMs, linearizedMs);
+    }
+
+    private static double Median(Trainer trainer, ITrainableModel model, TrainingData data)
+    {
+        var stamps = new List<double>();
+        var clock = Stopwatch.StartNew();
+        trainer.Train(model, data, progress: new ActionProgress<TrainingProgress>(_ => stamps.Add(clock.Elapsed.TotalMilliseconds)));
+        var steps = stamps.Zip(stamps.Skip(1), (a, b) => b - a).Skip(WarmUp - 1).Order().ToArray();
+        return steps[steps.Length / 2];
+    }
+
+    /// <summary>
+    /// FLOPs of one step for an MLP with layer sizes d_0 → … → d_L on N examples, counting the GEMMs only (c_l = 2N·d_{l−1}·d_l):
+    /// network = forward Σc_l + weight gradients Σc_l + input gradients Σ_{l&gt;1} c_l; the linearization's tangent pass
+    /// (a_{l−1}·Ẇ_lᵀ and ȧ_{l−1}·W0_lᵀ) and its backward pass add one more Σ_{l&gt;1} c_l.
+    /// </summary>
+    public static (double Network, double Linearized) StepFlops(int examples, int[] sizes)
+    {
+        double all = 0, hidden = 0;
+        for (int l = 1; l < sizes.Length; l++)
+        {
+            double c = 2.0 * examples * sizes[l - 1] * sizes[l];
+            all += c;
+            if (l > 1) hidden += c;
+        }
+        return (2 * all + hidden, 2 * all + 2 * hidden);
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
