@@ -5,6 +5,7 @@ namespace LinearizationLab.Networks;
 /// <summary>
 /// Receives parameter gradients from a hand-written reverse pass (<see cref="NetworkLayer.Backprop"/>) as they are
 /// produced, so an optimizer can apply each one at once and in place (a fused update) without ever storing ∂L/∂θ.
+/// The tensors passed in are valid only during the call.
 /// </summary>
 public interface IGradientSink
 {
