@@ -91,17 +91,8 @@ public static class SweepStepBenchmark
         var optimizer = spec.Optimizer.WithCriticalLearningRate(CriticalLearningRate.Of(ntk, data.X));
         var trainer = new Trainer(new TrainingOptions(spec.Loss, optimizer, spec.Steps, [0, spec.Steps], 0));
         using var linearized = new LinearizedNetwork(network);
-        double networkMs = Median(trainer, network, data), linearizedMs = Median(trainer, linearized, data);
+        double networkMs = TrainerSteps.Median(trainer, network, data, WarmUp), linearizedMs = TrainerSteps.Median(trainer, linearized, data, WarmUp);
         return (networkMs, linearizedMs);
-    }
-
-    private static double Median(Trainer trainer, ITrainableModel model, TrainingData data)
-    {
-        var stamps = new List<double>();
-        var clock = Stopwatch.StartNew();
-        trainer.Train(model, data, progress: new ActionProgress<TrainingProgress>(_ => stamps.Add(clock.Elapsed.TotalMilliseconds)));
-        var steps = stamps.Zip(stamps.Skip(1), (a, b) => b - a).Skip(WarmUp - 1).Order().ToArray();
-        return steps[steps.Length / 2];
     }
 
     /// <summary>

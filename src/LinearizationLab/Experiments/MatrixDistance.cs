@@ -1,3 +1,6 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
 namespace LinearizationLab.Experiments;
 
 /// <summary>The distances the harness reports between kernels and between output matrices.</summary>
@@ -31,16 +34,20 @@ public static class MatrixDistance
     /// <summary>RMS(f) = √(mean of f²).</summary>
     public static double Rms(double[] f) => Math.Sqrt(f.Sum(v => v * v) / f.Length);
 
-    /// <summary>‖θ − θ0‖ / ‖θ0‖ over all parameters: the relative weight change.</summary>
-    public static double RelativeChange(IReadOnlyList<double[]> theta, IReadOnlyList<double[]> theta0)
+    /// <summary>
+    /// ‖θ − θ0‖ / ‖θ0‖ over all parameters: the relative weight change, summed in float64 on the tensors' device
+    /// (no host copy of the parameters).
+    /// </summary>
+    public static double RelativeChange(IReadOnlyList<Tensor> theta, IReadOnlyList<Tensor> theta0)
     {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         double diff = 0, norm = 0;
         for (int t = 0; t < theta.Count; t++)
-        for (int i = 0; i < theta[t].Length; i++)
         {
-            double d = theta[t][i] - theta0[t][i];
-            diff += d * d;
-            norm += theta0[t][i] * theta0[t][i];
+            var initial = theta0[t].to(ScalarType.Float64);
+            diff += (theta[t].to(ScalarType.Float64) - initial).square().sum().ToDouble();
+            norm += initial.square().sum().ToDouble();
         }
         return Math.Sqrt(diff / norm);
     }

@@ -93,7 +93,6 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var optimizer = spec.Optimizer.WithCriticalLearningRate(criticalRate);
         var options = new TrainingOptions(spec.Loss, optimizer, spec.Steps, spec.Checkpoints, key.Seed);
         var trainer = new Trainer(options);
-        var theta0 = Flatten(network.Parameters);
         using var linearized = new LinearizedNetwork(network);
 
         var network_ = new Dictionary<int, (double[] Train, double[] Test, CheckpointMetrics Metrics)>();
@@ -102,7 +101,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var netResult = trainer.Train(network, data, (record, model) =>
         {
             network_[record.Step] = (Outputs(trainer, model, data.X), Outputs(trainer, model, data.TestX), record);
-            record.Extra[SweepMetrics.WeightChange] = MatrixDistance.RelativeChange(Flatten(network.Parameters), theta0);
+            record.Extra[SweepMetrics.WeightChange] = MatrixDistance.RelativeChange(network.Parameters, linearized.InitialParameters);
             var ntkT = record.Step == 0 ? ntk0 : ntk.Compute(kernelX, null, method, perLayer: true);
             record.Extra[SweepMetrics.KernelDrift] = MatrixDistance.RelativeFrobenius(ntkT.Averaged, ntk0.Averaged);
             for (int l = 0; l < ntk0.PerLayer.Count; l++)
@@ -213,12 +212,6 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         if (x is null) return [];
         using var scope = NewDisposeScope();
         return trainer.Predict(model, x).to(ScalarType.Float64).cpu().data<double>().ToArray();
-    }
-
-    private static double[][] Flatten(IReadOnlyList<Tensor> parameters)
-    {
-        using var scope = NewDisposeScope();
-        return parameters.Select(p => p.detach().to(ScalarType.Float64).cpu().flatten().data<double>().ToArray()).ToArray();
     }
 
     private static IProgress<TrainingProgress>? Phase(IProgress<SweepProgress>? progress, SweepRunKey key, string phase) =>
