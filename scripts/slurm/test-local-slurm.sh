@@ -116,6 +116,7 @@ say "building the CLI"
 dotnet build "$root/src/LinearizationLab.Cli" -c Release -nologo -v quiet --disable-build-servers >"$tmp/log/build.log" 2>&1 || { cat "$tmp/log/build.log" >&2; fail "the build failed"; }
 lab="$(dotnet msbuild "$root/src/LinearizationLab.Cli" -nologo -getProperty:TargetPath -p:Configuration=Release)"
 [ -f "$lab" ] || fail "no built CLI at $lab"
+built=$SECONDS
 
 host="$(hostname -s)"
 cpus="$(nproc)"
@@ -273,4 +274,4 @@ redone="$(sed -n 's/^ran \([0-9][0-9]*\) runs.*/\1/p' "$tmp"/out-kill/logs/final
 same_as_reference "$tmp/out-kill"
 case2_done=$SECONDS
 
-echo "slurm test: passed in $((SECONDS - started)) s (cluster start $((cluster_ready - started)) s, one-process sweep $((reference_done - cluster_ready)) s, 3-task array + final job $((case1_done - reference_done)) s, kill case $((case2_done - case1_done)) s: task 1 cancelled with $killed_with of 15 runs written, the final job reran $redone)"
+echo "slurm test: passed in $((SECONDS - started)) s (build $((built - started)) s, cluster start $((cluster_ready - built)) s, one-process sweep $((reference_done - cluster_ready)) s, 3-task array + final job $((case1_done - reference_done)) s, kill case $((case2_done - case1_done)) s: task 1 cancelled with $killed_with of 15 runs written, the final job reran $redone)"
