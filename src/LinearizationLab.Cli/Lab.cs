@@ -16,8 +16,11 @@ public static class Lab
           lab kernel --arch A.json --x1 X1.csv [--x2 X2.csv] --out DIR
                                                         analytic NNGP and NTK; writes DIR/nngp.csv, DIR/ntk.csv
           lab gp --config C.json --out DIR              NNGP posterior and NTK-GP on a test set; writes DIR/gp.json
-          lab sweep [--config] S.json [--out DIR] [--shard i/k]
-                                                        width sweep of network vs linearization vs infinite width
+          lab sweep [--config] S.json [--out DIR] [--shard i/k | --shard-count K]
+                                                        width sweep of network vs linearization vs infinite width;
+                                                        without --shard, the shard of a Slurm array task
+                                                        (SLURM_ARRAY_TASK_ID) or of a Kubernetes Indexed Job
+                                                        (JOB_COMPLETION_INDEX of --shard-count K)
           lab merge --out DIR SHARD_DIR...              combine shard folders of a sweep
           lab plot --results DIR [--out plots/NAME/]    draw a sweep's figures (PNG and SVG)
         """;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using LinearizationLab.Experiments;
 using ScottPlot;
 using SkiaSharp;
 
@@ -7,7 +8,7 @@ namespace LinearizationLab.Plotting;
 /// <summary>
 /// Shared look and output of the figures: DejaVu Sans (registered from its file, since ScottPlot's default
 /// resolves to a serif face on Linux; the default is kept when the file is missing), and every figure saved
-/// as NAME.png and NAME.svg.
+/// as NAME.png and NAME.svg, each written atomically (several sweep processes may draw into one shared folder).
 /// </summary>
 internal static class FigureCanvas
 {
@@ -65,8 +66,8 @@ internal static class FigureCanvas
     {
         Directory.CreateDirectory(directory);
         string png = Path.Combine(directory, name + ".png"), svg = Path.Combine(directory, name + ".svg");
-        plot.SavePng(png, width, height);
-        WithoutNativeStderr(() => plot.SaveSvg(svg, width, height));
+        AtomicFile.WriteAllBytes(png, plot.GetImageBytes(width, height, ImageFormat.Png));
+        WithoutNativeStderr(() => AtomicFile.WriteAllText(svg, plot.GetSvgXml(width, height)));
         return [png, svg];
     }
 
@@ -86,15 +87,14 @@ internal static class FigureCanvas
             multiplot.Render(surface.Canvas, rect);
             using var image = surface.Snapshot();
             using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-            File.WriteAllBytes(png, data.ToArray());
+            AtomicFile.WriteAllBytes(png, data.ToArray());
         }
-        WithoutNativeStderr(() =>
+        WithoutNativeStderr(() => AtomicFile.Write(svg, file =>
         {
-            using var file = File.Create(svg);
             using var stream = new SKManagedWStream(file);
-            using var canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), stream);
-            multiplot.Render(canvas, rect);
-        });
+            using (var canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), stream))
+                multiplot.Render(canvas, rect);   // the SVG canvas writes its closing tags when disposed
+        }));
         return [png, svg];
     }
 

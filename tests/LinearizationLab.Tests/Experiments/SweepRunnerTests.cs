@@ -67,6 +67,27 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Shards_share_one_folder_and_an_unsharded_resume_makes_up_for_a_killed_one()
+    {
+        // A cluster array job: every task writes into one folder; task 1 dies after its first run; the final job
+        // (unsharded, resuming) reruns exactly what is missing, and the result equals the single-process sweep.
+        var context = SweepContext.Create(Spec());
+        string shared = Out("shared");
+        Assert.Equal((2, 0), new SweepRunner(context, shared).Run(0, 2));
+        string sweepJson = File.ReadAllText(Path.Combine(shared, SweepInfo.FileName));
+        using var cancel = new CancellationTokenSource();
+        var progress = new ActionProgress<SweepProgress>(p => { if (p.Phase == "done") cancel.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() => new SweepRunner(context, shared).Run(1, 2, progress, cancel.Token));
+        Assert.Equal(sweepJson, File.ReadAllText(Path.Combine(shared, SweepInfo.FileName)));   // every task writes the same sweep.json
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(shared, "runs")).Length);
+
+        Assert.Equal((1, 3), new SweepRunner(context, shared).Run());
+        Assert.Equal((4, 0), new SweepRunner(context, Out("single")).Run());
+        Assert.Equal(SweepStore.SummaryCsv(SweepStore.ReadAll(Out("single"))), SweepStore.SummaryCsv(SweepStore.ReadAll(shared)));
+        Assert.Equal(File.ReadAllText(Path.Combine(Out("single"), SweepInfo.FileName)), sweepJson);
+    }
+
+    [Fact]
     public void Checkpoint_metrics_state_the_facts_of_step_zero()
     {
         var context = SweepContext.Create(Spec());
