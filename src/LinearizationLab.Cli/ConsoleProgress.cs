@@ -16,7 +16,7 @@ public static class ConsoleProgress
     /// <summary>The live display on stderr: description, bar, percentage, remaining and elapsed time.</summary>
     private static Progress LiveDisplay() => ErrorConsole.Progress()
         .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
-            new RemainingTimeColumn(), new ElapsedTimeColumn());
+            new EstimateColumn(), new ElapsedTimeColumn());
 
     private static IAnsiConsole ErrorConsole { get; } =
         AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
@@ -52,7 +52,10 @@ public static class ConsoleProgress
         return result;
     }
 
-    /// <summary>Runs a sweep with a display of runs done/total, the current width, seed and phase, and the ETA.</summary>
+    /// <summary>
+    /// Runs a sweep with a display of runs done/total, the current width, seed and phase, and the ETA the runner
+    /// estimates from measured run times (<see cref="SweepProgress.SecondsRemaining"/>).
+    /// </summary>
     public static T Sweep<T>(Func<IProgress<SweepProgress>, T> work)
     {
         if (!Interactive)
@@ -64,9 +67,9 @@ public static class ConsoleProgress
                 string run = $"width {p.Width} seed {p.Seed}";
                 if (p.Phase == "done")
                 {
-                    var elapsed = DateTime.UtcNow - started;
-                    var eta = TimeSpan.FromSeconds(elapsed.TotalSeconds * (1 - p.WorkFraction) / Math.Max(p.WorkFraction, 1e-9));
-                    Console.Error.WriteLine($"sweep: {p.Done}/{p.Total} runs done ({run}); elapsed {elapsed:hh\\:mm\\:ss}, ETA {eta:hh\\:mm\\:ss}");
+                    double elapsed = (DateTime.UtcNow - started).TotalSeconds;
+                    string eta = p.SecondsRemaining is null ? "not yet known" : EstimateColumn.Format(p.SecondsRemaining);
+                    Console.Error.WriteLine($"sweep: {p.Done}/{p.Total} runs done ({run}); elapsed {EstimateColumn.Format(elapsed)}, ETA {eta}");
                 }
                 else if (run != current)
                 {
@@ -81,13 +84,16 @@ public static class ConsoleProgress
             {
                 var runs = ctx.AddTask("runs");
                 var phase = ctx.AddTask("current run");
+                EstimateColumn.Set(runs, null);
+                EstimateColumn.Hide(phase);
                 var sink = new ActionProgress<SweepProgress>(p =>
                 {
                     if (p.Total > 0)
                     {
-                        runs.MaxValue = 1;   // weighted by cost, so the remaining-time column is an honest ETA
+                        runs.MaxValue = 1;
                         runs.Value = Math.Clamp(p.WorkFraction, 0, 1);
                         runs.Description = $"runs {p.Done}/{p.Total}";
+                        EstimateColumn.Set(runs, p.SecondsRemaining);
                     }
                     phase.MaxValue = 1;
                     phase.Value = Math.Clamp(p.Fraction, 0, 1);
@@ -95,6 +101,7 @@ public static class ConsoleProgress
                 });
                 result = work(sink);
                 runs.Value = runs.MaxValue;
+                EstimateColumn.Set(runs, 0);
                 phase.Value = phase.MaxValue;
             });
         return result;

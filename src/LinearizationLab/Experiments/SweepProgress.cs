@@ -2,7 +2,9 @@ namespace LinearizationLab.Experiments;
 
 /// <summary>
 /// Where a sweep is: runs finished (including ones found on disk), the total, the run now going (width, seed,
-/// phase, and the fraction of that phase done), and <paramref name="WorkFraction"/>, the share of this call's work
-/// done, weighting each run by its parameter count (a run's cost grows with it), from which an ETA follows.
+/// phase, and the fraction of that phase done), <paramref name="WorkFraction"/>, the share of this call's work
+/// done (by time once the remaining time is known, by parameter count before), and
+/// <paramref name="SecondsRemaining"/>, the estimated time left (<see cref="SweepEta"/>; null while unknown).
 /// </summary>
-public readonly record struct SweepProgress(int Done, int Total, int Width, long Seed, string Phase, double Fraction, double WorkFraction = 0);
+public readonly record struct SweepProgress(int Done, int Total, int Width, long Seed, string Phase, double Fraction,
+    double WorkFraction = 0, double? SecondsRemaining = null);

@@ -33,6 +33,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         int ran = 0, skipped = 0;
         context.BuildInfo().Write(outputDirectory);
         string hash = context.Spec.ConfigHash;
+        var earlier = new List<(int Width, double Seconds)>();
         var pending = keys.Where(k =>
         {
             string path = Path.Combine(RunsDirectory, k.FileName);
@@ -40,9 +41,18 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             if (stored is not null && stored.ConfigHash != hash)
                 throw new InvalidInputException(path, "config_hash",
                     $"this run was made with a different config ({stored.ConfigHash}, now {hash}); write to another --out, or delete {outputDirectory}");
+            if (stored is not null) earlier.Add((stored.Width, stored.WallSeconds));
             return stored is null;
-        }).ToArray();
+        }).ToHashSet();
+        var eta = new SweepEta(keys.Where(pending.Contains).Select(k => k.Width), earlier);
+        var clock = Stopwatch.StartNew();
         double totalWork = pending.Sum(Work), workDone = 0;
+        // The share done: by time once the remaining time is known, else weighted by parameter count.
+        double Fraction(double? remaining, double work)
+        {
+            double spent = clock.Elapsed.TotalSeconds;
+            return remaining is double r ? spent / Math.Max(spent + r, 1e-9) : work / totalWork;
+        }
         foreach (var key in keys)
         {
             cancel.ThrowIfCancellationRequested();
@@ -54,23 +64,34 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             }
             int done = ran + skipped;
             double work = Work(key), before = workDone;
-            // Network and linearization each take about half of a run.
-            var runProgress = progress is null ? null : new ActionProgress<SweepProgress>(p => progress.Report(p with
+            var runClock = Stopwatch.StartNew();
+            double? networkSeconds = null;   // when the network's training ended and the linearization's began
+            var runProgress = progress is null ? null : new ActionProgress<SweepProgress>(p =>
             {
-                Done = done,
-                Total = keys.Length,
-                WorkFraction = (before + work * (p.Phase == "linearized" ? 0.5 + 0.5 * p.Fraction : 0.5 * p.Fraction)) / totalWork,
-            }));
+                bool linearized = p.Phase == "linearized";
+                if (linearized) networkSeconds ??= runClock.Elapsed.TotalSeconds;
+                double runFraction = linearized || p.Phase == "network" ? eta.RunFraction(linearized, p.Fraction) : 0;
+                double? remaining = eta.SecondsRemaining(runFraction, runClock.Elapsed.TotalSeconds);
+                progress.Report(p with
+                {
+                    Done = done,
+                    Total = keys.Length,
+                    WorkFraction = Fraction(remaining, before + work * runFraction),
+                    SecondsRemaining = remaining,
+                });
+            });
             var result = RunOne(key, runProgress, cancel);
             SweepStore.Write(path, result);
+            eta.Finish(result.WallSeconds, networkSeconds);
             ran++;
             workDone += work;
-            progress?.Report(new SweepProgress(ran + skipped, keys.Length, key.Width, key.Seed, "done", 1, workDone / totalWork));
+            double? left = eta.SecondsRemaining();
+            progress?.Report(new SweepProgress(ran + skipped, keys.Length, key.Width, key.Seed, "done", 1, Fraction(left, workDone), left));
         }
         return (ran, skipped);
     }
 
-    /// <summary>The relative cost of a run: its network's parameter count.</summary>
+    /// <summary>The relative cost of a run before any is measured: its network's parameter count.</summary>
     private double Work(SweepRunKey key) => context.Spec.Template.WithHiddenWidth(key.Width).ParameterCount;
 
     /// <summary>One (width, seed) run.</summary>

@@ -88,6 +88,27 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Progress_carries_an_estimate_from_the_second_width_on_and_a_resumed_sweep_has_one_at_once()
+    {
+        var context = SweepContext.Create(Spec());   // widths 16, 32 × 2 seeds
+        var reports = new List<SweepProgress>();
+        new SweepRunner(context, Out("e")).Run(0, 1, new ActionProgress<SweepProgress>(reports.Add));
+        // One width measured says nothing about the next; once a run at 32 is done, the remaining one is predicted.
+        Assert.All(reports.Where(r => r.Width == 16), r => Assert.Null(r.SecondsRemaining));
+        var done = reports.Where(r => r.Phase == "done").ToArray();
+        Assert.Equal(4, done.Length);
+        Assert.NotNull(done[2].SecondsRemaining);
+        Assert.Equal(0, done[3].SecondsRemaining);
+        Assert.Equal(1, done[3].WorkFraction, 12);
+
+        File.Delete(Path.Combine(Out("e"), "runs", "w0032-s1.json"));
+        reports.Clear();
+        Assert.Equal((1, 3), new SweepRunner(context, Out("e")).Run(0, 1, new ActionProgress<SweepProgress>(reports.Add)));
+        // The runs on disk (wall_seconds) predict the missing one before it has taken a step.
+        Assert.NotNull(reports[0].SecondsRemaining);
+    }
+
+    [Fact]
     public void Checkpoint_metrics_state_the_facts_of_step_zero()
     {
         var context = SweepContext.Create(Spec());
