@@ -16,9 +16,9 @@ public sealed class DenseLayer(DenseSpec spec, Parameterization parameterization
     /// <inheritdoc/>
     public override long[] BiasShape => [Width];
 
-    /// <inheritdoc/>
+    /// <summary>z = m_W · (a·Wᵀ) + m_b · b: the multiplier scales the output, so no weight-sized temporary is made.</summary>
     public override Tensor Forward(Tensor input, IReadOnlyList<Tensor> parameters, int offset) =>
-        nn.functional.linear(input, parameters[offset].Scaled(WeightMultiplier), parameters[offset + 1].Scaled(BiasMultiplier));
+        nn.functional.linear(input, parameters[offset]).Scaled(WeightMultiplier).add(parameters[offset + 1].Scaled(BiasMultiplier));
     /// <inheritdoc/>
     public override bool SupportsBackprop => true;
 
