@@ -1,4 +1,3 @@
-using LinearizationLab.Networks;
 using static TorchSharp.torch;
 
 namespace LinearizationLab.Layers;

@@ -12,6 +12,9 @@ public class ActivationTests
         (1.0, 1.0, 0.3), (0.5, 2.0, -0.7), (3.0, 0.2, 0.7), (2.0, 2.0, 2.0), (4.0, 1.0, -1.9), (0.01, 0.02, 0.005),
     ];
 
+    /// <summary>The activations of the arch.json contract.</summary>
+    public static TheoryData<string> Names => new() { "relu", "erf", "tanh", "identity" };
+
     internal static void AssertPair((double Nngp, double Derivative) expected, (double Nngp, double Derivative) actual, double tolerance)
     {
         Assert.Equal(expected.Nngp, actual.Nngp, tolerance);
@@ -19,10 +22,7 @@ public class ActivationTests
     }
 
     [Theory]
-    [InlineData("relu")]
-    [InlineData("erf")]
-    [InlineData("tanh")]
-    [InlineData("identity")]
+    [MemberData(nameof(Names))]
     public void DerivativeKernelIsTheSlopeInTheCovariance(string name)
     {
         // Price's theorem: ∂E[φ(u)φ(v)]/∂Σ12 = E[φ'(u)φ'(v)]. Central differences with step 1e-5 have
@@ -38,10 +38,7 @@ public class ActivationTests
     }
 
     [Theory]
-    [InlineData("relu")]
-    [InlineData("erf")]
-    [InlineData("tanh")]
-    [InlineData("identity")]
+    [MemberData(nameof(Names))]
     public void DerivativesAreTheSlopesOfTheLowerOnes(string name)
     {
         // Central differences with h = 1e-5: truncation ~ h²·φ⁽ⁿ⁺²⁾ ≲ 1e-9, round-off ~ 1e-16/h ≈ 1e-11; 1e-8 leaves margin.
@@ -57,10 +54,7 @@ public class ActivationTests
     }
 
     [Theory]
-    [InlineData("relu")]
-    [InlineData("erf")]
-    [InlineData("tanh")]
-    [InlineData("identity")]
+    [MemberData(nameof(Names))]
     public void TensorPassesAgreeWithTheScalarFunctions(string name)
     {
         // The tensor φ, φ′ and the in-place pass of fused training are the same functions in float64 (round-off 1e-15).
