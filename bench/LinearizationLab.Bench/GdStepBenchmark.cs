@@ -1,3 +1,4 @@
+using LinearizationLab.Layers;
 using System.Diagnostics;
 using LinearizationLab.Architecture;
 using LinearizationLab.Data;
@@ -41,9 +42,9 @@ public static class GdStepBenchmark
     {
         var spec = new ArchitectureSpec([784], Parameterization.Ntk,
         [
-            new DenseSpec(width, 1.414, 0.1), new ActivationSpec(Activation.Relu),
-            new DenseSpec(width, 1.414, 0.1), new ActivationSpec(Activation.Relu),
-            new DenseSpec(10, 1.0, 0.0),
+            new DenseLayer(width, 1.414, 0.1), new ActivationLayer(Activation.Relu),
+            new DenseLayer(width, 1.414, 0.1), new ActivationLayer(Activation.Relu),
+            new DenseLayer(10, 1.0, 0.0),
         ]);
         using var network = Network.Create(spec, 0, settings);
         using var linear = linearized ? new LinearizedNetwork(network) : null;

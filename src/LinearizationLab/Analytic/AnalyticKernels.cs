@@ -68,7 +68,7 @@ public static class AnalyticKernels
         int blocks = (n1 + RowBlock - 1) / RowBlock;
         double total = symmetric ? 0.5 * n1 * (n1 + 1.0) : (double)n1 * n2;
         long done = 0;
-        Parallel.For(0, blocks, block =>
+        Parallel.For(0, blocks, recursion.NewState, (block, _, state) =>
         {
             int rowStart = block * RowBlock, rowEnd = Math.Min(rowStart + RowBlock, n1);
             int columnStart = symmetric ? rowStart : 0;
@@ -77,19 +77,19 @@ public static class AnalyticKernels
             long pairs = 0;
             for (int i = rowStart; i < rowEnd; i++)
             {
-                var v1 = var1.AsSpan(i * v, v);
                 int start = symmetric ? i : 0;
                 for (int j = start; j < n2; j++)
                 {
                     double k0 = symmetric && i == j ? k1[i] : nngp[i, j];
-                    (nngp[i, j], ntk[i, j]) = recursion.FlatPair(k0, v1, var2.AsSpan(j * v, v));
+                    (nngp[i, j], ntk[i, j]) = recursion.FlatPair(k0, var1, i * v, var2, j * v, state);
                 }
 
                 pairs += n2 - start;
             }
 
             Report(progress, Interlocked.Add(ref done, pairs), total);
-        });
+            return state;
+        }, _ => { });
     }
 
     private static (double[] K0, double[] Variances) FlatSelf(KernelRecursion recursion, double[,] x, double scale)
@@ -97,12 +97,13 @@ public static class AnalyticKernels
         int n = x.GetLength(0), d = x.GetLength(1), v = recursion.VarianceLength;
         var k0 = new double[n];
         var variances = new double[n * v];
-        Parallel.For(0, n, i =>
+        Parallel.For(0, n, recursion.NewState, (i, _, state) =>
         {
             var row = Rows(x).Slice(i * d, d);
             k0[i] = GramMatrix.Dot(row, row) * scale;
-            recursion.FlatSelf(k0[i], variances.AsSpan(i * v, v));
-        });
+            recursion.FlatSelf(k0[i], variances, i * v, state);
+            return state;
+        }, _ => { });
         return (k0, variances);
     }
 
@@ -114,13 +115,13 @@ public static class AnalyticKernels
         var var2 = symmetric ? var1 : SpatialSelf(recursion, x2);
         double total = symmetric ? 0.5 * n1 * (n1 + 1.0) : (double)n1 * n2;
         long done = 0;
-        Parallel.For(0, n1, () => new KernelRecursion.Workspace(recursion.BufferSize), (i, _, workspace) =>
+        Parallel.For(0, n1, recursion.NewState, (i, _, workspace) =>
         {
             int start = symmetric ? i : 0;
             for (int j = start; j < n2; j++)
             {
                 (nngp[i, j], ntk[i, j]) = recursion.SpatialPair(Rows(x1).Slice(i * d, d), Rows(x2).Slice(j * d, d),
-                    var1.AsSpan(i * v, v), var2.AsSpan(j * v, v), workspace);
+                    var1, i * v, var2, j * v, workspace);
             }
 
             Report(progress, Interlocked.Add(ref done, n2 - start), total);
@@ -132,9 +133,9 @@ public static class AnalyticKernels
     {
         int n = x.GetLength(0), d = x.GetLength(1), v = recursion.VarianceLength;
         var variances = new double[n * v];
-        Parallel.For(0, n, () => new KernelRecursion.Workspace(recursion.BufferSize), (i, _, workspace) =>
+        Parallel.For(0, n, recursion.NewState, (i, _, workspace) =>
         {
-            recursion.SpatialSelf(Rows(x).Slice(i * d, d), variances.AsSpan(i * v, v), workspace);
+            recursion.SpatialSelf(Rows(x).Slice(i * d, d), variances, i * v, workspace);
             return workspace;
         }, _ => { });
         return variances;

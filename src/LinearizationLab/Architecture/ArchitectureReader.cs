@@ -1,4 +1,5 @@
 using LinearizationLab.Configuration;
+using LinearizationLab.Layers;
 
 namespace LinearizationLab.Architecture;
 
@@ -29,43 +30,10 @@ public static class ArchitectureReader
         }
     }
 
-    private static LayerSpec ReadLayer(JsonSection l)
+    private static Layer ReadLayer(JsonSection l)
     {
-        string type = l.String("type");
-        LayerSpec layer = type.ToLowerInvariant() switch
-        {
-            "dense" => new DenseSpec(l.Int("width", min: 1), WStd(l), BStd(l)),
-            "conv" => ReadConv(l),
-            "relu" => new ActivationSpec(Activation.Relu),
-            "erf" => new ActivationSpec(Activation.Erf),
-            "tanh" => new ActivationSpec(Activation.Tanh),
-            "identity" => new ActivationSpec(Activation.Identity),
-            "flatten" => new FlattenSpec(),
-            "global_avg_pool" => new GlobalAvgPoolSpec(),
-            _ => throw l.Error("type", $"unknown layer type '{type}' (dense, conv, relu, erf, tanh, identity, flatten, global_avg_pool)"),
-        };
+        var layer = LayerRegistry.Read(l);
         l.RejectUnknownFields();
         return layer;
-    }
-
-    private static double WStd(JsonSection l) => l.Double("w_std", 1.0, min: 0, minExclusive: true);
-
-    private static double BStd(JsonSection l) => l.Double("b_std", 0.0, min: 0);
-
-    private static ConvSpec ReadConv(JsonSection l)
-    {
-        int channels = l.Int("channels", min: 1);
-        int[] kernel = l.IntArray("kernel", min: 1) ?? throw l.Error("kernel", "is required");
-        if (kernel.Length is < 1 or > 2) throw l.Error("kernel", "must be [k] (1-D) or [kh,kw] (2-D)");
-        int[] stride = l.IntArray("stride", min: 1) ?? Enumerable.Repeat(1, kernel.Length).ToArray();
-        if (stride.Length == 1 && kernel.Length == 2) stride = [stride[0], stride[0]];
-        if (stride.Length != kernel.Length) throw l.Error("stride", $"must have {kernel.Length} entries like kernel");
-        var padding = l.String("padding", "valid", "same", "valid", "circular") switch
-        {
-            "same" => Padding.Same,
-            "circular" => Padding.Circular,
-            _ => Padding.Valid,
-        };
-        return new ConvSpec(channels, kernel, stride, padding, WStd(l), BStd(l));
     }
 }

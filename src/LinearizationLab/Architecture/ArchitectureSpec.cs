@@ -1,3 +1,5 @@
+using LinearizationLab.Layers;
+
 namespace LinearizationLab.Architecture;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace LinearizationLab.Architecture;
 public sealed record ArchitectureSpec
 {
     /// <summary>Builds and validates a spec; throws <see cref="ArgumentException"/> naming the layer index on a shape mismatch.</summary>
-    public ArchitectureSpec(int[] inputShape, Parameterization parameterization, IReadOnlyList<LayerSpec> layers)
+    public ArchitectureSpec(int[] inputShape, Parameterization parameterization, IReadOnlyList<Layer> layers)
     {
         if (inputShape.Length is < 1 or > 3 || inputShape.Any(n => n < 1))
             throw new ArgumentException("input_shape must be [d], [C,L] or [C,H,W] with positive sizes");
@@ -35,7 +37,7 @@ public sealed record ArchitectureSpec
     public Parameterization Parameterization { get; }
 
     /// <summary>The layers in order.</summary>
-    public IReadOnlyList<LayerSpec> Layers { get; }
+    public IReadOnlyList<Layer> Layers { get; }
 
     /// <summary>Shapes[i] is the input shape of layer i; Shapes[^1] the network output [O].</summary>
     public IReadOnlyList<int[]> Shapes { get; }
@@ -47,16 +49,14 @@ public sealed record ArchitectureSpec
     public int InputSize => InputShape.Aggregate(1, (a, n) => a * n);
 
     /// <summary>Number of scalar parameters P: fan_in·out + out (weights and biases) summed over the affine layers.</summary>
-    public long ParameterCount => AffineLayerIndices.Sum(i =>
-    {
-        var layer = (AffineLayerSpec)Layers[i];
-        long outputs = Shapes[i + 1][0];
-        return (long)layer.FanIn(Shapes[i]) * outputs + outputs;
-    });
+    public long ParameterCount => Enumerable.Range(0, Layers.Count).Sum(i => Layers[i].ParameterCount(Shapes[i]));
 
     /// <summary>Indices of the affine (dense or conv) layers, in order.</summary>
     public IReadOnlyList<int> AffineLayerIndices =>
-        Enumerable.Range(0, Layers.Count).Where(i => Layers[i] is AffineLayerSpec).ToArray();
+        Enumerable.Range(0, Layers.Count).Where(i => Layers[i] is AffineLayer).ToArray();
+
+    /// <summary>Where layer <paramref name="index"/> sits: the parameterization and its input shape.</summary>
+    public LayerContext ContextOf(int index) => new(Parameterization, Shapes[index]);
 
     /// <summary>
     /// The same network with every hidden affine layer's width (dense width, conv channels) set to
@@ -65,12 +65,7 @@ public sealed record ArchitectureSpec
     public ArchitectureSpec WithHiddenWidth(int width)
     {
         int readout = AffineLayerIndices[^1];
-        var layers = Layers.Select((l, i) => i == readout ? l : l switch
-        {
-            DenseSpec d => d with { Width = width },
-            ConvSpec c => c with { Channels = width },
-            _ => l,
-        }).ToArray();
+        var layers = Layers.Select((l, i) => i == readout ? l : l.WithWidth(width)).ToArray();
         return new ArchitectureSpec(InputShape, Parameterization, layers);
     }
 }

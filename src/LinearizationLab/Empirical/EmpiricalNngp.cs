@@ -1,3 +1,4 @@
+using LinearizationLab.Layers;
 using LinearizationLab.Networks;
 using static TorchSharp.torch;
 
@@ -25,10 +26,11 @@ public static class EmpiricalNngp
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var theta = parameters ?? network.Parameters;
-        var readout = (AffineLayer)network.Layers[network.Spec.AffineLayerIndices[^1]];
+        var readout = network.Layers[network.Spec.AffineLayerIndices[^1]];
+        var scaling = ((AffineLayer)readout.Kind).Scaling(readout.Context);
         var a1 = ReadoutInput(network, x1, theta);
         var a2 = x2 is null ? a1 : ReadoutInput(network, x2, theta);
-        double w = readout.WeightMultiplier * readout.WeightInitStd, b = readout.BiasMultiplier * readout.BiasInitStd;
+        double w = scaling.WeightMultiplier * scaling.WeightInitStd, b = scaling.BiasMultiplier * scaling.BiasInitStd;
         var k = a1.matmul(a2.transpose(0, 1)).Scaled(w * w).Shifted(b * b);
         return k.MoveToOuterDisposeScope();
     }

@@ -1,3 +1,4 @@
+using LinearizationLab.Layers;
 using LinearizationLab.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -15,7 +16,7 @@ public sealed class EmpiricalNtk
 {
     private readonly Network _network;
     private readonly IReadOnlyList<Tensor> _parameters;
-    private readonly AffineLayer[] _affine;
+    private readonly NetworkLayer[] _affine;
     private readonly int[] _affineIndices;
 
     /// <summary>The NTK of <paramref name="network"/> at <paramref name="parameters"/> (default: the network's own θ).</summary>
@@ -26,7 +27,7 @@ public sealed class EmpiricalNtk
         if (_parameters.Count != network.Parameters.Count)
             throw new ArgumentException($"expected {network.Parameters.Count} parameter tensors, got {_parameters.Count}");
         _affineIndices = network.Spec.AffineLayerIndices.ToArray();
-        _affine = _affineIndices.Select(i => (AffineLayer)network.Layers[i]).ToArray();
+        _affine = _affineIndices.Select(i => network.Layers[i]).ToArray();
     }
 
     /// <summary>Memory (bytes) the <see cref="NtkMethod.Jacobian"/> method may hold in Jacobian row blocks; 512 MiB by default.</summary>
@@ -111,9 +112,7 @@ public sealed class EmpiricalNtk
         for (int l = 0; l < _affine.Length; l++)
         {
             using var termScope = NewDisposeScope();
-            var term = _affine[l] is ConvLayer conv
-                ? ConvTerm(conv, a1[l], d1[l], a2[l], d2[l])
-                : DenseTerm(_affine[l], a1[l], d1[l], a2[l], d2[l]);
+            var term = _affine[l].StructuredNtkTerm(a1[l], d1[l], a2[l], d2[l], OutputCount);
             if (total is null) total = (perLayer ? term.clone() : term).MoveToOuterDisposeScope();
             else total.add_(term);
             if (perLayer) layers.Add(term.MoveToOuterDisposeScope());
@@ -139,57 +138,6 @@ public sealed class EmpiricalNtk
         for (int l = 0; l < z.Length; l++)
             deltas[l] = stack(perOutput.Select(g => g[l]), 1);
         return (inputs, deltas);
-    }
-
-    /// <summary>Dense: Θ̂_l = m_W²·(ΔΔᵀ)⊙(a aᵀ ⊗ 1_O) + m_b²·ΔΔᵀ, with ΔΔᵀ over [N·O, width].</summary>
-    private Tensor DenseTerm(AffineLayer layer, Tensor a1, Tensor d1, Tensor a2, Tensor d2)
-    {
-        int o = OutputCount;
-        long width = d1.shape[^1];
-        long n1 = a1.shape[0], n2 = a2.shape[0];
-        var dd = d1.reshape(-1, width).matmul(d2.reshape(-1, width).transpose(0, 1));
-        double mw2 = layer.WeightMultiplier * layer.WeightMultiplier, mb2 = layer.BiasMultiplier * layer.BiasMultiplier;
-        // (m_W²·a aᵀ + m_b²) broadcast over the output pairs (k, k′) in place, without materializing a aᵀ ⊗ 1_O.
-        var gram = a1.matmul(a2.transpose(0, 1)).Scaled(mw2).Shifted(mb2);
-        dd.view(n1, o, n2, o).mul_(gram.view(n1, 1, n2, 1));
-        return dd;
-    }
-
-    /// <summary>
-    /// Conv: per-example, per-output weight gradients m_W·Σ_p Δ_ik[:, p] ⊗ patch_i[p] from the unfolded padded input
-    /// (patches at the layer's stride), contracted as G1 G2ᵀ; bias term m_b²·Σ_c (Σ_p Δ_ik[c,p])(Σ_p Δ_jk'[c,p]).
-    /// </summary>
-    private Tensor ConvTerm(ConvLayer layer, Tensor a1, Tensor d1, Tensor a2, Tensor d2)
-    {
-        var (g1, s1) = ConvGradients(layer, a1, d1);
-        var (g2, s2) = ReferenceEquals(a1, a2) ? (g1, s1) : ConvGradients(layer, a2, d2);
-        double mw2 = layer.WeightMultiplier * layer.WeightMultiplier, mb2 = layer.BiasMultiplier * layer.BiasMultiplier;
-        return g1.matmul(g2.transpose(0, 1)).Scaled(mw2) + s1.matmul(s2.transpose(0, 1)).Scaled(mb2);
-    }
-
-    /// <summary>Σ_p Δ[c,p]·patch[p] as [N·O, C_out·C_in·|filter|] and Σ_p Δ[c,p] as [N·O, C_out].</summary>
-    private (Tensor Weight, Tensor Bias) ConvGradients(ConvLayer layer, Tensor a, Tensor delta)
-    {
-        long n = a.shape[0];
-        int o = OutputCount;
-        long cout = delta.shape[2];
-        var patches = Patches(layer, layer.Pad(a));            // [N, C_in·|filter|, P]
-        var d = delta.reshape(n, o * cout, -1);                 // [N, O·C_out, P]
-        var weight = d.bmm(patches.transpose(1, 2)).reshape(n * o, -1);
-        var bias = d.sum(-1).reshape(n * o, cout);
-        return (weight, bias);
-    }
-
-    /// <summary>Patches of a padded input at the conv's stride, [N, C_in·k(h)·(kw), P] in W's (C_in, kh, kw) order.</summary>
-    private static Tensor Patches(ConvLayer layer, Tensor padded)
-    {
-        var k = layer.Spec.Kernel;
-        var s = layer.Spec.Stride;
-        long n = padded.shape[0], cin = padded.shape[1];
-        if (k.Length == 1)
-            return padded.unfold(2, k[0], s[0]).permute(0, 1, 3, 2).reshape(n, cin * k[0], -1);
-        return padded.unfold(2, k[0], s[0]).unfold(3, k[1], s[1])
-            .permute(0, 1, 4, 5, 2, 3).reshape(n, cin * k[0] * k[1], -1);
     }
 
     // ---------------------------------------------------------------- jacobian

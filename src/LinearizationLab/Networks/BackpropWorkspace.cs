@@ -1,3 +1,4 @@
+using LinearizationLab.Layers;
 using static TorchSharp.torch;
 
 namespace LinearizationLab.Networks;

@@ -1,5 +1,5 @@
 using LinearizationLab.Architecture;
-using LinearizationLab.Training;
+using LinearizationLab.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -56,27 +56,13 @@ public sealed class Network : IBackpropModel, IDisposable
     /// </summary>
     public static Network Create(ArchitectureSpec spec, long seed, TensorSettings settings)
     {
-        var layers = new NetworkLayer[spec.Layers.Count];
-        for (int i = 0; i < layers.Length; i++)
-        {
-            int[] shape = spec.Shapes[i];
-            layers[i] = spec.Layers[i] switch
-            {
-                DenseSpec d => new DenseLayer(d, spec.Parameterization, shape),
-                ConvSpec c => new ConvLayer(c, spec.Parameterization, shape),
-                ActivationSpec a => new ActivationLayer(a.Function),
-                FlattenSpec => new FlattenLayer(),
-                GlobalAvgPoolSpec => new GlobalAvgPoolLayer(),
-                var other => throw new NotSupportedException($"layer type {other.TypeName}"),
-            };
-        }
-
+        var layers = spec.Layers.Select((layer, i) => new NetworkLayer(layer, spec.ContextOf(i))).ToArray();
         using var generator = new Generator((ulong)seed);
         var parameters = new List<Tensor>();
-        foreach (var layer in layers.OfType<AffineLayer>())
+        foreach (var layer in layers)
         {
-            parameters.Add(Draw(layer.WeightShape, layer.WeightInitStd, generator, settings));
-            parameters.Add(Draw(layer.BiasShape, layer.BiasInitStd, generator, settings));
+            foreach (var (shape, std) in layer.Kind.InitialParameters(layer.Context))
+                parameters.Add(Draw(shape, std, generator, settings));
         }
         return new Network(spec, settings, layers, parameters.ToArray());
     }
@@ -104,7 +90,7 @@ public sealed class Network : IBackpropModel, IDisposable
         for (int i = 0; i < Layers.Count; i++)
         {
             var z = Layers[i].Forward(a, parameters, _offsets[i]);
-            if (trace is not null && Layers[i] is AffineLayer) trace.Record(i, a, z);
+            if (trace is not null && Layers[i].Kind is AffineLayer) trace.Record(i, a, z);
             a = z;
         }
         return a;

@@ -1,3 +1,4 @@
+using LinearizationLab.Layers;
 using LinearizationLab.Networks;
 using static TorchSharp.torch;
 

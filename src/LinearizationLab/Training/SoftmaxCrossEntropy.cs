@@ -1,3 +1,4 @@
+using LinearizationLab.Layers;
 using TorchSharp;
 using LinearizationLab.Networks;
 using static TorchSharp.torch;

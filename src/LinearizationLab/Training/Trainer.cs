@@ -1,3 +1,4 @@
+using LinearizationLab.Networks;
 using System.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using LinearizationLab.Layers;
 using LinearizationLab.Analytic;
 using LinearizationLab.Architecture;
 using MathNet.Numerics.LinearAlgebra;
@@ -12,7 +13,7 @@ public class AnalyticKernelsTests
     {
         // K = w²·x·x'/d + b², and Θ = K (only this layer's weights and biases train). Round-off ~1e-15.
         const double w = 1.3, b = 0.4;
-        var arch = Mlp([5], new DenseSpec(3, w, b));
+        var arch = Mlp([5], new DenseLayer(3, w, b));
         var x = TestInputs.Uniform(4, 5, seed: 1);
         var kernels = AnalyticKernels.Compute(arch, x);
         for (int i = 0; i < 4; i++)
@@ -30,7 +31,7 @@ public class AnalyticKernelsTests
     public void StandardParameterizationDenseNtkIsFanInTimesTheInputKernelPlusOne()
     {
         // neural-tangents (stax.Dense, standard): Θ = d·(x·x'/d) + 1 = x·x' + 1; the NNGP is as under NTK.
-        var arch = new ArchitectureSpec([3], Parameterization.Standard, [new DenseSpec(1, 2.0, 0.5)]);
+        var arch = new ArchitectureSpec([3], Parameterization.Standard, [new DenseLayer(1, 2.0, 0.5)]);
         var x = new double[,] { { 1, 2, 3 }, { -1, 0, 2 } };
         var kernels = AnalyticKernels.Compute(arch, x);
         Assert.Equal(4.0 * 5 / 3 + 0.25, kernels.Nngp[0, 1], 1e-14);
@@ -43,7 +44,7 @@ public class AnalyticKernelsTests
         // x = (1,0) against (1,0), (0,1), (−1,0): Σ11 = Σ22 = 1/2, Σ12 = 1/2, 0, −1/2 after dense(w=1, b=0).
         // ReLU: K = Σ·(sin θ + (π−θ) cos θ)/(2π) = 1/4, 1/(4π), 0; K̇ = (π−θ)/(2π) = 1/2, 1/4, 0.
         // Readout dense(w=1, b=0): NNGP = K; NTK = K + K̇·Σ12 = 1/2, 1/(4π), 0.
-        var arch = Mlp([2], new DenseSpec(8, 1, 0), new ActivationSpec(Activation.Relu), new DenseSpec(1, 1, 0));
+        var arch = Mlp([2], new DenseLayer(8, 1, 0), new ActivationLayer(Activation.Relu), new DenseLayer(1, 1, 0));
         var kernels = AnalyticKernels.Compute(arch, new double[,] { { 1, 0 } }, new double[,] { { 1, 0 }, { 0, 1 }, { -1, 0 } });
         double[] nngp = [0.25, 1 / (4 * Math.PI), 0], ntk = [0.5, 1 / (4 * Math.PI), 0];
         for (int j = 0; j < 3; j++)
@@ -57,7 +58,7 @@ public class AnalyticKernelsTests
     public void DepthOneErfMatchesWilliams()
     {
         // x·x'/d with d = 2: Σ11 = 5/2, Σ22 = 1/2, Σ12 = 1/2; K = (2/π) arcsin(2Σ12/√((1+2Σ11)(1+2Σ22))).
-        var arch = Mlp([2], new DenseSpec(8, 1, 0), new ActivationSpec(Activation.Erf), new DenseSpec(1, 1, 0));
+        var arch = Mlp([2], new DenseLayer(8, 1, 0), new ActivationLayer(Activation.Erf), new DenseLayer(1, 1, 0));
         var kernels = AnalyticKernels.Compute(arch, new double[,] { { 1, 2 } }, new double[,] { { 1, 0 } });
         double p = (1 + 5.0) * (1 + 1.0);
         Assert.Equal(2 / Math.PI * Math.Asin(1 / Math.Sqrt(p)), kernels.Nngp[0, 0], 1e-15);
@@ -71,9 +72,9 @@ public class AnalyticKernelsTests
         // K⁰ = ‖x‖²/d). Depth 5; the diagonal must match to round-off (1e-14 relative): an angle computed from
         // slightly inconsistent variances would be off by ~1e-9 (KERNEL-CONVENTIONS.md ⚠).
         const double w = 1.414, b = 0.1;
-        var layers = new List<LayerSpec>();
-        for (int l = 0; l < 5; l++) layers.AddRange([new DenseSpec(16, w, b), new ActivationSpec(Activation.Relu)]);
-        layers.Add(new DenseSpec(1, w, b));
+        var layers = new List<Layer>();
+        for (int l = 0; l < 5; l++) layers.AddRange([new DenseLayer(16, w, b), new ActivationLayer(Activation.Relu)]);
+        layers.Add(new DenseLayer(1, w, b));
         var arch = Mlp([7], [.. layers]);
         var x = TestInputs.Uniform(6, 7, seed: 4);
         var kernels = AnalyticKernels.Compute(arch, x);
@@ -144,12 +145,12 @@ public class AnalyticKernelsTests
         const int c = 4;
         var cnn = new ArchitectureSpec([c, 1, 1], Parameterization.Ntk,
         [
-            new ConvSpec(16, [1, 1], [1, 1], Padding.Same, 1.5, 0.2), new ActivationSpec(Activation.Relu),
-            new ConvSpec(16, [1, 1], [1, 1], Padding.Valid, 1.2, 0.1), new ActivationSpec(Activation.Erf),
-            globalAvgPool ? new GlobalAvgPoolSpec() : new FlattenSpec(), new DenseSpec(1, 0.9, 0.3),
+            new ConvLayer(16, [1, 1], [1, 1], Padding.Same, 1.5, 0.2), new ActivationLayer(Activation.Relu),
+            new ConvLayer(16, [1, 1], [1, 1], Padding.Valid, 1.2, 0.1), new ActivationLayer(Activation.Erf),
+            globalAvgPool ? new GlobalAvgPoolLayer() : new FlattenLayer(), new DenseLayer(1, 0.9, 0.3),
         ]);
-        var mlp = Mlp([c], new DenseSpec(16, 1.5, 0.2), new ActivationSpec(Activation.Relu), new DenseSpec(16, 1.2, 0.1),
-            new ActivationSpec(Activation.Erf), new DenseSpec(1, 0.9, 0.3));
+        var mlp = Mlp([c], new DenseLayer(16, 1.5, 0.2), new ActivationLayer(Activation.Relu), new DenseLayer(16, 1.2, 0.1),
+            new ActivationLayer(Activation.Erf), new DenseLayer(1, 0.9, 0.3));
         var x = TestInputs.Uniform(5, c, seed: 3);
         var a = AnalyticKernels.Compute(cnn, x);
         var b = AnalyticKernels.Compute(mlp, x);
@@ -182,7 +183,7 @@ public class AnalyticKernelsTests
         // out0 = (K00 + K11)/2 = 1/2, out1 = (K11 + pad)/2 = 0 → flatten mean 1/4 (padding 1 before would give 1/2).
         // Then K = w²·1/4 + b² with w = 2, b = 0.5.
         var arch = new ArchitectureSpec([1, 2], Parameterization.Ntk,
-            [new ConvSpec(4, [2], [1], Padding.Same, 2.0, 0.5), new FlattenSpec(), new DenseSpec(1, 1, 0)]);
+            [new ConvLayer(4, [2], [1], Padding.Same, 2.0, 0.5), new FlattenLayer(), new DenseLayer(1, 1, 0)]);
         var kernels = AnalyticKernels.Compute(arch, new double[,] { { 1, 0 } });
         Assert.Equal(4.0 / 4 + 0.25, kernels.Nngp[0, 0], 1e-15);
     }
@@ -193,10 +194,10 @@ public class AnalyticKernelsTests
         // Input [1,4] with K⁰ diagonal (a², b², c², d²); conv k=1 stride 2 VALID reads positions 0 and 2:
         // flatten mean (a² + c²)/2. And conv k=2 VALID stride 1 on [1,3]: (K00 + 2K11 + K22)/4.
         var strided = new ArchitectureSpec([1, 4], Parameterization.Ntk,
-            [new ConvSpec(4, [1], [2], Padding.Valid, 1, 0), new FlattenSpec(), new DenseSpec(1, 1, 0)]);
+            [new ConvLayer(4, [1], [2], Padding.Valid, 1, 0), new FlattenLayer(), new DenseLayer(1, 1, 0)]);
         Assert.Equal((1.0 + 9) / 2, AnalyticKernels.Compute(strided, new double[,] { { 1, 2, 3, 4 } }).Nngp[0, 0], 1e-15);
         var wide = new ArchitectureSpec([1, 3], Parameterization.Ntk,
-            [new ConvSpec(4, [2], [1], Padding.Valid, 1, 0), new FlattenSpec(), new DenseSpec(1, 1, 0)]);
+            [new ConvLayer(4, [2], [1], Padding.Valid, 1, 0), new FlattenLayer(), new DenseLayer(1, 1, 0)]);
         Assert.Equal((1.0 + 2 * 4 + 9) / 4, AnalyticKernels.Compute(wide, new double[,] { { 1, 2, 3 } }).Nngp[0, 0], 1e-15);
     }
 
@@ -204,7 +205,7 @@ public class AnalyticKernelsTests
     public void ImageInputKernelDividesByChannelsNotByAllFeatures()
     {
         // K⁰(p, p') = Σ_c x_c(p) x'_c(p') / C; flatten then dense(w=1,b=0) gives mean_p Σ_c x_c(p)² / C = ‖x‖²/(C·P).
-        var arch = new ArchitectureSpec([2, 3], Parameterization.Ntk, [new FlattenSpec(), new DenseSpec(1, 1, 0)]);
+        var arch = new ArchitectureSpec([2, 3], Parameterization.Ntk, [new FlattenLayer(), new DenseLayer(1, 1, 0)]);
         var x = new double[,] { { 1, 2, 3, 4, 5, 6 } };
         Assert.Equal(91.0 / 6, AnalyticKernels.Compute(arch, x).Nngp[0, 0], 1e-13);
     }
@@ -212,38 +213,38 @@ public class AnalyticKernelsTests
     [Fact]
     public void RejectsInputsOfTheWrongWidth()
     {
-        var arch = Mlp([3], new DenseSpec(1, 1, 0));
+        var arch = Mlp([3], new DenseLayer(1, 1, 0));
         Assert.Throws<ArgumentException>(() => AnalyticKernels.Compute(arch, new double[2, 4]));
     }
 
     private static (ArchitectureSpec Arch, double[,] X) Network(string name, int n) => name switch
     {
-        "relu-mlp" => (Mlp([6], new DenseSpec(8, 1.4, 0.1), new ActivationSpec(Activation.Relu), new DenseSpec(8, 1.4, 0.1),
-            new ActivationSpec(Activation.Relu), new DenseSpec(1, 1, 0)), TestInputs.Uniform(n, 6, 11)),
-        "erf-mlp" => (Mlp([6], new DenseSpec(8, 2.0, 0.3), new ActivationSpec(Activation.Erf), new DenseSpec(1, 1, 0.2)), TestInputs.Uniform(n, 6, 12)),
-        "tanh-mlp" => (Mlp([6], new DenseSpec(8, 1.5, 0.1), new ActivationSpec(Activation.Tanh), new DenseSpec(1, 1, 0)), TestInputs.Uniform(n, 6, 13)),
+        "relu-mlp" => (Mlp([6], new DenseLayer(8, 1.4, 0.1), new ActivationLayer(Activation.Relu), new DenseLayer(8, 1.4, 0.1),
+            new ActivationLayer(Activation.Relu), new DenseLayer(1, 1, 0)), TestInputs.Uniform(n, 6, 11)),
+        "erf-mlp" => (Mlp([6], new DenseLayer(8, 2.0, 0.3), new ActivationLayer(Activation.Erf), new DenseLayer(1, 1, 0.2)), TestInputs.Uniform(n, 6, 12)),
+        "tanh-mlp" => (Mlp([6], new DenseLayer(8, 1.5, 0.1), new ActivationLayer(Activation.Tanh), new DenseLayer(1, 1, 0)), TestInputs.Uniform(n, 6, 13)),
         "cnn-same-flatten" => (new ArchitectureSpec([2, 4, 5], Parameterization.Ntk,
         [
-            new ConvSpec(8, [3, 3], [1, 1], Padding.Same, 1.4, 0.1), new ActivationSpec(Activation.Relu),
-            new ConvSpec(8, [2, 2], [1, 1], Padding.Same, 1.4, 0.1), new ActivationSpec(Activation.Erf),
-            new FlattenSpec(), new DenseSpec(1, 1, 0),
+            new ConvLayer(8, [3, 3], [1, 1], Padding.Same, 1.4, 0.1), new ActivationLayer(Activation.Relu),
+            new ConvLayer(8, [2, 2], [1, 1], Padding.Same, 1.4, 0.1), new ActivationLayer(Activation.Erf),
+            new FlattenLayer(), new DenseLayer(1, 1, 0),
         ]), TestInputs.Uniform(n, 40, 14)),
         "cnn-circular-gap" => (new ArchitectureSpec([2, 4, 5], Parameterization.Ntk,
         [
-            new ConvSpec(8, [3, 3], [1, 1], Padding.Circular, 1.4, 0.1), new ActivationSpec(Activation.Relu),
-            new ConvSpec(8, [3, 2], [1, 1], Padding.Circular, 1.4, 0.1), new ActivationSpec(Activation.Relu),
-            new GlobalAvgPoolSpec(), new DenseSpec(8, 1.2, 0), new ActivationSpec(Activation.Relu), new DenseSpec(1, 1, 0),
+            new ConvLayer(8, [3, 3], [1, 1], Padding.Circular, 1.4, 0.1), new ActivationLayer(Activation.Relu),
+            new ConvLayer(8, [3, 2], [1, 1], Padding.Circular, 1.4, 0.1), new ActivationLayer(Activation.Relu),
+            new GlobalAvgPoolLayer(), new DenseLayer(8, 1.2, 0), new ActivationLayer(Activation.Relu), new DenseLayer(1, 1, 0),
         ]), TestInputs.Uniform(n, 40, 15)),
         "cnn1d-valid-stride" => (new ArchitectureSpec([3, 9], Parameterization.Ntk,
         [
-            new ConvSpec(8, [3], [2], Padding.Valid, 1.4, 0.1), new ActivationSpec(Activation.Tanh),
-            new ConvSpec(8, [2], [1], Padding.Same, 1.4, 0.1), new ActivationSpec(Activation.Relu),
-            new GlobalAvgPoolSpec(), new DenseSpec(1, 1, 0),
+            new ConvLayer(8, [3], [2], Padding.Valid, 1.4, 0.1), new ActivationLayer(Activation.Tanh),
+            new ConvLayer(8, [2], [1], Padding.Same, 1.4, 0.1), new ActivationLayer(Activation.Relu),
+            new GlobalAvgPoolLayer(), new DenseLayer(1, 1, 0),
         ]), TestInputs.Uniform(n, 27, 16)),
         _ => throw new ArgumentException(name),
     };
 
-    private static ArchitectureSpec Mlp(int[] input, params LayerSpec[] layers) => new(input, Parameterization.Ntk, layers);
+    private static ArchitectureSpec Mlp(int[] input, params Layer[] layers) => new(input, Parameterization.Ntk, layers);
 
     private static double[,] Rows(double[,] x, int start, int end)
     {

@@ -1,3 +1,4 @@
+using LinearizationLab.Layers;
 using LinearizationLab.Architecture;
 using LinearizationLab.Configuration;
 
@@ -50,7 +51,7 @@ public class ArchitectureReaderTests
     public void Defaults_follow_stax()
     {
         var spec = Arch.Parse("""{"input_shape":[3],"layers":[{"type":"dense","width":2}]}""");
-        var dense = Assert.IsType<DenseSpec>(spec.Layers[0]);
+        var dense = Assert.IsType<DenseLayer>(spec.Layers[0]);
         Assert.Equal(1.0, dense.WStd);   // stax.Dense: W_std = 1
         Assert.Equal(0.0, dense.BStd);   // b_std = None means no bias variance
         Assert.Equal(Parameterization.Ntk, spec.Parameterization);
@@ -61,7 +62,7 @@ public class ArchitectureReaderTests
     public void WithHiddenWidth_changes_hidden_layers_and_keeps_the_readout()
     {
         var spec = Arch.Mlp(4, [8, 8], 3).WithHiddenWidth(64);
-        var widths = spec.Layers.OfType<DenseSpec>().Select(d => d.Width).ToArray();
+        var widths = spec.Layers.OfType<DenseLayer>().Select(d => d.Width).ToArray();
         Assert.Equal([64, 64, 3], widths);
     }
 }

@@ -1,3 +1,4 @@
+using LinearizationLab.Layers;
 using LinearizationLab.Analytic;
 using LinearizationLab.Architecture;
 using LinearizationLab.Inference;
@@ -39,7 +40,7 @@ public class NngpPosteriorTests
     private static (KernelPair Kernels, double[,] Y) Problem()
     {
         var arch = new ArchitectureSpec([4], Parameterization.Ntk,
-            [new DenseSpec(32, 1.5, 0.2), new ActivationSpec(Activation.Erf), new DenseSpec(1, 1, 0.1)]);
+            [new DenseLayer(32, 1.5, 0.2), new ActivationLayer(Activation.Erf), new DenseLayer(1, 1, 0.1)]);
         var random = new Random(5);
         var x = new double[10, 4];
         var y = new double[10, 1];

@@ -1,3 +1,4 @@
+using LinearizationLab.Layers;
 using LinearizationLab.Analytic;
 using LinearizationLab.Architecture;
 using LinearizationLab.Inference;
@@ -85,7 +86,7 @@ public class NtkGaussianProcessTests
     private static (ArchitectureSpec Arch, double[,] X, double[,] Y) Problem()
     {
         var arch = new ArchitectureSpec([6], Parameterization.Ntk,
-            [new DenseSpec(64, 1.4, 0.1), new ActivationSpec(Activation.Relu), new DenseSpec(Outputs, 1, 0.1)]);
+            [new DenseLayer(64, 1.4, 0.1), new ActivationLayer(Activation.Relu), new DenseLayer(Outputs, 1, 0.1)]);
         var x = TestInputs.Uniform(Train, 6, seed: 21);
         var y = new double[Train, Outputs];
         for (int i = 0; i < Train; i++)

@@ -1,3 +1,4 @@
+using LinearizationLab.Layers;
 using LinearizationLab.Architecture;
 using LinearizationLab.Linearization;
 using LinearizationLab.Networks;

@@ -1,0 +1,118 @@
+using LinearizationLab.Configuration;
+using static TorchSharp.torch;
+
+namespace LinearizationLab.Layers;
+
+/// <summary>
+/// An elementwise nonlinearity φ (neural-tangents <c>stax.Relu</c>, <c>Erf</c>, …); keeps the shape. The arch.json <c>type</c>
+/// is the activation's name (<see cref="Activation.Name"/>), so every <see cref="Activation"/> is a layer type.
+/// Kernel: K ← E[φ(u)φ(v)], Θ ← E[φ′(u)φ′(v)]·Θ (<see cref="Activation.Transform"/>).
+/// </summary>
+[LayerOrder(2)]
+public sealed record ActivationLayer(Activation Function) : Layer, ILayerKind
+{
+    /// <summary>One <c>type</c> per activation: <c>{"type": "relu"}</c>, <c>{"type": "erf"}</c>, ….</summary>
+    public static IEnumerable<(string TypeName, Func<JsonSection, Layer> Read)> JsonTypes =>
+        Activation.All.Select(a => (a.Name, (Func<JsonSection, Layer>)(_ => new ActivationLayer(a))));
+
+    /// <inheritdoc/>
+    public override string TypeName => Function.Name;
+
+    /// <inheritdoc/>
+    public override int[] OutputShape(int[] input) => input;
+
+    /// <inheritdoc/>
+    public override Tensor Forward(LayerContext context, Tensor input, IReadOnlyList<Tensor> parameters, int offset) => Function.Apply(input);
+
+    /// <summary>ȧ′ = φ′(z)·ż.</summary>
+    public override (Tensor Output, Tensor? Tangent) Jvp(LayerContext context, Tensor input, Tensor? inputTangent,
+        IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> parameterTangents, int offset) =>
+        (Function.Apply(input), inputTangent is null ? null : Function.Derivative(input) * inputTangent);
+
+    /// <inheritdoc/>
+    public override bool SupportsBackprop => true;
+
+    /// <summary>a = φ(z) and φ′(z), both written in place (<see cref="Activation.ApplyInPlace"/>); identity passes z through.</summary>
+    public override Tensor ForwardInto(LayerContext context, Tensor input, IReadOnlyList<Tensor> parameters, int offset, LayerBuffers buffers)
+    {
+        if (Function.IsIdentity) return input;
+        var a = buffers.Output(input.shape, input).copy_(input);
+        var d = buffers.Derivative(input.shape, input).copy_(input);
+        Function.ApplyInPlace(input, a, d);
+        return a;
+    }
+
+    /// <summary>∂L/∂z = φ′(z) ⊙ δ, in place on δ.</summary>
+    public override Tensor? Backprop(LayerContext context, Tensor input, Tensor outputGradient, IReadOnlyList<Tensor> parameters, int offset,
+        LayerBuffers buffers, bool needInputGradient, IGradientSink sink) =>
+        Function.IsIdentity ? outputGradient : outputGradient.mul_(buffers.StoredDerivative);
+
+    /// <summary>ȧ = φ′(z) ⊙ ż with φ′(z) stored by the forward pass at the linearization point.</summary>
+    public override Tensor? TangentInto(LayerContext context, Tensor input, Tensor? inputTangent, IReadOnlyList<Tensor> parameters,
+        IReadOnlyList<Tensor> parameterTangents, int offset, LayerBuffers pointBuffers, LayerBuffers tangentBuffers)
+    {
+        if (inputTangent is null || Function.IsIdentity) return inputTangent;
+        return tangentBuffers.Output(inputTangent.shape, inputTangent).copy_(inputTangent).mul_(pointBuffers.StoredDerivative);
+    }
+
+    /// <summary>
+    /// Per position (pair): K ← E[φ(u)φ(v)] and Θ ← K̇·Θ, with Σ11, Σ22 read from each example's self run; a self run stores
+    /// the variances (and on a flat kernel uses <see cref="Activation.SelfCovariance"/>).
+    /// </summary>
+    public override KernelStep KernelStep(LayerContext context, KernelPlan plan)
+    {
+        var phi = Function;
+        int slot = plan.ReserveVariances(context.SpatialInput ? context.InputPositions : 1);
+        return state =>
+        {
+            double[] k = state.K, theta = state.Theta;
+            if (!state.Spatial)
+            {
+                var v1 = state.Variances1(slot, 1);
+                if (state.Self)
+                {
+                    v1[0] = k[0];
+                    k[0] = phi.SelfCovariance(k[0]);
+                }
+                else
+                {
+                    var (kNew, derivative) = phi.Transform(v1[0], state.Variances2(slot, 1)[0], k[0]);
+                    theta[0] *= derivative;
+                    k[0] = kNew;
+                }
+
+                return;
+            }
+
+            int positions = state.Positions;
+            bool full = state.Full;
+            if (state.Self)
+            {
+                var store = state.Variances1(slot, positions);
+                for (int i = 0; i < positions; i++) store[i] = k[full ? i * positions + i : i];
+            }
+
+            var s1 = state.Variances1(slot, positions);
+            var s2 = state.Variances2(slot, positions);
+            for (int i = 0; i < positions; i++)
+            {
+                if (full)
+                {
+                    for (int j = 0; j < positions; j++)
+                    {
+                        int e = i * positions + j;
+                        var (kNew, derivative) = phi.Transform(s1[i], s2[j], k[e]);
+                        k[e] = kNew;
+                        theta[e] *= derivative;
+                    }
+                }
+                else
+                {
+                    var (kNew, derivative) = phi.Transform(s1[i], s2[i], k[i]);
+                    k[i] = kNew;
+                    theta[i] *= derivative;
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,57 @@
+using LinearizationLab.Configuration;
+using static TorchSharp.torch;
+
+namespace LinearizationLab.Layers;
+
+/// <summary>
+/// A layer with weights and biases (dense or conv): z = m_W · (W ⋆ a) + m_b · b, with the multipliers, initial
+/// standard deviations and kernel map of <see cref="AffineScaling"/> (w_std/√fan_in · W·a + b_std · b under NTK parameterization).
+/// </summary>
+public abstract record AffineLayer(double WStd, double BStd) : Layer
+{
+    /// <summary>Output units (dense width, conv channels).</summary>
+    public abstract int Units { get; }
+
+    /// <summary>Number of weights feeding one output unit: d for dense, C_in·|filter| for conv.</summary>
+    public abstract int FanIn(int[] input);
+
+    /// <summary>Shape of W for an input of <paramref name="input"/>.</summary>
+    public abstract long[] WeightShape(int[] input);
+
+    /// <summary>The parameterization rule applied to this layer where it sits.</summary>
+    public AffineScaling Scaling(LayerContext context) =>
+        AffineScaling.For(context.Parameterization, WStd, BStd, FanIn(context.InputShape));
+
+    /// <inheritdoc/>
+    public override int ParameterTensorCount => 2;
+
+    /// <inheritdoc/>
+    public override long ParameterCount(int[] input) => (long)FanIn(input) * Units + Units;
+
+    /// <summary>W then b, with the initial standard deviations of <see cref="Scaling"/>.</summary>
+    public override IReadOnlyList<(long[] Shape, double Std)> InitialParameters(LayerContext context)
+    {
+        var s = Scaling(context);
+        return [(WeightShape(context.InputShape), s.WeightInitStd), ([Units], s.BiasInitStd)];
+    }
+
+    /// <summary>
+    /// z = m_W·W⋆a + m_b·b is bilinear in (W, a) and linear in b, so ż = m_W·(Ẇ⋆a + W⋆ȧ) + m_b·ḃ: the forward pass
+    /// applied to (a; Ẇ, ḃ) plus the bias-free forward pass applied to (ȧ; W).
+    /// </summary>
+    public override (Tensor Output, Tensor? Tangent) Jvp(LayerContext context, Tensor input, Tensor? inputTangent,
+        IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> parameterTangents, int offset)
+    {
+        var output = Forward(context, input, parameters, offset);
+        var tangent = Forward(context, input, parameterTangents, offset);
+        if (inputTangent is not null)
+            tangent = tangent + Forward(context, inputTangent, [parameters[offset], zeros_like(parameters[offset + 1])], 0);
+        return (output, tangent);
+    }
+
+    /// <summary>Reads <c>w_std</c> (default 1, positive).</summary>
+    protected static double ReadWStd(JsonSection l) => l.Double("w_std", 1.0, min: 0, minExclusive: true);
+
+    /// <summary>Reads <c>b_std</c> (default 0, non-negative).</summary>
+    protected static double ReadBStd(JsonSection l) => l.Double("b_std", 0.0, min: 0);
+}

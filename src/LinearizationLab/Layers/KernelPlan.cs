@@ -1,0 +1,37 @@
+namespace LinearizationLab.Layers;
+
+/// <summary>
+/// What the infinite-width recursion of one network needs, gathered while its layers compile their <see cref="KernelStep"/>s:
+/// the length of the per-pair work buffers and the slots of stored pre-activation variances (one per activation layer and position).
+/// </summary>
+public sealed class KernelPlan
+{
+    /// <summary>A plan for a network whose input has <paramref name="inputPositions"/> positions (1 for flat inputs).</summary>
+    public KernelPlan(bool fullSpatial, bool spatialInput, int inputPositions)
+    {
+        FullSpatial = fullSpatial;
+        BufferSize = spatialInput ? BufferLength(inputPositions) : 1;
+    }
+
+    /// <summary>True when the full covariance over position pairs is tracked (some layer needs it), the diagonal otherwise.</summary>
+    public bool FullSpatial { get; }
+
+    /// <summary>Length of each work buffer of a <see cref="KernelState"/>.</summary>
+    public int BufferSize { get; private set; }
+
+    /// <summary>Number of stored pre-activation variances per example.</summary>
+    public int VarianceLength { get; private set; }
+
+    /// <summary>Makes the work buffers hold a kernel over <paramref name="positions"/> positions.</summary>
+    public void RequirePositions(int positions) => BufferSize = Math.Max(BufferSize, BufferLength(positions));
+
+    /// <summary>Reserves <paramref name="count"/> variance slots and returns the first.</summary>
+    public int ReserveVariances(int count)
+    {
+        int slot = VarianceLength;
+        VarianceLength += count;
+        return slot;
+    }
+
+    private int BufferLength(int positions) => FullSpatial ? positions * positions : positions;
+}

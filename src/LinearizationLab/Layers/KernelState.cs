@@ -1,0 +1,98 @@
+namespace LinearizationLab.Layers;
+
+/// <summary>
+/// The state of the infinite-width recursion for one pair of examples (x, x'), which each <see cref="KernelStep"/> updates in
+/// place: the NNGP K and NTK Θ over position pairs (the full P×P block when <see cref="Full"/>, the spatial diagonal otherwise),
+/// or one number each once the network is flat. In a "self" run (x = x') activations store the pre-activation variances
+/// Σ(x, x) of each position in their slots; in a pair run they read Σ11 and Σ22 from both examples' stored variances.
+/// Buffers are reused from pair to pair (one state per thread).
+/// </summary>
+public sealed class KernelState
+{
+    private double[] _v1 = [], _v2 = [];
+    private int _o1, _o2;
+
+    /// <summary>A state with work buffers of <paramref name="bufferLength"/> entries.</summary>
+    public KernelState(int bufferLength, bool full)
+    {
+        K = new double[bufferLength];
+        Theta = new double[bufferLength];
+        KNext = new double[bufferLength];
+        ThetaNext = new double[bufferLength];
+        Full = full;
+    }
+
+    /// <summary>The NNGP entries; K[0] once flat.</summary>
+    public double[] K { get; private set; }
+
+    /// <summary>The NTK entries; Θ[0] once flat.</summary>
+    public double[] Theta { get; private set; }
+
+    /// <summary>Scratch buffer for the next K (see <see cref="SwapBuffers"/>).</summary>
+    public double[] KNext { get; private set; }
+
+    /// <summary>Scratch buffer for the next Θ.</summary>
+    public double[] ThetaNext { get; private set; }
+
+    /// <summary>True when the full covariance over position pairs is tracked.</summary>
+    public bool Full { get; }
+
+    /// <summary>False once the kernel is one number per pair (after flatten or pooling, or for flat inputs).</summary>
+    public bool Spatial { get; private set; }
+
+    /// <summary>Number of positions currently tracked (1 when flat).</summary>
+    public int Positions { get; set; }
+
+    /// <summary>True in a self run: activations store the variances instead of reading them.</summary>
+    public bool Self { get; private set; }
+
+    /// <summary>True while Θ is known to be zero (before the first affine layer).</summary>
+    public bool ThetaZero { get; set; }
+
+    /// <summary>Number of entries of K and Θ in use.</summary>
+    public int Length => Spatial ? (Full ? Positions * Positions : Positions) : 1;
+
+    /// <summary>The first example's variances from slot <paramref name="slot"/>.</summary>
+    public Span<double> Variances1(int slot, int count) => _v1.AsSpan(_o1 + slot, count);
+
+    /// <summary>The second example's variances from slot <paramref name="slot"/>.</summary>
+    public Span<double> Variances2(int slot, int count) => _v2.AsSpan(_o2 + slot, count);
+
+    /// <summary>Makes the next buffers current.</summary>
+    public void SwapBuffers()
+    {
+        (K, KNext) = (KNext, K);
+        (Theta, ThetaNext) = (ThetaNext, Theta);
+    }
+
+    /// <summary>Replaces the spatial kernel by one number per pair (flatten, pooling).</summary>
+    public void Collapse(double k, double theta)
+    {
+        K[0] = k;
+        Theta[0] = theta;
+        Spatial = false;
+        Positions = 1;
+    }
+
+    /// <summary>Starts a run at a flat input kernel K⁰ with Θ⁰ = 0.</summary>
+    public void StartFlat(double k0, double[] v1, int offset1, double[] v2, int offset2, bool self)
+    {
+        Start(v1, offset1, v2, offset2, self);
+        Collapse(k0, 0);
+    }
+
+    /// <summary>Starts a run at a spatial input kernel over <paramref name="positions"/> positions, to be written into <see cref="K"/>; Θ⁰ = 0.</summary>
+    public void StartSpatial(int positions, double[] v1, int offset1, double[] v2, int offset2, bool self)
+    {
+        Start(v1, offset1, v2, offset2, self);
+        Spatial = true;
+        Positions = positions;
+        ThetaZero = true;
+        Array.Clear(Theta, 0, Length);
+    }
+
+    private void Start(double[] v1, int offset1, double[] v2, int offset2, bool self)
+    {
+        (_v1, _o1, _v2, _o2, Self) = (v1, offset1, v2, offset2, self);
+    }
+}

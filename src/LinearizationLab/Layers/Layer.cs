@@ -1,0 +1,94 @@
+using static TorchSharp.torch;
+
+namespace LinearizationLab.Layers;
+
+/// <summary>
+/// One layer kind of an arch.json network (neural-tangents <c>stax</c>), owning everything about it: its fields and
+/// output shape, its parameters and their initialization, the forward and forward-mode tangent passes, the hand-written
+/// passes of fused training, its infinite-width kernel step and its structured empirical-NTK term. Shapes exclude the
+/// batch axis: [d], [C,L] or [C,H,W]. A kind is found by its JSON <c>type</c> through <see cref="LayerRegistry"/>.
+/// Methods that depend on where the layer sits take its <see cref="LayerContext"/> (parameterization and input shape).
+/// </summary>
+public abstract record Layer
+{
+    /// <summary>The arch.json <c>type</c> of this layer.</summary>
+    public abstract string TypeName { get; }
+
+    /// <summary>The output shape for <paramref name="input"/>; throws <see cref="ArgumentException"/> with the reason when the layer cannot take it.</summary>
+    public abstract int[] OutputShape(int[] input);
+
+    /// <summary>The same layer with its hidden width (dense width, conv channels) set to <paramref name="width"/>; layers without a width return themselves.</summary>
+    public virtual Layer WithWidth(int width) => this;
+
+    /// <summary>How many parameter tensors the layer owns (2 for dense/conv: W then b; 0 otherwise).</summary>
+    public virtual int ParameterTensorCount => 0;
+
+    /// <summary>Number of scalar parameters for an input of <paramref name="input"/>.</summary>
+    public virtual long ParameterCount(int[] input) => 0;
+
+    /// <summary>Shape and initial standard deviation of each parameter tensor, in order (drawn N(0, std²)).</summary>
+    public virtual IReadOnlyList<(long[] Shape, double Std)> InitialParameters(LayerContext context) => [];
+
+    /// <summary>Whether the infinite-width kernel must track the full covariance over position pairs (not only its diagonal).</summary>
+    public virtual bool NeedsFullSpatialCovariance => false;
+
+    /// <summary>Applies the layer to a batch <paramref name="input"/> [N, ...] with its parameters taken from <paramref name="parameters"/> starting at <paramref name="offset"/>.</summary>
+    public abstract Tensor Forward(LayerContext context, Tensor input, IReadOnlyList<Tensor> parameters, int offset);
+
+    /// <summary>
+    /// Forward-mode derivative: the output y = g(a; p) and its tangent ẏ = ∂g/∂a·ȧ + ∂g/∂p·ṗ for an input tangent
+    /// <paramref name="inputTangent"/> (null means 0) and parameter tangents ṗ taken from <paramref name="parameterTangents"/>
+    /// at <paramref name="offset"/>. This default is for layers linear in their input and without parameters (flatten, pooling).
+    /// </summary>
+    public virtual (Tensor Output, Tensor? Tangent) Jvp(LayerContext context, Tensor input, Tensor? inputTangent,
+        IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> parameterTangents, int offset) =>
+        (Forward(context, input, parameters, offset), inputTangent is null ? null : Forward(context, inputTangent, parameters, offset));
+
+    /// <summary>
+    /// Whether the layer has the hand-written passes of fused training (<see cref="ForwardInto"/>, <see cref="Backprop"/>,
+    /// <see cref="TangentInto"/>); networks with any other layer train through autograd.
+    /// </summary>
+    public virtual bool SupportsBackprop => false;
+
+    /// <summary>
+    /// The forward pass written into <paramref name="buffers"/> (keeping what <see cref="Backprop"/> needs, e.g. φ′);
+    /// returns the output, which stays valid until the next call with the same buffers.
+    /// </summary>
+    public virtual Tensor ForwardInto(LayerContext context, Tensor input, IReadOnlyList<Tensor> parameters, int offset, LayerBuffers buffers) =>
+        throw new NotSupportedException($"{TypeName} has no hand-written forward pass");
+
+    /// <summary>
+    /// Reverse mode by hand: for δ = ∂L/∂y at this layer's output y (from <see cref="ForwardInto"/> on <paramref name="input"/>
+    /// with the same <paramref name="buffers"/>), hands each parameter's gradient to <paramref name="sink"/> and returns
+    /// ∂L/∂a for the input a (null when <paramref name="needInputGradient"/> is false). δ may be overwritten.
+    /// </summary>
+    public virtual Tensor? Backprop(LayerContext context, Tensor input, Tensor outputGradient, IReadOnlyList<Tensor> parameters, int offset,
+        LayerBuffers buffers, bool needInputGradient, IGradientSink sink) =>
+        throw new NotSupportedException($"{TypeName} has no hand-written reverse pass");
+
+    /// <summary>
+    /// The tangent ẏ = ∂g/∂a·ȧ + ∂g/∂p·ṗ at the point whose forward pass is stored in <paramref name="pointBuffers"/>
+    /// (input <paramref name="input"/>, parameters <paramref name="parameters"/>), written into <paramref name="tangentBuffers"/>;
+    /// null when both tangents are zero. The same map as <see cref="Jvp"/>, without recomputing the forward pass.
+    /// </summary>
+    public virtual Tensor? TangentInto(LayerContext context, Tensor input, Tensor? inputTangent, IReadOnlyList<Tensor> parameters,
+        IReadOnlyList<Tensor> parameterTangents, int offset, LayerBuffers pointBuffers, LayerBuffers tangentBuffers) =>
+        throw new NotSupportedException($"{TypeName} has no hand-written tangent pass");
+
+    /// <summary>
+    /// This layer's step of the infinite-width NNGP/NTK recursion (neural-tangents' <c>kernel_fn</c>), on float64 arrays only:
+    /// compiled once per network, with <paramref name="plan"/> reserving what the step needs, then run per pair of examples.
+    /// </summary>
+    public virtual KernelStep KernelStep(LayerContext context, KernelPlan plan) =>
+        throw new NotSupportedException($"no infinite-width kernel for layer type '{TypeName}'");
+
+    /// <summary>
+    /// This layer's term of the structured empirical NTK: Θ̂_l = Σ_p ∂f/∂p ∂f/∂pᵀ over its parameters, [N1·O, N2·O], from its traced
+    /// inputs a [N, ...] and Δ = ∂f/∂z [N, O, ...] at its pre-activation z (Novak et al. 2022). Layers without parameters have none.
+    /// </summary>
+    public virtual Tensor StructuredNtkTerm(LayerContext context, Tensor a1, Tensor d1, Tensor a2, Tensor d2, int outputs) =>
+        throw new NotSupportedException($"{TypeName} has no parameters");
+
+    /// <summary>Product of the entries of a shape.</summary>
+    protected static int Product(IEnumerable<int> shape) => shape.Aggregate(1, (a, n) => a * n);
+}

@@ -1,0 +1,41 @@
+using static TorchSharp.torch;
+
+namespace LinearizationLab.Layers;
+
+/// <summary>
+/// The tensors one layer keeps from step to step for the hand-written passes of a fixed batch size: its output, φ′ at
+/// its input (activations), and ∂L/∂input. They are allocated once, outside any dispose scope, and overwritten in place,
+/// so a training step allocates nothing activation- or parameter-sized.
+/// </summary>
+public sealed class LayerBuffers : IDisposable
+{
+    private Tensor? _output, _derivative, _inputGradient;
+
+    /// <summary>The output buffer, of <paramref name="shape"/> and <paramref name="like"/>'s dtype and device.</summary>
+    public Tensor Output(long[] shape, Tensor like) => Ensure(ref _output, shape, like);
+
+    /// <summary>φ′ evaluated at the layer's input (activation layers), shaped like the input.</summary>
+    public Tensor Derivative(long[] shape, Tensor like) => Ensure(ref _derivative, shape, like);
+
+    /// <summary>The buffer that receives ∂L/∂input.</summary>
+    public Tensor InputGradient(long[] shape, Tensor like) => Ensure(ref _inputGradient, shape, like);
+
+    /// <summary>φ′ as last written by the forward pass.</summary>
+    public Tensor StoredDerivative => _derivative ?? throw new InvalidOperationException("the forward pass has not stored φ′ in these buffers");
+
+    private static Tensor Ensure(ref Tensor? slot, long[] shape, Tensor like)
+    {
+        if (slot is not null && slot.shape.SequenceEqual(shape) && slot.dtype == like.dtype && slot.device_type == like.device_type && slot.device_index == like.device_index) return slot;
+        slot?.Dispose();
+        slot = empty(shape, like.dtype, like.device).DetachFromDisposeScope();
+        return slot;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _output?.Dispose();
+        _derivative?.Dispose();
+        _inputGradient?.Dispose();
+    }
+}

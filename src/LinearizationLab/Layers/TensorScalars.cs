@@ -1,0 +1,55 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LinearizationLab.Layers;
+
+/// <summary>
+/// Tensor–number arithmetic that keeps the number's <see cref="Scalar"/> alive until libtorch has read it.
+/// TorchSharp 0.107 does not track Scalars in dispose scopes and frees them in finalizers, so the temporary
+/// of an implicit double → Scalar conversion (<c>t * 0.5</c>) can be finalized while the native call still
+/// reads it — seen here as a rare "Unknown scalar type" crash in long sweeps. Library code uses these instead.
+/// </summary>
+internal static class TensorScalars
+{
+    /// <summary>t · c.</summary>
+    public static Tensor Scaled(this Tensor t, double c)
+    {
+        using var s = c.ToScalar();
+        return t.mul(s);
+    }
+
+    /// <summary>t + c.</summary>
+    public static Tensor Shifted(this Tensor t, double c)
+    {
+        using var s = c.ToScalar();
+        return t.add(s);
+    }
+
+    /// <summary>t ← t + c in place.</summary>
+    public static Tensor Shift_(this Tensor t, double c)
+    {
+        using var s = c.ToScalar();
+        return t.add_(s);
+    }
+
+    /// <summary>t ← t · c in place.</summary>
+    public static Tensor Scale_(this Tensor t, double c)
+    {
+        using var s = c.ToScalar();
+        return t.mul_(s);
+    }
+
+    /// <summary>t ← t + α · other in place.</summary>
+    public static Tensor AddScaled_(this Tensor t, Tensor other, double alpha)
+    {
+        using var s = alpha.ToScalar();
+        return t.add_(other, s);
+    }
+
+    /// <summary>1[t &gt; c] as 0/1 in t's dtype.</summary>
+    public static Tensor Above(this Tensor t, double c)
+    {
+        using var s = c.ToScalar();
+        return t.gt(s).to(t.dtype);
+    }
+}

@@ -1,0 +1,26 @@
+using LinearizationLab.Layers;
+
+using static TorchSharp.torch;
+
+namespace LinearizationLab.Networks;
+
+/// <summary>
+/// A model that computes its gradients by a hand-written reverse pass through preallocated buffers and hands them to the
+/// optimizer as they are produced (<see cref="IGradientSink"/>), so a training step allocates nothing parameter-sized and
+/// never stores ∂L/∂θ. The <c>Training.Trainer</c> uses it when <see cref="SupportsBackprop"/>, and autograd otherwise.
+/// </summary>
+public interface IBackpropModel : ITrainableModel
+{
+    /// <summary>Whether the hand-written passes cover every layer of the model.</summary>
+    bool SupportsBackprop { get; }
+
+    /// <summary>
+    /// f(x; θ) at the current parameters, keeping what <see cref="Backprop"/> needs. <paramref name="sameBatch"/> promises
+    /// that x holds the same examples as in the previous call, so work that depends only on x may be reused. The result
+    /// is a buffer of the model's, valid until the next call.
+    /// </summary>
+    Tensor ForwardForBackprop(Tensor x, bool sameBatch);
+
+    /// <summary>Hands ∂L/∂θ for δ = ∂L/∂f (of the last <see cref="ForwardForBackprop"/>) to <paramref name="sink"/>; δ is overwritten.</summary>
+    void Backprop(Tensor outputGradient, IGradientSink sink);
+}

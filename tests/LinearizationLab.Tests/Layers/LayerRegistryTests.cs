@@ -1,0 +1,32 @@
+using LinearizationLab.Architecture;
+using LinearizationLab.Configuration;
+using LinearizationLab.Layers;
+
+namespace LinearizationLab.Tests.Layers;
+
+/// <summary>Facts about finding layer kinds by their arch.json type names.</summary>
+public class LayerRegistryTests
+{
+    [Fact]
+    public void Every_layer_type_of_the_arch_json_contract_is_registered() =>
+        Assert.Equal(["dense", "conv", "erf", "identity", "relu", "tanh", "flatten", "global_avg_pool"], LayerRegistry.TypeNames);
+
+    [Theory]
+    [InlineData("""{"type":"dense","width":3,"w_std":1.5,"b_std":0.2}""", "dense")]
+    [InlineData("""{"type":"Conv","channels":2,"kernel":[3],"padding":"circular"}""", "conv")]
+    [InlineData("""{"type":"tanh"}""", "tanh")]
+    [InlineData("""{"type":"global_avg_pool"}""", "global_avg_pool")]
+    public void A_layer_reads_back_to_its_type_name(string json, string type)
+    {
+        var section = JsonSection.Parse(json, "arch.json");
+        Assert.Equal(type, LayerRegistry.Read(section).TypeName);
+    }
+
+    [Fact]
+    public void An_unknown_type_names_the_field_and_the_known_types()
+    {
+        var e = Assert.Throws<InvalidInputException>(() => LayerRegistry.Read(JsonSection.Parse("""{"type":"softplus"}""", "arch.json")));
+        Assert.Contains("type", e.Message);
+        Assert.Contains("global_avg_pool", e.Message);
+    }
+}
