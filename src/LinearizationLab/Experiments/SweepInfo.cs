@@ -113,7 +113,7 @@ public sealed record SweepInfo
             Steps = spec.Steps,
             AnalyticNtk = MatrixBlocks.CornerRows(ntk, MaxCornerSize),
             AnalyticNngp = MatrixBlocks.CornerRows(context.AnalyticNngp, MaxCornerSize),
-            AnalyticSpectrum = [.. NtkSpectrum.Of(ntk).Eigenvalues],
+            AnalyticSpectrum = [.. new GradientDescentMse(ntk).Eigenvalues],
         };
         if (context.NtkGp is not { } gp) return info;
         double rate = spec.Optimizer.CriticalFraction is { } fraction ? fraction * gp.CriticalLearningRate : spec.Optimizer.LearningRate;

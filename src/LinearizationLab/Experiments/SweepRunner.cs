@@ -181,7 +181,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             DivergenceReason = netResult.DivergenceReason ?? linResult.DivergenceReason,
             WallSeconds = clock.Elapsed.TotalSeconds,
             Checkpoints = checkpoints,
-            Spectrum = NtkSpectrum.Of(ntk0.Averaged).Eigenvalues.ToArray(),
+            Spectrum = new GradientDescentMse(ntk0.Averaged).Eigenvalues.ToArray(),
             TrackedIndices = trackedIndices,
             TrackedNetwork = trackedNet.ToArray(),
             TrackedLinearized = trackedLin.ToArray(),

@@ -3,6 +3,7 @@ using LinearizationLab.Architecture;
 using LinearizationLab.Configuration;
 using LinearizationLab.Data;
 using LinearizationLab.Experiments;
+using LinearizationLab.Linearization;
 
 namespace LinearizationLab.Inference;
 

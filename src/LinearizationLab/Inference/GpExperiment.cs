@@ -5,6 +5,7 @@ using LinearizationLab.Analytic;
 using LinearizationLab.Architecture;
 using LinearizationLab.Data;
 using LinearizationLab.Experiments;
+using LinearizationLab.Linearization;
 
 namespace LinearizationLab.Inference;
 

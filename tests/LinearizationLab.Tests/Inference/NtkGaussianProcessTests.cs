@@ -1,6 +1,7 @@
 using LinearizationLab.Analytic;
 using LinearizationLab.Architecture;
 using LinearizationLab.Inference;
+using LinearizationLab.Linearization;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace LinearizationLab.Tests.Inference;
