@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using LinearizationLab.Analytic;
 using LinearizationLab.Architecture;
 using LinearizationLab.Data;
-using LinearizationLab.Experiments;
 using LinearizationLab.Linearization;
 using LinearizationLab.Training;
 
@@ -158,7 +157,7 @@ public static class GpExperiment
 
     private static JsonObject MetricsJson(GpMetrics metrics) => new()
     {
-        ["test_mse"] = TrainingRun.Finite(metrics.TestMse),
+        ["test_mse"] = JsonNumber.Finite(metrics.TestMse),
         ["test_accuracy"] = metrics.TestAccuracy,
     };
 
