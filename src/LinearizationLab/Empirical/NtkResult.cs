@@ -1,3 +1,6 @@
+using LinearizationLab.Networks;
+using static TorchSharp.torch;
+
 namespace LinearizationLab.Empirical;
 
 /// <summary>
@@ -46,15 +49,9 @@ public sealed class NtkResult
     /// <summary>The output average (1/O)·Σ_k K[(i,k),(j,k)] of any full kernel with <paramref name="outputs"/> outputs.</summary>
     public static double[,] OutputAverage(double[,] full, int outputs)
     {
-        int n1 = full.GetLength(0) / outputs, n2 = full.GetLength(1) / outputs;
-        var a = new double[n1, n2];
-        for (int i = 0; i < n1; i++)
-            for (int j = 0; j < n2; j++)
-            {
-                double s = 0;
-                for (int k = 0; k < outputs; k++) s += full[i * outputs + k, j * outputs + k];
-                a[i, j] = s / outputs;
-            }
-        return a;
+        ArgumentNullException.ThrowIfNull(full);
+        using var scope = NewDisposeScope();
+        var t = KernelTensors.FromMatrix(full, [full.GetLength(0), full.GetLength(1)], TensorSettings.CpuFloat64);
+        return KernelTensors.ToMatrix(KernelTensors.OutputAverage(t, outputs));
     }
 }

@@ -30,7 +30,7 @@ public sealed record RunConfig(
     /// <summary>Reads and validates a run config from its root section.</summary>
     public static RunConfig Read(JsonSection s)
     {
-        var arch = ReadArchitecture(s);
+        var arch = ArchitectureReader.Read(s.FileOrSection("arch", "an arch.json"));
         var data = DataSpec.Read(s.RequiredSection("data"));
         var loss = Loss.FromName(s.String("loss", "mse", "mse", "cross_entropy"));
         if (loss.NeedsLabels && data.Source is not (DataSource.Mnist or DataSource.FashionMnist))
@@ -45,18 +45,6 @@ public sealed record RunConfig(
         s.RejectUnknownFields();
         return new RunConfig(s.File, arch, data, loss, optimizer, steps,
             checkpoints.Distinct().Order().ToArray(), seed, settings, s.Raw);
-    }
-
-    /// <summary>The <c>arch</c> field: a path to an arch.json (relative to the config's folder) or an inline object.</summary>
-    public static ArchitectureSpec ReadArchitecture(JsonSection s)
-    {
-        var element = s.Element("arch") ?? throw s.Error("arch", "is required (a path to an arch.json or an inline object)");
-        return element.ValueKind switch
-        {
-            JsonValueKind.String => ArchitectureReader.Load(Path.Combine(s.Directory, element.GetString()!)),
-            JsonValueKind.Object => ArchitectureReader.Read(JsonSection.FromElement(element, s.File, s.FieldPath("arch"))),
-            _ => throw s.Error("arch", "must be a path or an object"),
-        };
     }
 
     /// <summary>

@@ -113,10 +113,10 @@ public sealed record SweepInfo
             Steps = spec.Steps,
             AnalyticNtk = MatrixBlocks.CornerRows(ntk, MaxCornerSize),
             AnalyticNngp = MatrixBlocks.CornerRows(context.AnalyticNngp, MaxCornerSize),
-            AnalyticSpectrum = [.. NtkSpectrum.Of(ntk).Eigenvalues],
+            AnalyticSpectrum = [.. new GradientDescentMse(ntk).Eigenvalues],
         };
         if (context.NtkGp is not { } gp) return info;
-        double rate = spec.Optimizer.CriticalFraction is { } fraction ? fraction * gp.CriticalLearningRate : spec.Optimizer.LearningRate;
+        double rate = spec.Optimizer.WithCriticalLearningRate(gp.CriticalLearningRate).LearningRate;
         info = info with { AnalyticCriticalLearningRate = gp.CriticalLearningRate, LearningRate = rate };
         var (train, test) = (context.Train, context.Test);
         if (test.Count == 0 || test.Count > MaxPredictiveTestPoints || test.Labels is not null) return info;

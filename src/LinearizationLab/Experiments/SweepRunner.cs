@@ -181,7 +181,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             DivergenceReason = netResult.DivergenceReason ?? linResult.DivergenceReason,
             WallSeconds = clock.Elapsed.TotalSeconds,
             Checkpoints = checkpoints,
-            Spectrum = NtkSpectrum.Of(ntk0.Averaged).Eigenvalues.ToArray(),
+            Spectrum = new GradientDescentMse(ntk0.Averaged).Eigenvalues.ToArray(),
             TrackedIndices = trackedIndices,
             TrackedNetwork = trackedNet.ToArray(),
             TrackedLinearized = trackedLin.ToArray(),
@@ -201,23 +201,16 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var all = new double[(n + m) * o];
         Buffer.BlockCopy(mean, 0, all, 0, all.Length * sizeof(double));
         var (train, test) = (all[..(n * o)], all[(n * o)..]);
-        row[SweepMetrics.Model("ntkgp", "loss", "train")] = HalfMeanSquaredError(train, context.Train.Targets, n);
+        row[SweepMetrics.Model("ntkgp", "loss", "train")] = MeanSquaredError.Of(train, context.Train.Targets, n);
         if (context.Train.Labels is not null)
             row[SweepMetrics.Model("ntkgp", "accuracy", "train")] = RegressionClassifier.Accuracy(MatrixBlocks.Rows(mean, 0, n), context.Train.Labels);
         if (m > 0)
         {
-            row[SweepMetrics.Model("ntkgp", "loss", "test")] = HalfMeanSquaredError(test, context.Test.Targets, m);
+            row[SweepMetrics.Model("ntkgp", "loss", "test")] = MeanSquaredError.Of(test, context.Test.Targets, m);
             if (context.Test.Labels is not null)
                 row[SweepMetrics.Model("ntkgp", "accuracy", "test")] = RegressionClassifier.Accuracy(MatrixBlocks.Rows(mean, n, m), context.Test.Labels);
         }
         return test;
-    }
-
-    private static double HalfMeanSquaredError(double[] f, double[] y, int examples)
-    {
-        double s = 0;
-        for (int i = 0; i < f.Length; i++) s += (f[i] - y[i]) * (f[i] - y[i]);
-        return 0.5 * s / examples;
     }
 
     private static void AddModel(Dictionary<string, double?> row, string model, CheckpointMetrics m)

@@ -39,7 +39,7 @@ public sealed record SweepSpec(
     public static SweepSpec Read(JsonSection s)
     {
         string name = s.String("name", Path.GetFileNameWithoutExtension(s.File));
-        var template = RunConfig.ReadArchitecture(s);
+        var template = ArchitectureReader.Read(s.FileOrSection("arch", "an arch.json"));
         if (template.AffineLayerIndices.Count < 2)
             throw s.Error("arch", "needs at least one hidden dense or conv layer whose width the sweep can vary");
         int[] widths = s.IntArray("widths", min: 1) ?? throw s.Error("widths", "is required");

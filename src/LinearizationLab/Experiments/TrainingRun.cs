@@ -66,18 +66,15 @@ public static class TrainingRun
             var o = new JsonObject
             {
                 ["step"] = c.Step,
-                ["train_loss"] = Finite(c.TrainLoss),
+                ["train_loss"] = JsonNumber.Finite(c.TrainLoss),
                 ["train_accuracy"] = c.TrainAccuracy,
-                ["test_loss"] = Finite(c.TestLoss),
+                ["test_loss"] = JsonNumber.Finite(c.TestLoss),
                 ["test_accuracy"] = c.TestAccuracy,
                 ["wall_seconds"] = c.WallSeconds,
             };
-            foreach (var (k, v) in c.Extra) o[k] = Finite(v);
+            foreach (var (k, v) in c.Extra) o[k] = JsonNumber.Finite(v);
             array.Add(o);
         }
         return array;
     }
-
-    /// <summary>A number for JSON, which has no NaN or infinity: those become null.</summary>
-    public static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 using LinearizationLab.Architecture;
 using LinearizationLab.Configuration;
 using LinearizationLab.Data;
-using LinearizationLab.Experiments;
+using LinearizationLab.Linearization;
 
 namespace LinearizationLab.Inference;
 
@@ -34,7 +34,7 @@ public sealed record GpConfig(string File, ArchitectureSpec Arch, DataSpec Data,
     public static GpConfig Read(JsonSection s)
     {
         ArgumentNullException.ThrowIfNull(s);
-        var arch = RunConfig.ReadArchitecture(s);
+        var arch = ArchitectureReader.Read(s.FileOrSection("arch", "an arch.json"));
         var data = DataSpec.Read(s.RequiredSection("data"));
         double noise = s.Double("noise", 0.0, min: 0);
         var time = ReadTime(s);

@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LinearizationLab.Analytic;
 using LinearizationLab.Architecture;
 using LinearizationLab.Data;
-using LinearizationLab.Experiments;
+using LinearizationLab.Linearization;
+using LinearizationLab.Training;
 
 namespace LinearizationLab.Inference;
 
@@ -90,8 +92,8 @@ public static class GpExperiment
         kernelClock.Stop();
         cancel.ThrowIfCancellationRequested();
 
-        var scoreNngp = new Score(o);
-        var scoreNtk = new Score(o);
+        var scoreNngp = new Score(m, o);
+        var scoreNtk = new Score(m, o);
         if (double.IsPositiveInfinity(time.Time))
         {
             // Factorize one kernel, then let it go before the other: each N×N kernel is 800 MB at N = 10⁴.
@@ -107,8 +109,8 @@ public static class GpExperiment
                 kernelClock.Start();
                 var testTrain = AnalyticKernels.Compute(arch, block, xTrain, kernelProgress.Part((double)rows * n));
                 kernelClock.Stop();
-                scoreNngp.Add(nngp.Mean(testTrain.Nngp), test, start);
-                scoreNtk.Add(ntk.Mean(testTrain.Ntk), test, start);
+                scoreNngp.Add(nngp.Mean(testTrain.Nngp), start);
+                scoreNtk.Add(ntk.Mean(testTrain.Ntk), start);
             }
         }
         else
@@ -118,11 +120,11 @@ public static class GpExperiment
             kernelClock.Stop();
             cancel.ThrowIfCancellationRequested();
             var nngp = new NngpPosterior(trainKernels.Nngp, yTrain, noiseVariance);
-            scoreNngp.Add(nngp.Mean(testTrain.Nngp), test, 0);
+            scoreNngp.Add(nngp.Mean(testTrain.Nngp), 0);
             var regularized = noiseVariance > 0 ? new KernelPair(trainKernels.Nngp, AddDiagonal(trainKernels.Ntk, noiseVariance)) : trainKernels;
             trainKernels = null;
             var ntk = new NtkGaussianProcess(regularized, testTrain, yTrain);
-            scoreNtk.Add(ntk.Mean(time), test, 0);
+            scoreNtk.Add(ntk.Mean(time), 0);
         }
 
         return new GpResult(n, m, noiseVariance, time, scoreNngp.Metrics(test), scoreNtk.Metrics(test),
@@ -155,7 +157,7 @@ public static class GpExperiment
 
     private static JsonObject MetricsJson(GpMetrics metrics) => new()
     {
-        ["test_mse"] = TrainingRun.Finite(metrics.TestMse),
+        ["test_mse"] = JsonNumber.Finite(metrics.TestMse),
         ["test_accuracy"] = metrics.TestAccuracy,
     };
 
@@ -179,33 +181,21 @@ public static class GpExperiment
         return kernel;
     }
 
-    /// <summary>Running sums of ½‖f − y‖² and correct argmaxes over blocks of test rows.</summary>
-    private sealed class Score(int outputs)
+    /// <summary>A predictor's outputs on the test set, filled block by block of rows, then scored.</summary>
+    private sealed class Score(int rows, int outputs)
     {
-        private double _squaredError;
-        private int _correct;
+        private readonly double[,] _predictions = new double[rows, outputs];
 
-        public void Add(double[,] predictions, Dataset test, int start)
+        public void Add(double[,] predictions, int start) =>
+            Buffer.BlockCopy(predictions, 0, _predictions, start * outputs * sizeof(double), predictions.Length * sizeof(double));
+
+        /// <summary>The loss of <see cref="MeanSquaredError"/> and, for labelled data, the argmax accuracy.</summary>
+        public GpMetrics Metrics(Dataset test)
         {
-            int rows = predictions.GetLength(0);
-            for (int r = 0; r < rows; r++)
-            {
-                long offset = (long)(start + r) * outputs;
-                for (int c = 0; c < outputs; c++)
-                {
-                    double e = predictions[r, c] - test.Targets[offset + c];
-                    _squaredError += e * e;
-                }
-            }
-            if (test.Labels is not null)
-            {
-                var predicted = RegressionClassifier.Predict(predictions);
-                for (int r = 0; r < rows; r++) if (predicted[r] == test.Labels[start + r]) _correct++;
-            }
+            var flat = _predictions.Length == 0 ? [] : MemoryMarshal.CreateReadOnlySpan(ref _predictions[0, 0], _predictions.Length);
+            return new(MeanSquaredError.Of(flat, test.Targets, test.Count),
+                test.Labels is null ? null : RegressionClassifier.Accuracy(_predictions, test.Labels));
         }
-
-        public GpMetrics Metrics(Dataset test) =>
-            new(0.5 * _squaredError / test.Count, test.Labels is null ? null : (double)_correct / test.Count);
     }
 
     /// <summary>Maps the 0..1 progress of each kernel computation onto its share of all kernel entries.</summary>

@@ -1,3 +1,5 @@
+using LinearizationLab.Linearization;
+
 namespace LinearizationLab.Inference;
 
 /// <summary>The outcome of a <see cref="GpExperiment"/>: both infinite-width predictors on the same test set.</summary>

@@ -1,24 +1,25 @@
 using LinearizationLab.Analytic;
+using LinearizationLab.Linearization;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace LinearizationLab.Inference;
 
 /// <summary>
 /// The distribution of an infinitely wide network's outputs after MSE training from random initialization
-/// (Lee et al. 2019, eqs. 15–16): with T_t = Θ(x*,X)·Θ⁻¹·(I − e^{−Θt/N}) (per output, loss convention of
-/// <see cref="TrainingTime"/>), the mean is μ_t = T_t·Y and the covariance
-/// Σ_t = K(x*,x*) − T_t·K(X,x*) − K(x*,X)·T_tᵀ + T_t·K(X,X)·T_tᵀ, where K is the NNGP (the prior of f_0) and Θ the NTK.
-/// Θ(X,X) is eigendecomposed once; every time t then costs O(M·N·O) for the mean and O(M·N² + M²·N) for the covariance.
+/// (Lee et al. 2019, eqs. 15–16): with T_t = Θ(x*,X)·Θ⁻¹·(I − D_t) from the dynamics of <see cref="GradientDescentMse"/>
+/// (D_t = e^{−Θt/N} for gradient flow, (I − ηΘ/N)^k for gradient descent), the mean is μ_t = T_t·Y and the covariance
+/// Σ_t = K(x*,x*) − T_t·K(X,x*) − K(x*,X)·T_tᵀ + T_t·K(X,X)·T_tᵀ, where K is the NNGP (the prior of f_0) and Θ the NTK,
+/// one [N, N] kernel for every output. Θ(X,X) is eigendecomposed once; every time t then costs O(M·N·O) for the mean
+/// and O(M·N² + M²·N) for the covariance.
 /// </summary>
 public sealed class NtkGaussianProcess
 {
-    private readonly Vector<double> _eigenvalues;
+    private readonly GradientDescentMse _dynamics;
     private readonly Matrix<double> _testModes;       // Θ(x*,X)·V, M × N
     private readonly Matrix<double> _targetModes;     // Vᵀ·Y, N × O
     private readonly Matrix<double> _crossModes;      // Vᵀ·K(X,x*), N × M
     private readonly Matrix<double> _trainModes;      // Vᵀ·K(X,X)·V, N × N
     private readonly Matrix<double>? _testNngp;       // K(x*,x*), M × M
-    private readonly double _zeroEigenvalue;
 
     /// <summary>Eigendecomposes Θ(X,X) and projects the test kernels onto its eigenvectors.</summary>
     /// <param name="train">NNGP and NTK between the training inputs, N × N.</param>
@@ -40,34 +41,26 @@ public sealed class NtkGaussianProcess
             throw new ArgumentException($"K(x*,x*) must be {m}×{m}", nameof(testNngp));
 
         var build = Matrix<double>.Build;
-        var theta = build.DenseOfArray(train.Ntk);
-        theta = (theta + theta.Transpose()) / 2;
-        var evd = theta.Evd(Symmetricity.Symmetric);
-        _eigenvalues = evd.EigenValues.Map(c => c.Real);
-        var modes = evd.EigenVectors;
-        MaxEigenvalue = _eigenvalues.Count == 0 ? 0 : _eigenvalues.Maximum();
-        _zeroEigenvalue = Math.Max(n * 1e-16 * MaxEigenvalue, 0);
-        TrainingCount = n;
-
-        _testModes = build.DenseOfArray(testTrain.Ntk) * modes;
-        _targetModes = modes.TransposeThisAndMultiply(build.DenseOfArray(targets));
-        _crossModes = (build.DenseOfArray(testTrain.Nngp) * modes).Transpose();
+        _dynamics = new GradientDescentMse(train.Ntk);
+        _testModes = _dynamics.TestModes(build.DenseOfArray(testTrain.Ntk));
+        _targetModes = _dynamics.ToModes(build.DenseOfArray(targets));
+        _crossModes = _dynamics.TestModes(build.DenseOfArray(testTrain.Nngp)).Transpose();
         var k = build.DenseOfArray(train.Nngp);
-        _trainModes = modes.TransposeThisAndMultiply((k + k.Transpose()) / 2 * modes);
+        _trainModes = _dynamics.ToModes(_dynamics.TestModes((k + k.Transpose()) / 2));
         _testNngp = testNngp is null ? null : build.DenseOfArray(testNngp);
     }
 
     /// <summary>Number of training examples N.</summary>
-    public int TrainingCount { get; }
+    public int TrainingCount => _dynamics.ExampleCount;
 
     /// <summary>Largest eigenvalue λ_max of Θ(X,X).</summary>
-    public double MaxEigenvalue { get; }
+    public double MaxEigenvalue => _dynamics.MaxEigenvalue;
 
-    /// <summary>Largest stable learning rate of full-batch gradient descent, η_crit = 2N/λ_max (loss ½·mean over examples).</summary>
-    public double CriticalLearningRate => 2.0 * TrainingCount / MaxEigenvalue;
+    /// <summary>Largest stable learning rate of full-batch gradient descent, η_crit = 2N/λ_max (<see cref="GradientDescentMse"/>).</summary>
+    public double CriticalLearningRate => _dynamics.CriticalLearningRate;
 
-    /// <summary>Mean prediction μ_t(x*) = Θ(x*,X)·Θ⁻¹·(I − e^{−Θt/N})·Y, M × O; 0 (the prior mean) at t = 0.</summary>
-    public double[,] Mean(TrainingTime time) => (_testModes * Gains(time).PointwiseMultiply(_targetModes)).ToArray();
+    /// <summary>Mean prediction μ_t(x*) = Θ(x*,X)·Θ⁻¹·(I − D_t)·Y, M × O: the linear dynamics from f_0 = 0; 0 (the prior mean) at t = 0.</summary>
+    public double[,] Mean(TrainingTime time) => _dynamics.TestChange(_testModes, _targetModes, time).ToArray();
 
     /// <summary>
     /// Covariance Σ_t(x*, x*) over the ensemble of initializations, M × M, the same for every output
@@ -77,19 +70,11 @@ public sealed class NtkGaussianProcess
     public double[,] Covariance(TrainingTime time)
     {
         if (_testNngp is null) throw new InvalidOperationException("the covariance needs K(x*,x*): pass testNngp to the constructor");
-        var g = Gains(time);
+        var g = _dynamics.Gains(time);
         var weighted = _testModes.Clone();                       // Θ(x*,X)·V·diag(g) = T_t·V
-        for (int c = 0; c < weighted.ColumnCount; c++) weighted.SetColumn(c, weighted.Column(c) * g[c, 0]);
+        for (int c = 0; c < weighted.ColumnCount; c++) weighted.SetColumn(c, weighted.Column(c) * g[c]);
         var cross = weighted * _crossModes;                      // T_t·K(X,x*)
         var quadratic = weighted * _trainModes.TransposeAndMultiply(weighted); // T_t·K(X,X)·T_tᵀ
         return (_testNngp - cross - cross.Transpose() + quadratic).ToArray();
-    }
-
-    /// <summary>g(λ_i) repeated across the O target columns, N × O.</summary>
-    private Matrix<double> Gains(TrainingTime time)
-    {
-        int o = _targetModes.ColumnCount;
-        return Matrix<double>.Build.Dense(_eigenvalues.Count, Math.Max(o, 1),
-            (i, _) => time.Gain(_eigenvalues[i], TrainingCount, _zeroEigenvalue));
     }
 }

@@ -1,27 +1,11 @@
 namespace LinearizationLab.Inference;
 
 /// <summary>
-/// Classification by regression on one-hot targets (as in Lee et al. 2018, 2019): fit the targets e_y with a
-/// GP or NTK-GP mean, and predict the class whose output is largest.
+/// Classification by regression on one-hot targets (as in Lee et al. 2018, 2019; <see cref="Data.OneHotTargets"/>):
+/// fit the targets e_y with a GP or NTK-GP mean, and predict the class whose output is largest.
 /// </summary>
 public static class RegressionClassifier
 {
-    /// <summary>One-hot targets, N × classCount, with <paramref name="on"/> at the label and <paramref name="off"/> elsewhere.</summary>
-    public static double[,] OneHot(IReadOnlyList<int> labels, int classCount, double on = 1.0, double off = 0.0)
-    {
-        ArgumentNullException.ThrowIfNull(labels);
-        if (classCount < 1) throw new ArgumentOutOfRangeException(nameof(classCount), classCount, "must be ≥ 1");
-        var targets = new double[labels.Count, classCount];
-        for (int i = 0; i < labels.Count; i++)
-        {
-            if (labels[i] < 0 || labels[i] >= classCount)
-                throw new ArgumentException($"label {labels[i]} of example {i} is outside [0, {classCount})", nameof(labels));
-            for (int c = 0; c < classCount; c++) targets[i, c] = c == labels[i] ? on : off;
-        }
-
-        return targets;
-    }
-
     /// <summary>The predicted class of each row: argmax over the outputs (the first on ties).</summary>
     public static int[] Predict(double[,] outputs)
     {

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace LinearizationLab.Linearization;
 
 /// <summary>
-/// η_crit = 2N/λ_max(Θ̂0) of a network on its N training inputs (full N·O × N·O kernel; loss ½·mean over examples),
+/// η_crit = 2N/λ_max(Θ̂0) of a network on its N training inputs (full N·O × N·O kernel; <see cref="GradientDescentMse"/>),
 /// the scale on which configs give <c>learning_rate_fraction</c>.
 /// </summary>
 public static class CriticalLearningRate
@@ -22,10 +22,10 @@ public static class CriticalLearningRate
     {
         int n = (int)x.shape[0], o = ntk.OutputCount;
         if (kernelOnX is not null && kernelOnX.Full.GetLength(0) == n * o)
-            return NtkSpectrum.Of(kernelOnX.Full).CriticalLearningRate(n);
+            return new GradientDescentMse(kernelOnX.Full, o).CriticalLearningRate;
         if (n * o <= DirectLimit)
-            return NtkSpectrum.Of(ntk.Compute(x, null, NtkMethod.Structured, perLayer: false).Full).CriticalLearningRate(n);
-        return 2.0 * n / PowerIteration(ntk, x);
+            return new GradientDescentMse(ntk.Compute(x, null, NtkMethod.Structured, perLayer: false).Full, o).CriticalLearningRate;
+        return GradientDescentMse.CriticalLearningRateFor(PowerIteration(ntk, x), n);
     }
 
     private static double PowerIteration(EmpiricalNtk ntk, Tensor x)

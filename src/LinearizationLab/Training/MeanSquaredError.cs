@@ -20,4 +20,17 @@ public sealed class MeanSquaredError : Loss
 
     /// <summary>∂L/∂f = (f − y)/N.</summary>
     public override Tensor OutputGradient(Tensor f, Tensor y, Tensor? labels) => (f - y).Scale_(1.0 / f.shape[0]);
+
+    /// <summary>
+    /// The same loss of float64 outputs <paramref name="f"/> against targets <paramref name="y"/>, both N × O row-major:
+    /// ½·Σ(f − y)²/<paramref name="exampleCount"/>, summed in index order.
+    /// </summary>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    public static double Of(ReadOnlySpan<double> f, ReadOnlySpan<double> y, int exampleCount)
+    {
+        if (f.Length != y.Length) throw new ArgumentException($"{f.Length} outputs but {y.Length} targets");
+        double s = 0;
+        for (int i = 0; i < f.Length; i++) s += (f[i] - y[i]) * (f[i] - y[i]);
+        return 0.5 * s / exampleCount;
+    }
 }

@@ -15,5 +15,6 @@ public sealed class OneHotTargetsTests
     public void RejectsLabelsOutsideTheClasses()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => OneHotTargets.Standard.Encode([3], 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => OneHotTargets.Standard.Encode([0, 3], 3));
     }
 }

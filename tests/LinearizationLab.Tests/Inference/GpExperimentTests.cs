@@ -3,6 +3,7 @@ using LinearizationLab.Analytic;
 using LinearizationLab.Configuration;
 using LinearizationLab.Data;
 using LinearizationLab.Inference;
+using LinearizationLab.Linearization;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace LinearizationLab.Tests.Inference;

@@ -2,6 +2,7 @@ using LinearizationLab.Layers;
 using LinearizationLab.Analytic;
 using LinearizationLab.Architecture;
 using LinearizationLab.Inference;
+using LinearizationLab.Linearization;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace LinearizationLab.Tests.Inference;

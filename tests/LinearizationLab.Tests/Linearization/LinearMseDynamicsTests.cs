@@ -28,15 +28,14 @@ public class LinearMseDynamicsTests
         var ntk = new EmpiricalNtk(network);
         var train = ntk.Compute(x, null, NtkMethod.Structured, perLayer: false);
         var testTrain = ntk.Compute(xTest, x, NtkMethod.Structured, perLayer: false);
-        var spectrum = NtkSpectrum.Of(train.Full);
-        double eta = fractionOfCritical * spectrum.CriticalLearningRate(5);
         double[,] f0, f0Test;
         using (no_grad())
         {
             f0 = Matrix(network.Forward(x));
             f0Test = Matrix(network.Forward(xTest));
         }
-        var dynamics = new LinearMseDynamics(train.Full, f0, Matrix(y), eta);
+        var dynamics = new LinearMseDynamics(train.Full, f0, Matrix(y));
+        double eta = fractionOfCritical * dynamics.Dynamics.CriticalLearningRate;
 
         int[] checkpoints = [0, 1, 3, 10, 40];
         var options = new TrainingOptions(new MeanSquaredError(), new OptimizerSpec(eta), 40, checkpoints, 0);
@@ -47,34 +46,30 @@ public class LinearMseDynamicsTests
             using var noGrad = no_grad();
             // Both sides are the same linear recursion f ← f − (η/N)Θ̂0(f − y), evaluated once by 40 float64 GD steps
             // and once through an eigendecomposition; their round-off (≈1e-13 here) is far below 1e-8.
-            Assert.True(MaxAbs(Matrix(model.Forward(x)), dynamics.TrainOutputs(record.Step)) < 1e-8);
-            Assert.True(MaxAbs(Matrix(model.Forward(xTest)), dynamics.TestOutputs(testTrain.Full, f0Test, record.Step)) < 1e-8);
+            var time = TrainingTime.GradientDescent(eta, record.Step);
+            Assert.True(MaxAbs(Matrix(model.Forward(x)), dynamics.TrainOutputs(time)) < 1e-8);
+            Assert.True(MaxAbs(Matrix(model.Forward(xTest)), dynamics.TestOutputs(testTrain.Full, f0Test, time)) < 1e-8);
             seen++;
         });
         Assert.Equal(checkpoints.Length, seen);
     }
 
     [Fact]
-    public void GradientFlowIsTheSmallStepLimitAndTheSpectrumIsConsistent()
+    public void GradientFlowIsTheSmallStepLimit()
     {
         var spec = Spec(Mlp("erf", 1, 1));
         using var scope = NewDisposeScope();
         using var network = Network.Create(spec, 2, TensorSettings.CpuFloat64);
         var x = Inputs(spec, 4, 5);
         var train = new EmpiricalNtk(network).Compute(x, null, NtkMethod.Structured, perLayer: false);
-        var spectrum = NtkSpectrum.Of(train.Full);
-        double trace = Enumerable.Range(0, 4).Sum(i => train.Full[i, i]);
-        // Σλ = tr Θ̂0 up to eigensolver round-off.
-        Assert.Equal(trace, spectrum.Eigenvalues.Sum(), 1e-10 * trace);
-        Assert.Equal(2.0 * 4 / spectrum.MaxEigenvalue, spectrum.CriticalLearningRate(4), 1e-15);
 
         var f0 = new double[4, 1];
         var y = new double[,] { { 1 }, { -1 }, { 0.5 }, { 0 } };
-        // Steps of η = 1e-4·η_crit for T steps against flow time T: (1 − x)^T vs e^{−xT} differ by ≈ T·x²/2 ≤ 1e-4.
-        double eta = 1e-4 * spectrum.CriticalLearningRate(4);
-        var gd = new LinearMseDynamics(train.Full, f0, y, eta);
-        var discrete = gd.TrainOutputs(5000);
-        var flow = gd.TrainOutputs(5000, gradientFlow: true);
+        var gd = new LinearMseDynamics(train.Full, f0, y);
+        // Steps of η = 1e-4·η_crit for T steps against flow time ηT: (1 − x)^T vs e^{−xT} differ by ≈ T·x²/2 ≤ 1e-4.
+        double eta = 1e-4 * gd.Dynamics.CriticalLearningRate;
+        var discrete = gd.TrainOutputs(TrainingTime.GradientDescent(eta, 5000));
+        var flow = gd.TrainOutputs(TrainingTime.GradientFlow(eta * 5000));
         Assert.True(MaxAbs(discrete, flow) < 1e-3);
     }
 

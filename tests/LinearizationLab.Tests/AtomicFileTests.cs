@@ -1,6 +1,4 @@
-using LinearizationLab.Experiments;
-
-namespace LinearizationLab.Tests.Experiments;
+namespace LinearizationLab.Tests;
 
 /// <summary>Facts about atomic writes: readers and concurrent writers only ever see whole files, and nothing is left behind.</summary>
 public sealed class AtomicFileTests : IDisposable

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace LinearizationLab.Experiments;
+namespace LinearizationLab;
 
 /// <summary>
 /// Writes files so that a killed process never leaves a half-written one and several processes may write into one
