@@ -2,6 +2,7 @@ using LinearizationLab.Analytic;
 using LinearizationLab.Architecture;
 using LinearizationLab.Inference;
 using LinearizationLab.Linearization;
+using LinearizationLab.Layers;
 
 namespace LinearizationLab.Tests.Linearization;
 
@@ -94,7 +95,7 @@ public class GradientDescentMseTests
     private static (KernelPair Train, KernelPair TestTrain, double[,] Y) Problem()
     {
         var arch = new ArchitectureSpec([6], Parameterization.Ntk,
-            [new DenseSpec(64, 1.4, 0.1), new ActivationSpec(Activation.Relu), new DenseSpec(Outputs, 1, 0.1)]);
+            [new DenseLayer(64, 1.4, 0.1), new ActivationLayer(Activation.Relu), new DenseLayer(Outputs, 1, 0.1)]);
         var x = TestInputs.Uniform(Train, 6, seed: 31);
         var xTest = TestInputs.Uniform(Test, 6, seed: 32);
         var y = new double[Train, Outputs];
