@@ -53,21 +53,23 @@ public static class ConsoleProgress
     }
 
     /// <summary>
-    /// Runs a sweep with a display of runs done/total, the current width, seed and phase, and the ETA the runner
-    /// estimates from measured run times (<see cref="SweepProgress.SecondsRemaining"/>).
+    /// Runs a sweep with a display of the analytic kernels' progress, then of runs done/total, the current width, seed
+    /// and phase, and the ETA the runner estimates from measured run times (<see cref="SweepProgress.SecondsRemaining"/>).
     /// </summary>
     public static T Sweep<T>(Func<IProgress<SweepProgress>, T> work)
     {
         if (!Interactive)
         {
-            var started = DateTime.UtcNow;
+            DateTime? started = null;   // elapsed time counts from the first run, after the analytic kernels
             string current = "";
             var lines = new ActionProgress<SweepProgress>(p =>
             {
+                if (p.Phase == WidthSweep.KernelPhase) return;
+                started ??= DateTime.UtcNow;
                 string run = $"width {p.Width} seed {p.Seed}";
                 if (p.Phase == "done")
                 {
-                    double elapsed = (DateTime.UtcNow - started).TotalSeconds;
+                    double elapsed = (DateTime.UtcNow - started.Value).TotalSeconds;
                     string eta = p.SecondsRemaining is null ? "not yet known" : EstimateColumn.Format(p.SecondsRemaining);
                     Console.Error.WriteLine($"sweep: {p.Done}/{p.Total} runs done ({run}); elapsed {EstimateColumn.Format(elapsed)}, ETA {eta}");
                 }
@@ -97,7 +99,7 @@ public static class ConsoleProgress
                     }
                     phase.MaxValue = 1;
                     phase.Value = Math.Clamp(p.Fraction, 0, 1);
-                    phase.Description = $"width {p.Width} seed {p.Seed}: {p.Phase}";
+                    phase.Description = p.Phase == WidthSweep.KernelPhase ? p.Phase : $"width {p.Width} seed {p.Seed}: {p.Phase}";
                 });
                 result = work(sink);
                 runs.Value = runs.MaxValue;

@@ -1,29 +1,18 @@
+using System.CommandLine;
+using System.CommandLine.Help;
 using LinearizationLab.Cli.Commands;
 
 namespace LinearizationLab.Cli;
 
-/// <summary>The <c>lab</c> command: parses the subcommand, calls the library, prints. Bad input → one line on stderr, exit code 2.</summary>
+/// <summary>
+/// The <c>lab</c> command on System.CommandLine: parses the subcommand, calls the library, prints. Bad input → one
+/// line <c>error: FILE: FIELD: reason</c> on stderr and exit code 2; Ctrl-C → exit code 130 with nothing partial written.
+/// </summary>
 public static class Lab
 {
-    private const string Usage = """
-        lab — trains wide networks and measures their distance to their linearization and to the infinite-width kernels
-
-        usage:
-          lab train --config C.json --out DIR           train one network; writes DIR/run.json
-          lab ntk --arch A.json --x1 X1.csv [--x2 X2.csv] --seed S [--method structured|jacobian|ntvp] --out DIR
-                  [--full] [--per-layer] [--dtype float64|float32] [--device cpu|cuda]
-                                                        empirical NTK and NNGP of one network at initialization
-          lab kernel --arch A.json --x1 X1.csv [--x2 X2.csv] --out DIR
-                                                        analytic NNGP and NTK; writes DIR/nngp.csv, DIR/ntk.csv
-          lab gp --config C.json --out DIR              NNGP posterior and NTK-GP on a test set; writes DIR/gp.json
-          lab sweep [--config] S.json [--out DIR] [--shard i/k | --shard-count K]
-                                                        width sweep of network vs linearization vs infinite width;
-                                                        without --shard, the shard of a Slurm array task
-                                                        (SLURM_ARRAY_TASK_ID) or of a Kubernetes Indexed Job
-                                                        (JOB_COMPLETION_INDEX of --shard-count K)
-          lab merge --out DIR SHARD_DIR...              combine shard folders of a sweep
-          lab plot --results DIR [--out plots/NAME/]    draw a sweep's figures (PNG and SVG)
-        """;
+    /// <summary>What <c>lab --help</c> says the program is.</summary>
+    public const string Description =
+        "lab — trains wide networks and measures their distance to their linearization and to the infinite-width kernels";
 
     /// <summary>Entry point.</summary>
     public static int Main(string[] args)
@@ -37,28 +26,48 @@ public static class Lab
         return Run(args, cancel.Token);
     }
 
+    /// <summary>
+    /// The command tree: every subcommand with its options and help texts. <paramref name="cancel"/> reaches the
+    /// long-running commands (train, gp, sweep), which stop at their next check when it is cancelled.
+    /// </summary>
+    public static RootCommand Create(CancellationToken cancel = default)
+    {
+        var root = new RootCommand(Description) { HelpName = "lab" };
+        root.Add(new TrainCommand(cancel));
+        root.Add(new NtkCommand());
+        root.Add(new KernelCommand());
+        root.Add(new GpCommand(cancel));
+        root.Add(new SweepCommand(cancel));
+        root.Add(new MergeCommand());
+        root.Add(new PlotCommand());
+        root.Add(new CompletionCommand());
+        // `lab` alone shows the help, as a mistake (exit code 2): there is nothing to do.
+        root.SetAction(result =>
+        {
+            new HelpAction().Invoke(result);
+            return 2;
+        });
+        return root;
+    }
+
     /// <summary>Runs one command line; returns the exit code (0 success, 2 bad input, 130 interrupted).</summary>
     public static int Run(string[] args, CancellationToken cancel = default)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
-        {
-            Console.WriteLine(Usage);
-            return args.Length == 0 ? 2 : 0;
-        }
+        ArgumentNullException.ThrowIfNull(args);
+        // `lab help` and `lab help sweep` are `lab --help` and `lab sweep --help`.
+        if (args is ["help", .. var rest]) args = [.. rest, "--help"];
+        // No response files: an argument starting with @ is a file name, as it always was.
+        var result = Create(cancel).Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         try
         {
-            var rest = args.Skip(1);
-            return args[0] switch
+            if (CommandLineError.Find(result) is { } error) throw error;
+            return result.Invoke(new InvocationConfiguration
             {
-                "train" => TrainCommand.Run(rest, cancel),
-                "ntk" => NtkCommand.Run(rest),
-                "kernel" => KernelCommand.Run(rest),
-                "gp" => GpCommand.Run(rest, cancel),
-                "sweep" => SweepCommand.Run(rest, cancel),
-                "merge" => MergeCommand.Run(rest),
-                "plot" => PlotCommand.Run(rest),
-                _ => throw new InvalidInputException("command line", args[0], "unknown command (lab --help lists them)"),
-            };
+                Output = Console.Out,
+                Error = Console.Error,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,   // Ctrl-C is Main's: it cancels the token the commands hold
+            });
         }
         catch (InvalidInputException e)
         {

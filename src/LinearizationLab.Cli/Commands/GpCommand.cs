@@ -3,14 +3,20 @@ using LinearizationLab.Inference;
 namespace LinearizationLab.Cli.Commands;
 
 /// <summary><c>lab gp --config C.json --out DIR</c>: NNGP posterior and NTK-GP predictions on a test set; writes DIR/gp.json.</summary>
-public static class GpCommand
+public sealed class GpCommand : ConfigCommand
 {
-    /// <summary>Runs the command; returns the exit code.</summary>
-    public static int Run(IEnumerable<string> args, CancellationToken cancel)
+    /// <summary>Creates the command; <paramref name="cancel"/> stops it between kernel blocks.</summary>
+    public GpCommand(CancellationToken cancel)
+        : base("gp", "Infinite-width inference: NNGP posterior and NTK-GP predictions on a test set; writes DIR/gp.json",
+            "GP config: arch, data, noise, and the time of the NTK-GP (t, ∞, or GD learning rate × steps)",
+            "Output folder for gp.json (created if needed)", cancel)
     {
-        var cl = new CommandLine(args, ["config", "out"], []);
-        var config = GpConfig.Load(cl.Required("config"));
-        string output = cl.Required("out");
+    }
+
+    /// <inheritdoc/>
+    protected override int Run(string configPath, string output, CancellationToken cancel)
+    {
+        var config = GpConfig.Load(configPath);
         string time = double.IsPositiveInfinity(config.Time.Time) ? "t = ∞"
             : config.Time.IsDiscrete ? $"GD lr {config.Time.LearningRate:G4} × {config.Time.Steps} steps"
             : $"t = {config.Time.Time:G4}";

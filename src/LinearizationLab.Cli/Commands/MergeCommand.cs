@@ -1,17 +1,31 @@
+using System.CommandLine;
 using LinearizationLab.Experiments;
 
 namespace LinearizationLab.Cli.Commands;
 
 /// <summary><c>lab merge --out DIR SHARD_DIR...</c>: combines the runs of shard folders and rebuilds the summary.</summary>
-public static class MergeCommand
+public sealed class MergeCommand : Command
 {
-    /// <summary>Runs the command; returns the exit code.</summary>
-    public static int Run(IEnumerable<string> args)
+    private readonly Argument<string[]> _shards = new("SHARD_DIR")
     {
-        var list = args.ToList();
-        var sources = list.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || list[i - 1] != "--out")).ToArray();
-        var cl = new CommandLine(list.Except(sources), ["out"], []);
-        string output = cl.Required("out");
+        Description = "Output folders of `lab sweep --shard i/k` (at least one)",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+    private readonly Option<string> _out = LabOptions.Out("Folder to combine the shards' runs into (created if needed); its summary is rebuilt");
+
+    /// <summary>Creates the command.</summary>
+    public MergeCommand()
+        : base("merge", "Combine the shard folders of a sweep into one folder and write its summary")
+    {
+        Arguments.Add(_shards);
+        Options.Add(_out);
+        SetAction(Run);
+    }
+
+    private int Run(ParseResult args)
+    {
+        string output = args.GetRequiredValue(_out);
+        string[] sources = args.GetValue(_shards) ?? [];
         if (sources.Length == 0) throw new InvalidInputException("command line", "(shards)", "name at least one shard folder");
         int copied = SweepStore.Merge(sources, output);
         var summary = SweepSummary.WriteFiles(output);

@@ -1,50 +1,63 @@
-using LinearizationLab.Architecture;
-using LinearizationLab.Data;
+using System.CommandLine;
 using LinearizationLab.Empirical;
+using LinearizationLab.Experiments;
 using LinearizationLab.Networks;
+using static TorchSharp.torch;
 
 namespace LinearizationLab.Cli.Commands;
 
 /// <summary>
 /// <c>lab ntk --arch A.json --x1 X1.csv [--x2 X2.csv] --seed S [--method structured|jacobian|ntvp] --out DIR
 /// [--full] [--per-layer] [--dtype float64|float32] [--device cpu|cuda]</c>: the empirical kernels of the network
-/// drawn from seed S. Writes DIR/ntk.csv (output-averaged Θ̂), DIR/nngp.csv, and with --full DIR/ntk_full.csv
-/// (N1·O × N2·O, row i·O + k), with --per-layer DIR/ntk_layer{l}.csv per affine layer.
+/// drawn from seed S, written by <see cref="EmpiricalKernelRun"/>.
 /// </summary>
-public static class NtkCommand
+public sealed class NtkCommand : Command
 {
-    /// <summary>Runs the command; returns the exit code.</summary>
-    public static int Run(IEnumerable<string> args)
-    {
-        var cl = new CommandLine(args, ["arch", "x1", "x2", "seed", "method", "out", "dtype", "device"], ["full", "per-layer"]);
-        var arch = ArchitectureReader.Load(cl.Required("arch"));
-        var x1 = InputMatrix.Read(cl.Required("x1"), arch);
-        var x2 = cl.Optional("x2") is { } p2 ? InputMatrix.Read(p2, arch) : null;
-        long seed = cl.Long("seed") ?? throw new InvalidInputException("command line", "--seed", "is required");
-        string methodName = cl.Optional("method") ?? "structured";
-        NtkMethod method;
-        try { method = EmpiricalNtk.ParseMethod(methodName); }
-        catch (ArgumentException e) { throw new InvalidInputException("command line", "--method", e.Message); }
-        var dtype = (cl.Optional("dtype") ?? "float64") switch
-        {
-            "float64" => TorchSharp.torch.ScalarType.Float64,
-            "float32" => TorchSharp.torch.ScalarType.Float32,
-            var d => throw new InvalidInputException("command line", "--dtype", $"'{d}' is not float32 or float64"),
-        };
-        var device = TensorSettings.ParseDevice(cl.Optional("device") ?? "cpu", "command line", "--device");
-        string output = cl.Required("out");
-        bool perLayer = cl.Flag("per-layer");
+    private const string Source = "command line";
 
-        var kernels = EmpiricalKernels.Compute(arch, seed, new TensorSettings(dtype, device), x1, x2, method, perLayer);
-        var files = new List<(string Name, double[,] Matrix)> { ("ntk.csv", kernels.Ntk.Averaged), ("nngp.csv", kernels.Nngp) };
-        if (cl.Flag("full")) files.Add(("ntk_full.csv", kernels.Ntk.Full));
-        if (perLayer)
-            for (int l = 0; l < kernels.Ntk.PerLayer.Count; l++)
-                files.Add(($"ntk_layer{l + 1}.csv", NtkResult.OutputAverage(kernels.Ntk.PerLayer[l], kernels.Ntk.OutputCount)));
-        Directory.CreateDirectory(output);
-        foreach (var (name, matrix) in files) CsvMatrix.Write(Path.Combine(output, name), matrix);
-        Console.WriteLine($"{method} NTK of {x1.GetLength(0)}×{(x2 ?? x1).GetLength(0)} inputs, {kernels.Ntk.OutputCount} outputs: " +
-                          $"wrote {string.Join(", ", files.Select(f => f.Name))} to {output}");
+    private readonly Option<string> _arch = LabOptions.Arch(), _x1 = LabOptions.X1(), _x2 = LabOptions.X2(),
+        _seed = LabOptions.Value("--seed", "S", "Seed of the network's initial parameters θ0 (an integer)", required: true),
+        _method = LabOptions.Value("--method", "structured|jacobian|ntvp",
+            "How Θ̂ is computed: structured (layer by layer, the fast one), jacobian (J Jᵀ) or ntvp (NTK-vector products); " +
+            "they agree to round-off [default: structured]", false, "structured", "jacobian", "ntvp"),
+        _out = LabOptions.Out("Output folder for ntk.csv (output-averaged Θ̂), nngp.csv and the optional files (created if needed)"),
+        _dtype = LabOptions.Value("--dtype", "float64|float32", "Precision of the network [default: float64]", false, "float64", "float32"),
+        _device = LabOptions.Value("--device", "cpu|cuda", "Where the network runs: cpu, cuda or cuda:K [default: cpu]", false, "cpu", "cuda");
+
+    private readonly Option<bool> _full = LabOptions.Flag("--full", "Also write ntk_full.csv, the N1·O × N2·O kernel (row i·O + k)"),
+        _perLayer = LabOptions.Flag("--per-layer", "Also write ntk_layer{l}.csv, each affine layer's output-averaged contribution");
+
+    /// <summary>Creates the command.</summary>
+    public NtkCommand()
+        : base("ntk", "Empirical NTK and NNGP of one network at initialization; writes DIR/ntk.csv (averaged over outputs) and DIR/nngp.csv")
+    {
+        foreach (var option in new Option[] { _arch, _x1, _x2, _seed, _method, _out, _full, _perLayer, _dtype, _device })
+            Options.Add(option);
+        SetAction(Run);
+    }
+
+    private int Run(ParseResult args)
+    {
+        string seedText = args.GetRequiredValue(_seed);
+        long seed = long.TryParse(seedText, out long s) ? s
+            : throw new InvalidInputException(Source, _seed.Name, $"'{seedText}' is not an integer");
+        NtkMethod method;
+        try { method = EmpiricalNtk.ParseMethod(args.GetValue(_method) ?? "structured"); }
+        catch (ArgumentException e) { throw new InvalidInputException(Source, _method.Name, e.Message); }
+        var dtype = (args.GetValue(_dtype) ?? "float64") switch
+        {
+            "float64" => ScalarType.Float64,
+            "float32" => ScalarType.Float32,
+            var d => throw new InvalidInputException(Source, _dtype.Name, $"'{d}' is not float32 or float64"),
+        };
+        var device = TensorSettings.ParseDevice(args.GetValue(_device) ?? "cpu", Source, _device.Name);
+        string output = args.GetRequiredValue(_out);
+
+        var written = EmpiricalKernelRun.Execute(args.GetRequiredValue(_arch), args.GetRequiredValue(_x1), args.GetValue(_x2), seed,
+            method, new TensorSettings(dtype, device), output, args.GetValue(_full), args.GetValue(_perLayer));
+        var ntk = written.Kernels.Ntk;
+        Console.WriteLine($"{method} NTK of {ntk.RowCount}×{ntk.ColumnCount} inputs, {ntk.OutputCount} outputs: " +
+                          $"wrote {string.Join(", ", written.FileNames)} to {output}");
         return 0;
     }
 }

@@ -1,28 +1,32 @@
-using LinearizationLab.Experiments;
+using System.CommandLine;
 using LinearizationLab.Plotting;
 
 namespace LinearizationLab.Cli.Commands;
 
 /// <summary><c>lab plot --results DIR [--out plots/NAME/]</c>: draws the figures of a sweep's output folder as PNG and SVG.</summary>
-public static class PlotCommand
+public sealed class PlotCommand : Command
 {
-    /// <summary>Runs the command; returns the exit code.</summary>
-    public static int Run(IEnumerable<string> args)
+    private readonly Option<string> _results = LabOptions.Value("--results", "DIR",
+        "A sweep's output folder (runs/ and, when present, sweep.json)", required: true);
+    private readonly Option<string> _out = LabOptions.Out(
+        "Folder of the figures [default: plots/NAME, NAME the name of the --results folder]", required: false);
+
+    /// <summary>Creates the command.</summary>
+    public PlotCommand()
+        : base("plot", "Draw a sweep's figures (PNG and SVG): scaling with width, training curves, kernels, spectrum, predictive bands")
     {
-        var cl = new CommandLine(args, ["results", "out"], []);
-        string results = cl.Required("results");
-        string output = cl.Optional("out") ?? Path.Combine("plots", Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(results))));
-        int figures = Draw(results, output);
-        Console.WriteLine($"wrote {figures} figures (PNG and SVG) to {output}");
-        return 0;
+        Options.Add(_results);
+        Options.Add(_out);
+        SetAction(Run);
     }
 
-    /// <summary>Draws every figure of <paramref name="resultsDir"/> into <paramref name="plotsDir"/>; returns the number of figures written.</summary>
-    public static int Draw(string resultsDir, string plotsDir)
+    private int Run(ParseResult args)
     {
-        var runs = SweepStore.ReadAll(resultsDir);
-        if (runs.Count == 0) throw new InvalidInputException(resultsDir, "runs", "no run results found");
-        var files = SweepFigures.Draw(runs, SweepInfo.TryRead(resultsDir), plotsDir);
-        return files.Count(f => f.EndsWith(".png", StringComparison.Ordinal));
+        string results = args.GetRequiredValue(_results);
+        string output = args.GetValue(_out)
+            ?? Path.Combine("plots", Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(results))));
+        int figures = SweepFigures.Count(SweepFigures.Draw(results, output));
+        Console.WriteLine($"wrote {figures} figures (PNG and SVG) to {output}");
+        return 0;
     }
 }

@@ -3,14 +3,20 @@ using LinearizationLab.Experiments;
 namespace LinearizationLab.Cli.Commands;
 
 /// <summary><c>lab train --config C.json --out DIR</c>: one run of a network; writes DIR/run.json.</summary>
-public static class TrainCommand
+public sealed class TrainCommand : ConfigCommand
 {
-    /// <summary>Runs the command; returns the exit code.</summary>
-    public static int Run(IEnumerable<string> args, CancellationToken cancel)
+    /// <summary>Creates the command; <paramref name="cancel"/> stops training at its next step.</summary>
+    public TrainCommand(CancellationToken cancel)
+        : base("train", "Train one network and its linearization from the same θ0; writes DIR/run.json with the metrics at each checkpoint",
+            "Run config: arch (a path or an inline object), data, loss, optimizer, steps, seed, checkpoints, dtype, device",
+            "Output folder for run.json (created if needed)", cancel)
     {
-        var cl = new CommandLine(args, ["config", "out"], []);
-        var config = RunConfig.Load(cl.Required("config"));
-        string output = cl.Required("out");
+    }
+
+    /// <inheritdoc/>
+    protected override int Run(string configPath, string output, CancellationToken cancel)
+    {
+        var config = RunConfig.Load(configPath);
         Console.Error.WriteLine(
             $"train: {config.Arch.Layers.Count} layers, {config.Optimizer.Kind} lr " +
             (config.Optimizer.CriticalFraction is { } f ? $"{f:G4} × η_crit" : $"{config.Optimizer.LearningRate:G4}") + ", " +

@@ -1,5 +1,4 @@
 using LinearizationLab.Analytic;
-using LinearizationLab.Architecture;
 using LinearizationLab.Data;
 
 namespace LinearizationLab.Experiments;
@@ -19,25 +18,17 @@ public static class AnalyticKernelRun
     public const string NtkFileName = "ntk.csv";
 
     /// <summary>
-    /// Reads the inputs, computes K(x1, x2) and Θ(x1, x2) (x2 = x1 when <paramref name="x2Path"/> is null) and
-    /// writes them to <paramref name="outputDirectory"/>; returns the kernels.
+    /// Reads the inputs (<see cref="KernelInputs.Read"/>: the arch.json, x1 and, unless <paramref name="x2Path"/> is
+    /// null, x2), computes K(x1, x2) and Θ(x1, x2) (x2 = x1 when null) and writes them to
+    /// <paramref name="outputDirectory"/> (created if needed); returns the kernels. <paramref name="progress"/> receives
+    /// the fraction of kernel entries done, 0 to 1.
     /// </summary>
-    /// <param name="archPath">The arch.json.</param>
-    /// <param name="x1Path">CSV of the first examples, N1 × prod(input_shape), CNN inputs in C,H,W order.</param>
-    /// <param name="x2Path">CSV of the second examples, N2 × prod(input_shape), or null.</param>
-    /// <param name="outputDirectory">Where nngp.csv and ntk.csv go (created if needed).</param>
-    /// <param name="progress">Fraction of kernel entries done, 0 to 1.</param>
-    /// <exception cref="InvalidInputException">A file is missing or malformed, or a CSV's column count is not
-    /// prod(input_shape) (field "columns").</exception>
+    /// <exception cref="InvalidInputException">An input file is missing or malformed (see <see cref="KernelInputs.Read"/>).</exception>
     public static KernelPair Execute(string archPath, string x1Path, string? x2Path, string outputDirectory,
         IProgress<double>? progress = null)
     {
-        ArgumentNullException.ThrowIfNull(archPath);
-        ArgumentNullException.ThrowIfNull(x1Path);
         ArgumentNullException.ThrowIfNull(outputDirectory);
-        var arch = ArchitectureReader.Load(archPath);
-        var x1 = InputMatrix.Read(x1Path, arch);
-        var x2 = x2Path is null ? null : InputMatrix.Read(x2Path, arch);
+        var (arch, x1, x2) = KernelInputs.Read(archPath, x1Path, x2Path);
         var kernels = AnalyticKernels.Compute(arch, x1, x2, progress);
         CheckFinite(kernels.Nngp, "NNGP");
         CheckFinite(kernels.Ntk, "NTK");

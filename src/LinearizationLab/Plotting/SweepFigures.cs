@@ -10,8 +10,16 @@ namespace LinearizationLab.Plotting;
 public static class SweepFigures
 {
     /// <summary>Reads the results in <paramref name="resultsDirectory"/> and draws them; returns the files written.</summary>
-    public static IReadOnlyList<string> Draw(string resultsDirectory, string plotsDirectory) =>
-        Draw(SweepStore.ReadAll(resultsDirectory), SweepInfo.TryRead(resultsDirectory), plotsDirectory);
+    /// <exception cref="InvalidInputException">The folder has no run results (field "runs"); nothing is written.</exception>
+    public static IReadOnlyList<string> Draw(string resultsDirectory, string plotsDirectory)
+    {
+        var runs = SweepStore.ReadAll(resultsDirectory);
+        if (runs.Count == 0) throw new InvalidInputException(resultsDirectory, "runs", "no run results found");
+        return Draw(runs, SweepInfo.TryRead(resultsDirectory), plotsDirectory);
+    }
+
+    /// <summary>The number of figures among <paramref name="files"/> written by <see cref="Draw(string, string)"/>: each is one PNG (and one SVG).</summary>
+    public static int Count(IEnumerable<string> files) => files.Count(f => f.EndsWith(".png", StringComparison.Ordinal));
 
     /// <summary>Draws the figures of <paramref name="runs"/> (and of <paramref name="info"/> when not null); returns the files written.</summary>
     public static IReadOnlyList<string> Draw(IReadOnlyList<SweepRunResult> runs, SweepInfo? info, string plotsDirectory)

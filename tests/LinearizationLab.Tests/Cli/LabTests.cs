@@ -90,6 +90,36 @@ public sealed class LabTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("--help", 0)]
+    [InlineData("-h", 0)]
+    [InlineData("help", 0)]
+    [InlineData(null, 2)]   // `lab` alone: nothing to do, so the help and exit code 2
+    public void Help_lists_every_command_with_a_description(string? flag, int exitCode)
+    {
+        var (code, stdout, _) = flag is null ? Lab() : Lab(flag);
+        Assert.Equal(exitCode, code);
+        Assert.Contains("lab [command] [options]", stdout);
+        foreach (string command in new[] { "train", "ntk", "kernel", "gp", "sweep", "merge", "plot", "completion" })
+        {
+            string line = Assert.Single(stdout.Split('\n'), l => l.StartsWith("  " + command + " ", StringComparison.Ordinal));
+            Assert.True(line.Trim().Length > command.Length + 20, $"'{line.Trim()}' has no description");
+        }
+    }
+
+    [Theory]
+    [InlineData("train"), InlineData("ntk"), InlineData("kernel"), InlineData("gp"), InlineData("sweep"), InlineData("merge"), InlineData("plot")]
+    public void Every_option_of_every_command_is_described(string command)
+    {
+        var (code, stdout, _) = Lab(command, "--help");
+        Assert.Equal(0, code);
+        var options = stdout[stdout.IndexOf("Options:", StringComparison.Ordinal)..].Split('\n').Skip(1)
+            .Where(l => l.StartsWith("  -", StringComparison.Ordinal)).ToArray();
+        Assert.NotEmpty(options);
+        // Two columns: the option (with its value) and, after at least two spaces, its description.
+        Assert.All(options, l => Assert.Matches(@"^  \S.*?\S  +\S", l));
+    }
+
     [Fact]
     public void A_divergent_run_is_reported_not_crashed()
     {

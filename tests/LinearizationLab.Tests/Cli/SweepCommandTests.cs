@@ -52,6 +52,22 @@ public sealed class SweepCommandTests : IDisposable
         Assert.Equal(4, Directory.GetFiles(Path.Combine(output, "runs")).Length);
     }
 
+    [Fact]
+    public void Sweep_help_exits_0_and_describes_every_option()
+    {
+        var (code, stdout, stderr) = LabConsole.Run("sweep", "--help");
+        Assert.Equal(0, code);
+        Assert.Empty(stderr);
+        Assert.Contains("lab sweep [<S.json>] [options]", stdout);
+        foreach (string option in new[] { "--config <S.json>", "--out <DIR>", "--shard <i/k>", "--shard-count <K>" })
+        {
+            string line = Assert.Single(stdout.Split('\n'), l => l.TrimStart().StartsWith(option, StringComparison.Ordinal));
+            Assert.True(line.Length > option.Length + 20, $"'{line.Trim()}' has no description");
+        }
+        Assert.Contains("SLURM_ARRAY_TASK_ID", stdout);
+        Assert.Equal(stdout, LabConsole.Run("help", "sweep").Stdout);   // `lab help sweep` is the same page
+    }
+
     [Theory]
     [InlineData("JOB_COMPLETION_INDEX", "1", null, "error: command line: --shard-count: is required with JOB_COMPLETION_INDEX=1")]
     [InlineData("JOB_COMPLETION_INDEX", "2", "2", "error: environment: JOB_COMPLETION_INDEX: 2 is not below --shard-count 2")]

@@ -29,9 +29,7 @@ public sealed class DriftScalingTests : IClassFixture<DriftScalingTests.ReducedS
         public ReducedSweep()
         {
             string spec = Path.Combine(RepositoryRoot.Locate(), "experiments", "drift-regression.json");
-            var context = SweepContext.Create(SweepSpec.Load(spec));
-            new SweepRunner(context, _dir).Run();
-            Summary = SweepSummary.Build(SweepStore.ReadAll(_dir));
+            Summary = new WidthSweep(SweepSpec.Load(spec), _dir).Run().Summary;
         }
 
         public SweepSummary Summary { get; }

@@ -103,6 +103,7 @@ public sealed class SweepFiguresTests : IDisposable
         ];
         Assert.Equal(Names(figures.SelectMany(f => new[] { f + ".png", f + ".svg" })), Names(files));
         Assert.Equal(Names(files), Names(Directory.GetFiles(plots)));
+        Assert.Equal(figures.Length, SweepFigures.Count(files));
         foreach (string png in files.Where(f => f.EndsWith(".png", StringComparison.Ordinal)))
         {
             var bytes = File.ReadAllBytes(png);
@@ -111,6 +112,16 @@ public sealed class SweepFiguresTests : IDisposable
         }
         foreach (string svg in files.Where(f => f.EndsWith(".svg", StringComparison.Ordinal)))
             Assert.Equal("svg", XDocument.Load(svg).Root!.Name.LocalName);
+    }
+
+    [Fact]
+    public void AFolderWithoutRunsIsBadInputNamingTheFolder()
+    {
+        var e = Assert.Throws<InvalidInputException>(() => SweepFigures.Draw(_dir, Path.Combine(_dir, "plots")));
+
+        Assert.Equal(_dir, e.File);
+        Assert.Equal("runs", e.Field);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "plots")));
     }
 
     [Fact]

@@ -1,0 +1,37 @@
+using System.CommandLine;
+
+namespace LinearizationLab.Cli;
+
+/// <summary>The options several commands share, each with its help text: files in, the output folder.</summary>
+public static class LabOptions
+{
+    /// <summary><c>--arch A.json</c>, required.</summary>
+    public static Option<string> Arch() => Value("--arch", "A.json",
+        "The architecture file (arch.json: input_shape, parameterization, layers; neural-tangents stax conventions)", required: true);
+
+    /// <summary><c>--x1 X1.csv</c>, required.</summary>
+    public static Option<string> X1() => Value("--x1", "X1.csv",
+        "Inputs x1: CSV, one example per row, no header, CNN inputs flattened in C,H,W order", required: true);
+
+    /// <summary><c>--x2 X2.csv</c>, optional.</summary>
+    public static Option<string> X2() => Value("--x2", "X2.csv",
+        "Second inputs x2 for kernels K(x1, x2), N1 × N2; without it x2 = x1", required: false);
+
+    /// <summary><c>--config C.json</c>, required.</summary>
+    public static Option<string> Config(string description) => Value("--config", "C.json", description, required: true);
+
+    /// <summary><c>--out DIR</c>.</summary>
+    public static Option<string> Out(string description, bool required = true) => Value("--out", "DIR", description, required);
+
+    /// <summary>An option that takes one value, shown in help as <c>--name &lt;HELPNAME&gt;</c>.</summary>
+    public static Option<string> Value(string name, string helpName, string description, bool required = false, params string[] values)
+    {
+        var option = new Option<string>(name) { HelpName = helpName, Description = description, Required = required };
+        if (values.Length > 0) option.CompletionSources.Add(values);
+        return option;
+    }
+
+    /// <summary>A bare flag (<c>--name</c>, no value).</summary>
+    public static Option<bool> Flag(string name, string description) =>
+        new(name) { Description = description, Arity = ArgumentArity.Zero };
+}

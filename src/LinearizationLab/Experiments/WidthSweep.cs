@@ -1,0 +1,65 @@
+using LinearizationLab.Plotting;
+
+namespace LinearizationLab.Experiments;
+
+/// <summary>
+/// A width sweep from its spec to its figures, the library call behind <c>lab sweep</c>: the shared infinite-width side
+/// (<see cref="SweepContext"/>), the runs of one shard not yet on disk (<see cref="SweepRunner"/>, so a killed sweep
+/// resumes), the scaling table of every run in the folder (<see cref="SweepSummary"/>, written as summary.json and
+/// summary.csv) and, once the folder has runs, the figures (<see cref="SweepFigures"/>, into plots/).
+/// </summary>
+/// <param name="spec">The sweep.</param>
+/// <param name="outputDirectory">Its folder: runs/, sweep.json, summary.json, summary.csv, plots/.</param>
+public sealed class WidthSweep(SweepSpec spec, string outputDirectory)
+{
+    /// <summary>The sweep.</summary>
+    public SweepSpec Spec { get; } = spec ?? throw new ArgumentNullException(nameof(spec));
+
+    /// <summary>The sweep's folder.</summary>
+    public string OutputDirectory { get; } = outputDirectory ?? throw new ArgumentNullException(nameof(outputDirectory));
+
+    /// <summary>
+    /// The <see cref="SweepProgress.Phase"/> reported while the analytic kernels are computed, before any run (its
+    /// <see cref="SweepProgress.Fraction"/> is the share of kernel entries done; <see cref="SweepProgress.Total"/> is 0).
+    /// </summary>
+    public const string KernelPhase = "analytic kernels";
+
+    /// <summary>The folder of the figures, plots/ inside <see cref="OutputDirectory"/>.</summary>
+    public string PlotsDirectory => Path.Combine(OutputDirectory, "plots");
+
+    /// <summary>
+    /// Computes the analytic kernels, runs every run of <paramref name="shard"/> (all runs when null) not yet on disk,
+    /// then writes the summary of all runs in the folder and draws their figures (none while the folder has no runs).
+    /// </summary>
+    /// <param name="shard">Which runs this process runs; null for all.</param>
+    /// <param name="progress">First <see cref="KernelPhase"/>, then the runs done and the current run's phase, with the
+    /// remaining time (see <see cref="SweepRunner.Run"/>).</param>
+    /// <param name="cancel">Stops between and inside runs; a run is written only when finished, so nothing partial is left.</param>
+    /// <exception cref="InvalidInputException">The folder holds runs of a different config.</exception>
+    public WidthSweepResult Run(ShardAssignment? shard = null, IProgress<SweepProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var context = SweepContext.Create(Spec, progress is null ? null : KernelProgress(progress));
+        cancel.ThrowIfCancellationRequested();
+        var (ran, skipped) = new SweepRunner(context, OutputDirectory).Run(shard?.Index ?? 0, shard?.Count ?? 1, progress, cancel);
+        var summary = SweepSummary.WriteFiles(OutputDirectory);
+        var figures = summary.Runs > 0 ? SweepFigures.Draw(OutputDirectory, PlotsDirectory) : [];
+        return new WidthSweepResult(ran, skipped, summary, figures);
+    }
+
+    /// <summary>The kernels' fraction done as <see cref="KernelPhase"/> reports: one at a time and never going back,
+    /// though parallel kernel blocks report from several threads.</summary>
+    private static ActionProgress<double> KernelProgress(IProgress<SweepProgress> progress)
+    {
+        var gate = new object();
+        double reported = -1;
+        return new ActionProgress<double>(f =>
+        {
+            lock (gate)
+            {
+                if (f <= reported) return;
+                reported = f;
+                progress.Report(new SweepProgress(0, 0, 0, 0, KernelPhase, f));
+            }
+        });
+    }
+}

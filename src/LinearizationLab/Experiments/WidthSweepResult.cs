@@ -1,0 +1,14 @@
+using LinearizationLab.Plotting;
+
+namespace LinearizationLab.Experiments;
+
+/// <summary>What one <see cref="WidthSweep.Run"/> did.</summary>
+/// <param name="Ran">Runs run now.</param>
+/// <param name="Skipped">Runs of the shard found already done on disk and kept.</param>
+/// <param name="Summary">The scaling table of every run in the folder (also written as summary.json and summary.csv).</param>
+/// <param name="FigureFiles">The figure files written (PNG and SVG of each); empty while the folder has no runs.</param>
+public sealed record WidthSweepResult(int Ran, int Skipped, SweepSummary Summary, IReadOnlyList<string> FigureFiles)
+{
+    /// <summary>The number of figures drawn (each is one PNG and one SVG file).</summary>
+    public int FigureCount => SweepFigures.Count(FigureFiles);
+}
