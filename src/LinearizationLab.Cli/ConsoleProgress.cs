@@ -1,4 +1,5 @@
 using LinearizationLab.Experiments;
+using LinearizationLab.Runs;
 using LinearizationLab.Training;
 using Spectre.Console;
 

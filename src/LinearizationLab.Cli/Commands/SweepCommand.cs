@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LinearizationLab.Experiments;
+using LinearizationLab.Runs;
 
 namespace LinearizationLab.Cli.Commands;
 

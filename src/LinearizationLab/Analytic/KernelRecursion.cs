@@ -5,7 +5,7 @@ namespace LinearizationLab.Analytic;
 
 /// <summary>
 /// The layer-by-layer infinite-width recursion of an <see cref="ArchitectureSpec"/>, compiled once from each layer's
-/// <see cref="Layer.KernelStep"/> and run per pair of examples (neural-tangents' <c>stax</c> kernel_fn; KERNEL-CONVENTIONS.md).
+/// <see cref="Layer.KernelStep"/> and run per pair of examples (neural-tangents' <c>stax</c> kernel_fn; docs/KERNEL-CONVENTIONS.md).
 /// A pair's state (<see cref="KernelState"/>) is the NNGP K and NTK Θ over position pairs — the full P×P block when a layer
 /// needs it (global_avg_pool), the spatial diagonal otherwise — and becomes a scalar after flatten or global_avg_pool.
 /// Activations read the pre-activation variances Σ11, Σ22 of each example from its own "self" run, stored
@@ -91,7 +91,7 @@ internal sealed class KernelRecursion
         return (state.K[0], state.Theta[0]);
     }
 
-    /// <summary>Input kernel per pair of positions: Σ_c x_c·x'_c / C (KERNEL-CONVENTIONS ⚠: divide by C, not C·H·W).</summary>
+    /// <summary>Input kernel per pair of positions: Σ_c x_c·x'_c / C (docs/KERNEL-CONVENTIONS.md, a trap: divide by C, not C·H·W).</summary>
     private void StartSpatial(ReadOnlySpan<double> x1, ReadOnlySpan<double> x2, double[] v1, int offset1, double[] v2, int offset2,
         bool self, KernelState state)
     {

@@ -3,7 +3,7 @@ using LinearizationLab.Layers;
 
 namespace LinearizationLab.Architecture;
 
-/// <summary>Reads arch.json (DESIGN.md contract) into an <see cref="ArchitectureSpec"/>, with named errors.</summary>
+/// <summary>Reads arch.json (the format in README.md, "Configs") into an <see cref="ArchitectureSpec"/>, with named errors.</summary>
 public static class ArchitectureReader
 {
     /// <summary>Loads and validates an arch.json file.</summary>

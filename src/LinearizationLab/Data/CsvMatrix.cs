@@ -4,7 +4,7 @@ using System.Text;
 namespace LinearizationLab.Data;
 
 /// <summary>
-/// Matrices as CSV files (DESIGN.md): one row per line, comma separated, no header, numbers in the
+/// Matrices as CSV files (docs/ARCHITECTURE.md, "File formats"): one row per line, comma separated, no header, numbers in the
 /// invariant culture. Writing uses the shortest round-trip format ("R"), so a matrix read back is
 /// bit-identical (−0 included), and replaces the file atomically (temporary file, then rename).
 /// </summary>

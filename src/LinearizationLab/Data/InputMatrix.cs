@@ -2,7 +2,7 @@ using LinearizationLab.Architecture;
 
 namespace LinearizationLab.Data;
 
-/// <summary>Input CSVs of the command line (DESIGN.md): one example per row, features flattened in C,H,W order.</summary>
+/// <summary>Input CSVs of the command line (docs/ARCHITECTURE.md, "File formats"): one example per row, features flattened in C,H,W order.</summary>
 public static class InputMatrix
 {
     /// <summary>Reads <paramref name="path"/> and checks that each row has prod(input_shape) columns.</summary>

@@ -31,7 +31,7 @@ public sealed class NtkResult
     /// <summary>Θ̂[(i,k),(j,k')], shape [N1·O, N2·O].</summary>
     public double[,] Full { get; }
 
-    /// <summary>The output-averaged kernel (1/O)·Σ_k Θ̂[(i,k),(j,k)], shape [N1, N2] (KERNEL-CONVENTIONS.md).</summary>
+    /// <summary>The output-averaged kernel (1/O)·Σ_k Θ̂[(i,k),(j,k)], shape [N1, N2] (docs/KERNEL-CONVENTIONS.md).</summary>
     public double[,] Averaged { get; }
 
     /// <summary>Index (into the architecture's layers) of each affine layer, in the order of <see cref="PerLayer"/>.</summary>

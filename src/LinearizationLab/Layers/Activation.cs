@@ -52,7 +52,7 @@ public abstract class Activation
     /// <summary>max(0, x).</summary>
     public static Activation Relu => ReluActivation.Instance;
 
-    /// <summary>erf(x) (not erf(x/√2); see KERNEL-CONVENTIONS).</summary>
+    /// <summary>erf(x) (not erf(x/√2); see docs/KERNEL-CONVENTIONS.md).</summary>
     public static Activation Erf => ErfActivation.Instance;
 
     /// <summary>tanh(x).</summary>

@@ -5,7 +5,7 @@ namespace LinearizationLab.Layers;
 
 /// <summary>
 /// Flattens [C,...] to [C·...] in C,H,W order (neural-tangents <c>stax.Flatten</c>). Kernel: the mean of the spatial diagonal
-/// (KERNEL-CONVENTIONS: flatten reads out the diagonal; off-diagonal position pairs do not survive a readout by independent weights).
+/// (docs/KERNEL-CONVENTIONS.md: flatten reads out the diagonal; off-diagonal position pairs do not survive a readout by independent weights).
 /// </summary>
 [LayerOrder(3)]
 public sealed record FlattenLayer : Layer, ILayerKind

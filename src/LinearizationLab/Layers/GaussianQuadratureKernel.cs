@@ -8,7 +8,7 @@ namespace LinearizationLab.Layers;
 /// geometrically (Trefethen &amp; Weideman 2014, "The exponentially convergent trapezoidal rule"): with φ
 /// analytic for |Im z| &lt; d (tanh: d = π/2, poles at ±iπ/2) the error is ≈ exp(−2π·d/(σ·h)), so the step h
 /// shrinks in proportion to 1/σ. A fixed-degree Gauss–Hermite rule cannot do this: it needs a degree growing
-/// like σ² and is ≈1% off at degree 25 already for moderate variances (KERNEL-CONVENTIONS.md).
+/// like σ² and is ≈1% off at degree 25 already for moderate variances (docs/KERNEL-CONVENTIONS.md).
 /// Here h = min(π√(2/(L+5)), 1.7π·d/(σ·L)) with L = digits·ln 10, nodes on |s| ≤ √(2L) + 1, so the truncation,
 /// aliasing and pole errors are each ≈ 10^−digits times the size of the integrand. Measured against 16 digits
 /// for tanh at variances from 0.01 to 100 (tests): the default 14 digits is within 5e-13 (K̇, the worst; K within

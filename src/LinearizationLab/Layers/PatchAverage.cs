@@ -5,7 +5,7 @@ namespace LinearizationLab.Layers;
 /// The position map of a convolution for kernels over positions: A(K)(p', q') = (1/|filter|)·Σ_t K(in(p',t), in(q',t)),
 /// the same filter tap t on both sides (weights shared across positions, independent across taps), with
 /// in(p',t) = stride·p' + t − pad_before per axis; zero-padded taps (SAME) contribute 0 but still count in
-/// |filter| (KERNEL-CONVENTIONS.md ⚠), CIRCULAR taps wrap around. Positions are flattened row-major (H then W).
+/// |filter| (docs/KERNEL-CONVENTIONS.md, a trap), CIRCULAR taps wrap around. Positions are flattened row-major (H then W).
 /// </summary>
 internal sealed class PatchAverage
 {

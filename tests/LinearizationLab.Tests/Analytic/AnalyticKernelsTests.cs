@@ -70,7 +70,7 @@ public class AnalyticKernelsTests
     {
         // For x = x' the angle is 0 at every layer: K ← w²·K/2 + b², Θ ← K_new + w²·Θ/2 (after the first dense layer,
         // K⁰ = ‖x‖²/d). Depth 5; the diagonal must match to round-off (1e-14 relative): an angle computed from
-        // slightly inconsistent variances would be off by ~1e-9 (KERNEL-CONVENTIONS.md ⚠).
+        // slightly inconsistent variances would be off by ~1e-9 (docs/KERNEL-CONVENTIONS.md, a trap).
         const double w = 1.414, b = 0.1;
         var layers = new List<Layer>();
         for (int l = 0; l < 5; l++) layers.AddRange([new DenseLayer(16, w, b), new ActivationLayer(Activation.Relu)]);

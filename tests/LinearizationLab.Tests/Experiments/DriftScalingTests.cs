@@ -1,5 +1,6 @@
 using LinearizationLab.Data;
 using LinearizationLab.Experiments;
+using LinearizationLab.Runs;
 
 namespace LinearizationLab.Tests.Experiments;
 

@@ -10,7 +10,7 @@ public class ConvLayerTests
     [Theory]
     // SAME: total = max((ceil(n/s) - 1)·s + k - n, 0), floor(total/2) before (JAX, neural-tangents, PyTorch for s = 1).
     [InlineData(3, 1, 8, 1, 1, 8)]
-    [InlineData(2, 1, 8, 0, 1, 8)]   // even kernel: 0 before, 1 after (KERNEL-CONVENTIONS.md)
+    [InlineData(2, 1, 8, 0, 1, 8)]   // even kernel: 0 before, 1 after (docs/KERNEL-CONVENTIONS.md)
     [InlineData(4, 1, 8, 1, 2, 8)]
     [InlineData(3, 2, 12, 0, 1, 6)]
     [InlineData(3, 2, 7, 1, 1, 4)]

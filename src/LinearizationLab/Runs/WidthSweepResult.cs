@@ -1,6 +1,7 @@
+using LinearizationLab.Experiments;
 using LinearizationLab.Plotting;
 
-namespace LinearizationLab.Experiments;
+namespace LinearizationLab.Runs;
 
 /// <summary>What one <see cref="WidthSweep.Run"/> did.</summary>
 /// <param name="Ran">Runs run now.</param>

@@ -1,6 +1,7 @@
+using LinearizationLab.Experiments;
 using LinearizationLab.Plotting;
 
-namespace LinearizationLab.Experiments;
+namespace LinearizationLab.Runs;
 
 /// <summary>
 /// A width sweep from its spec to its figures, the library call behind <c>lab sweep</c>: the shared infinite-width side

@@ -1,7 +1,10 @@
 using LinearizationLab.Configuration;
 using LinearizationLab.Experiments;
 
-namespace LinearizationLab.Tests.Experiments;
+using LinearizationLab.Runs;
+using LinearizationLab.Tests.Experiments;
+
+namespace LinearizationLab.Tests.Runs;
 
 /// <summary>
 /// Facts about <see cref="WidthSweep"/>: one call goes from the spec to runs, summary and figures; a rerun keeps what
