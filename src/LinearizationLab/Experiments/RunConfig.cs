@@ -33,7 +33,7 @@ public sealed record RunConfig(
         var arch = ArchitectureReader.Read(s.FileOrSection("arch", "an arch.json"));
         var data = DataSpec.Read(s.RequiredSection("data"));
         var loss = Loss.FromName(s.String("loss", "mse", "mse", "cross_entropy"));
-        if (loss.NeedsLabels && data.Source is not (DataSource.Mnist or DataSource.FashionMnist))
+        if (loss.NeedsLabels && !data.HasClassLabels)
             throw s.Error("loss", $"cross_entropy needs class labels but data source {data.Source} is a regression set");
         var optimizer = ReadOptimizer(s.RequiredSection("optimizer"));
         int steps = s.Int("steps", min: 0, max: 100_000_000);
