@@ -103,11 +103,10 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         using var network = Network.Create(spec.Template.WithHiddenWidth(key.Width), key.Seed, spec.Settings);
         using var data = TrainingData.From(context.Train, context.Test, spec.Settings);
         var kernelX = data.X.narrow(0, 0, context.KernelCount);
-        var method = EmpiricalNtk.ParseMethod(spec.NtkMethod);
         var ntk = new EmpiricalNtk(network);   // reads the network's parameters as they are trained
 
         progress?.Report(new SweepProgress(0, 0, key.Width, key.Seed, "kernel", 0));
-        var ntk0 = ntk.Compute(kernelX, null, method, perLayer: true);
+        var ntk0 = ntk.Compute(kernelX, null, spec.NtkMethod, perLayer: true);
         double nngpDistance = MatrixDistance.RelativeFrobenius(EmpiricalNngp.Compute(network, kernelX), context.AnalyticNngp);
         double ntkDistance = MatrixDistance.RelativeFrobenius(ntk0.Averaged, context.AnalyticNtk);
         double criticalRate = CriticalLearningRate.Of(ntk, data.X, ntk0);
@@ -123,7 +122,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         {
             network_[record.Step] = (Outputs(trainer, model, data.X), Outputs(trainer, model, data.TestX), record);
             record.Extra[SweepMetrics.WeightChange] = MatrixDistance.RelativeChange(network.Parameters, linearized.InitialParameters);
-            var ntkT = record.Step == 0 ? ntk0 : ntk.Compute(kernelX, null, method, perLayer: true);
+            var ntkT = record.Step == 0 ? ntk0 : ntk.Compute(kernelX, null, spec.NtkMethod, perLayer: true);
             record.Extra[SweepMetrics.KernelDrift] = MatrixDistance.RelativeFrobenius(ntkT.Averaged, ntk0.Averaged);
             for (int l = 0; l < ntk0.PerLayer.Count; l++)
                 record.Extra[SweepMetrics.LayerDrift(l + 1)] = MatrixDistance.RelativeFrobenius(ntkT.PerLayer[l], ntk0.PerLayer[l]);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using LinearizationLab.Architecture;
 using LinearizationLab.Configuration;
 using LinearizationLab.Data;
+using LinearizationLab.Empirical;
 using LinearizationLab.Networks;
 using LinearizationLab.Training;
 
@@ -27,7 +28,7 @@ public sealed record SweepSpec(
     int Steps,
     IReadOnlyList<int> Checkpoints,
     TensorSettings Settings,
-    string NtkMethod,
+    NtkMethod NtkMethod,
     int? KernelExamples,
     int TrackedOutputs,
     JsonElement Raw)
@@ -56,7 +57,7 @@ public sealed record SweepSpec(
         int beyond = checkpoints.FirstOrDefault(c => c > steps, -1);
         if (beyond >= 0) throw s.Error("checkpoints", $"step {beyond} is beyond steps ({steps})");
         var settings = TensorSettings.Read(s);
-        string method = s.String("ntk_method", "structured", "structured", "jacobian", "ntvp");
+        var method = EmpiricalNtk.ParseMethod(s.String("ntk_method", "structured", "structured", "jacobian", "ntvp"));
         int? kernelExamples = s.OptionalInt("kernel_examples", min: 2);
         int tracked = s.Int("tracked_outputs", 8, min: 0);
         s.RejectUnknownFields();

@@ -1,4 +1,5 @@
 using LinearizationLab.Configuration;
+using LinearizationLab.Empirical;
 using LinearizationLab.Experiments;
 
 namespace LinearizationLab.Tests.Experiments;
@@ -30,6 +31,13 @@ public class SweepSpecTests
         Assert.Equal(field, e.Field);
         Assert.Contains(reason, e.Reason);
     }
+
+    [Theory]
+    [InlineData("", NtkMethod.Structured)]
+    [InlineData(""", "ntk_method": "NTVP" """, NtkMethod.Ntvp)]
+    [InlineData(""", "ntk_method": "jacobian" """, NtkMethod.Jacobian)]
+    public void Ntk_method_is_read_into_the_enum_case_insensitively(string extra, NtkMethod expected) =>
+        Assert.Equal(expected, Parse(Json(extra: extra)).NtkMethod);
 
     [Fact]
     public void An_architecture_without_a_hidden_layer_cannot_be_swept()
