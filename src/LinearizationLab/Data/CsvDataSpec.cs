@@ -46,7 +46,7 @@ public sealed record CsvDataSpec(string File, string Path, string XTrain, string
         if (value is null)
             return required ? throw s.Error(name, "is required") : null;
         if (value.Length == 0) throw s.Error(name, "must not be empty");
-        string full = System.IO.Path.GetFullPath(System.IO.Path.Combine(s.Directory, value));
+        string full = System.IO.Path.GetFullPath(s.ResolvePath(value));
         if (!System.IO.File.Exists(full)) throw s.Error(name, $"file not found: {full}");
         return full;
     }

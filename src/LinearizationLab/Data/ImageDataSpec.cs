@@ -54,7 +54,7 @@ public sealed record ImageDataSpec(string File, string Path, ImageCorpus Corpus,
         }
         string? dir = s.OptionalString("dir");
         if (dir is not null && dir.Length == 0) throw s.Error("dir", "must not be empty");
-        string? directory = dir is null ? null : System.IO.Path.GetFullPath(System.IO.Path.Combine(s.Directory, dir));
+        string? directory = dir is null ? null : System.IO.Path.GetFullPath(s.ResolvePath(dir));
         if (directory is not null && !System.IO.Directory.Exists(directory))
             throw s.Error("dir", $"directory not found: {directory}");
         return new ImageDataSpec(s.File, s.Path, corpus, train, test, seed, subset, pool, oneHot, directory);
