@@ -85,11 +85,11 @@ public static class SweepStepBenchmark
     {
         var spec = context.Spec;
         using var scope = NewDisposeScope();
-        using var network = Network.Create(spec.Template.WithHiddenWidth(width), 0, spec.Settings);
-        using var data = TrainingData.From(context.Train, context.Test, spec.Settings);
+        using var network = Network.Create(spec.Setup.Arch.WithHiddenWidth(width), 0, spec.Setup.Settings);
+        using var data = TrainingData.From(context.Train, context.Test, spec.Setup.Settings);
         var ntk = new EmpiricalNtk(network);
-        var optimizer = spec.Optimizer.WithCriticalLearningRate(CriticalLearningRate.Of(ntk, data.X));
-        var trainer = new Trainer(new TrainingOptions(spec.Loss, optimizer, spec.Steps, [0, spec.Steps], 0));
+        var optimizer = spec.Setup.Optimizer.WithCriticalLearningRate(CriticalLearningRate.Of(ntk, data.X));
+        var trainer = new Trainer(new TrainingOptions(spec.Setup.Loss, optimizer, spec.Setup.Steps, [0, spec.Setup.Steps], 0));
         using var linearized = new LinearizedNetwork(network);
         double networkMs = TrainerSteps.Median(trainer, network, data, WarmUp), linearizedMs = TrainerSteps.Median(trainer, linearized, data, WarmUp);
         return (networkMs, linearizedMs);

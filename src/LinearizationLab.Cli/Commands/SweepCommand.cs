@@ -47,7 +47,7 @@ public sealed class SweepCommand : Command
         string output = args.GetValue(_out) ?? Path.Combine("results", spec.Name);
         var shard = ShardAssignment.Resolve(args.GetValue(_shard), args.GetValue(_shardCount));
         Console.Error.WriteLine($"sweep {spec.Name}: widths {string.Join(",", spec.Widths)} × {spec.Seeds.Count} seeds, " +
-                                $"{spec.Steps} steps, {spec.Settings.DTypeName}; results in {output}");
+                                $"{spec.Setup.Steps} steps, {spec.Setup.Settings.DTypeName}; results in {output}");
         Console.Error.WriteLine($"sweep: {shard}");
         Console.Error.WriteLine("sweep: computing the analytic kernels");
         var sweep = new WidthSweep(spec, output);

@@ -18,9 +18,9 @@ public sealed class TrainCommand : ConfigCommand
     {
         var config = RunConfig.Load(configPath);
         Console.Error.WriteLine(
-            $"train: {config.Arch.Layers.Count} layers, {config.Optimizer.Kind} lr " +
-            (config.Optimizer.CriticalFraction is { } f ? $"{f:G4} × η_crit" : $"{config.Optimizer.LearningRate:G4}") + ", " +
-            $"{config.Steps} steps, {config.Settings.DTypeName} on {config.Settings.Device}");
+            $"train: {config.Setup.Arch.Layers.Count} layers, {config.Setup.Optimizer.Kind} lr " +
+            (config.Setup.Optimizer.CriticalFraction is { } f ? $"{f:G4} × η_crit" : $"{config.Setup.Optimizer.LearningRate:G4}") + ", " +
+            $"{config.Setup.Steps} steps, {config.Setup.Settings.DTypeName} on {config.Setup.Settings.Device}");
         var result = ConsoleProgress.Training("train",
             progress => TrainingRun.Execute(config, output, progress, cancel));
         var last = result.Checkpoints[^1];

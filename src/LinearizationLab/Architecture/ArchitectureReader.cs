@@ -9,6 +9,19 @@ public static class ArchitectureReader
     /// <summary>Loads and validates an arch.json file.</summary>
     public static ArchitectureSpec Load(string path) => Read(JsonSection.Load(path));
 
+    /// <summary>
+    /// The <c>arch</c> field of a run, sweep or gp config: a path to an arch.json relative to the config (loaded) or an
+    /// inline object. <paramref name="file"/> is the arch.json's absolute path, or null when the architecture is inline.
+    /// </summary>
+    public static ArchitectureSpec ReadField(JsonSection config, out string? file)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var arch = Read(config.FileOrSection("arch", "an arch.json"));
+        file = config.Element("arch") is { ValueKind: System.Text.Json.JsonValueKind.String } path
+            ? System.IO.Path.GetFullPath(config.ResolvePath(path.GetString()!)) : null;
+        return arch;
+    }
+
     /// <summary>Reads an architecture from a JSON object (a file root or an inline <c>arch</c> object).</summary>
     public static ArchitectureSpec Read(JsonSection s)
     {

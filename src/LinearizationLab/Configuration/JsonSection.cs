@@ -108,6 +108,9 @@ public sealed class JsonSection
     /// <summary>A nested object that must be present.</summary>
     public JsonSection RequiredSection(string name) => Section(name) ?? throw Error(name, "is required");
 
+    /// <summary>A path written in this file, resolved against the file's folder (absolute paths stay as they are).</summary>
+    public string ResolvePath(string path) => System.IO.Path.Combine(Directory, path);
+
     /// <summary>
     /// A required field that is either a path to a JSON file (relative to this file's folder), loaded, or an inline
     /// object, as the <c>arch</c> field of run, sweep and gp configs; <paramref name="what"/> names the file in the error
@@ -118,7 +121,7 @@ public sealed class JsonSection
         var element = Element(name) ?? throw Error(name, $"is required (a path to {what} or an inline object)");
         return element.ValueKind switch
         {
-            JsonValueKind.String => Load(System.IO.Path.Combine(Directory, element.GetString()!)),
+            JsonValueKind.String => Load(ResolvePath(element.GetString()!)),
             JsonValueKind.Object => FromElement(element, File, FieldPath(name)),
             _ => throw Error(name, "must be a path or an object"),
         };

@@ -52,13 +52,13 @@ public sealed class SweepContext
     /// <summary>Loads the data and computes the analytic kernels (seconds for hundreds of examples).</summary>
     public static SweepContext Create(SweepSpec spec, IProgress<double>? progress = null)
     {
-        var (train, test) = spec.Data.LoadFor(spec.Template);
+        var (train, test) = spec.Setup.Data.LoadFor(spec.Setup.Arch);
         int kernelCount = Math.Min(spec.KernelExamples ?? train.Count, train.Count);
         var x = CsvMatrix.FromRowMajor([.. train.Inputs, .. test.Inputs], train.Count + test.Count, train.FeatureSize);
         var xTrain = CsvMatrix.FromRowMajor(train.Inputs, train.Count, train.FeatureSize);
-        var kernels = AnalyticKernels.Compute(spec.Template, x, xTrain, progress);
+        var kernels = AnalyticKernels.Compute(spec.Setup.Arch, x, xTrain, progress);
         NtkGaussianProcess? gp = null;
-        if (spec.Loss is MeanSquaredError)
+        if (spec.Setup.Loss is MeanSquaredError)
         {
             var trainPair = new KernelPair(MatrixBlocks.Corner(kernels.Nngp, train.Count), MatrixBlocks.Corner(kernels.Ntk, train.Count));
             gp = new NtkGaussianProcess(trainPair, kernels, CsvMatrix.FromRowMajor(train.Targets, train.Count, train.OutputCount));

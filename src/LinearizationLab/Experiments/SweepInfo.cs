@@ -108,15 +108,15 @@ public sealed record SweepInfo
             Name = spec.Name,
             Widths = [.. spec.Widths],
             Seeds = [.. spec.Seeds],
-            DataSource = JsonNamingPolicy.SnakeCaseLower.ConvertName(spec.Data.Source.ToString()),
-            Loss = spec.Loss is MeanSquaredError ? "mse" : "cross_entropy",
-            Steps = spec.Steps,
+            DataSource = JsonNamingPolicy.SnakeCaseLower.ConvertName(spec.Setup.Data.Source.ToString()),
+            Loss = spec.Setup.Loss is MeanSquaredError ? "mse" : "cross_entropy",
+            Steps = spec.Setup.Steps,
             AnalyticNtk = MatrixBlocks.CornerRows(ntk, MaxCornerSize),
             AnalyticNngp = MatrixBlocks.CornerRows(context.AnalyticNngp, MaxCornerSize),
             AnalyticSpectrum = [.. new GradientDescentMse(ntk).Eigenvalues],
         };
         if (context.NtkGp is not { } gp) return info;
-        double rate = spec.Optimizer.WithCriticalLearningRate(gp.CriticalLearningRate).LearningRate;
+        double rate = spec.Setup.Optimizer.WithCriticalLearningRate(gp.CriticalLearningRate).LearningRate;
         info = info with { AnalyticCriticalLearningRate = gp.CriticalLearningRate, LearningRate = rate };
         var (train, test) = (context.Train, context.Test);
         if (test.Count == 0 || test.Count > MaxPredictiveTestPoints || test.Labels is not null) return info;
@@ -135,14 +135,14 @@ public sealed record SweepInfo
         var (train, test, spec) = (context.Train, context.Test, context.Spec);
         int n = train.Count, m = test.Count;
         var xTest = CsvMatrix.FromRowMajor(test.Inputs, m, test.FeatureSize);
-        var testTest = AnalyticKernels.Compute(spec.Template, xTest);
+        var testTest = AnalyticKernels.Compute(spec.Setup.Arch, xTest);
         var trainPair = new KernelPair(MatrixBlocks.Corner(context.AllTrain.Nngp, n), MatrixBlocks.Corner(context.AllTrain.Ntk, n));
         var testTrain = new KernelPair(MatrixBlocks.Rows(context.AllTrain.Nngp, n, m), MatrixBlocks.Rows(context.AllTrain.Ntk, n, m));
         var targets = CsvMatrix.FromRowMajor(train.Targets, n, train.OutputCount);
         var gp = new NtkGaussianProcess(trainPair, testTrain, targets, testTest.Nngp);
-        var final = spec.Optimizer.IsFullBatch
-            ? TrainingTime.GradientDescent(rate, spec.Steps)
-            : TrainingTime.GradientFlow(rate * spec.Steps);   // SGD: the gradient-flow approximation at t = η·steps
+        var final = spec.Setup.Optimizer.IsFullBatch
+            ? TrainingTime.GradientDescent(rate, spec.Setup.Steps)
+            : TrainingTime.GradientFlow(rate * spec.Setup.Steps);   // SGD: the gradient-flow approximation at t = η·steps
 
         double meanDiagonal = Enumerable.Range(0, n).Average(i => trainPair.Nngp[i, i]);
         var posterior = new NngpPosterior(trainPair.Nngp, targets, 1e-10 * meanDiagonal);

@@ -92,7 +92,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
     }
 
     /// <summary>The relative cost of a run before any is measured: its network's parameter count.</summary>
-    private double Work(SweepRunKey key) => context.Spec.Template.WithHiddenWidth(key.Width).ParameterCount;
+    private double Work(SweepRunKey key) => context.Spec.Setup.Arch.WithHiddenWidth(key.Width).ParameterCount;
 
     /// <summary>One (width, seed) run.</summary>
     public SweepRunResult RunOne(SweepRunKey key, IProgress<SweepProgress>? progress = null, CancellationToken cancel = default)
@@ -100,30 +100,29 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var clock = Stopwatch.StartNew();
         var spec = context.Spec;
         using var scope = NewDisposeScope();
-        using var network = Network.Create(spec.Template.WithHiddenWidth(key.Width), key.Seed, spec.Settings);
-        using var data = TrainingData.From(context.Train, context.Test, spec.Settings);
+        using var network = Network.Create(spec.Setup.Arch.WithHiddenWidth(key.Width), key.Seed, spec.Setup.Settings);
+        using var data = TrainingData.From(context.Train, context.Test, spec.Setup.Settings);
         var kernelX = data.X.narrow(0, 0, context.KernelCount);
-        var method = EmpiricalNtk.ParseMethod(spec.NtkMethod);
         var ntk = new EmpiricalNtk(network);   // reads the network's parameters as they are trained
 
         progress?.Report(new SweepProgress(0, 0, key.Width, key.Seed, "kernel", 0));
-        var ntk0 = ntk.Compute(kernelX, null, method, perLayer: true);
+        var ntk0 = ntk.Compute(kernelX, null, spec.NtkMethod, perLayer: true);
         double nngpDistance = MatrixDistance.RelativeFrobenius(EmpiricalNngp.Compute(network, kernelX), context.AnalyticNngp);
         double ntkDistance = MatrixDistance.RelativeFrobenius(ntk0.Averaged, context.AnalyticNtk);
         double criticalRate = CriticalLearningRate.Of(ntk, data.X, ntk0);
-        var optimizer = spec.Optimizer.WithCriticalLearningRate(criticalRate);
-        var options = new TrainingOptions(spec.Loss, optimizer, spec.Steps, spec.Checkpoints, key.Seed);
+        var optimizer = spec.Setup.Optimizer.WithCriticalLearningRate(criticalRate);
+        var options = new TrainingOptions(spec.Setup.Loss, optimizer, spec.Setup.Steps, spec.Setup.Checkpoints, key.Seed);
         var trainer = new Trainer(options);
         using var linearized = new LinearizedNetwork(network);
 
         var network_ = new Dictionary<int, (double[] Train, double[] Test, CheckpointMetrics Metrics)>();
         double[,]? finalKernel = null;
-        int lastStep = spec.Checkpoints[^1];
+        int lastStep = spec.Setup.Checkpoints[^1];
         var netResult = trainer.Train(network, data, (record, model) =>
         {
             network_[record.Step] = (Outputs(trainer, model, data.X), Outputs(trainer, model, data.TestX), record);
             record.Extra[SweepMetrics.WeightChange] = MatrixDistance.RelativeChange(network.Parameters, linearized.InitialParameters);
-            var ntkT = record.Step == 0 ? ntk0 : ntk.Compute(kernelX, null, method, perLayer: true);
+            var ntkT = record.Step == 0 ? ntk0 : ntk.Compute(kernelX, null, spec.NtkMethod, perLayer: true);
             record.Extra[SweepMetrics.KernelDrift] = MatrixDistance.RelativeFrobenius(ntkT.Averaged, ntk0.Averaged);
             for (int l = 0; l < ntk0.PerLayer.Count; l++)
                 record.Extra[SweepMetrics.LayerDrift(l + 1)] = MatrixDistance.RelativeFrobenius(ntkT.PerLayer[l], ntk0.PerLayer[l]);
@@ -138,7 +137,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var checkpoints = new List<Dictionary<string, double?>>();
         var trackedIndices = Enumerable.Range(0, Math.Min(spec.TrackedOutputs, context.Test.Count)).ToArray();
         var (trackedNet, trackedLin, trackedGp) = (new List<double[]>(), new List<double[]>(), new List<double[]>());
-        foreach (int step in spec.Checkpoints.Where(s => network_.ContainsKey(s) && linear.ContainsKey(s)))
+        foreach (int step in spec.Setup.Checkpoints.Where(s => network_.ContainsKey(s) && linear.ContainsKey(s)))
         {
             var (netTrain, netTest, netMetrics) = network_[step];
             var (linTrain, linTest, linMetrics) = linear[step];

@@ -1,33 +1,24 @@
 using System.Text.Json;
-using LinearizationLab.Architecture;
 using LinearizationLab.Configuration;
-using LinearizationLab.Data;
-using LinearizationLab.Networks;
-using LinearizationLab.Training;
+using LinearizationLab.Empirical;
 
 namespace LinearizationLab.Experiments;
 
 /// <summary>
 /// A width sweep (experiments/NAME.json): an architecture template whose hidden widths are replaced by
-/// each entry of <c>widths</c>, trained for every seed together with its linearization. Fields:
-/// arch, widths, seeds (a count or a list), data, loss, optimizer (learning_rate or
-/// learning_rate_fraction of η_crit), steps, checkpoints (default log-spaced), dtype, device,
+/// each entry of <c>widths</c>, trained for every seed together with its linearization. Fields: those of a run
+/// (<see cref="TrainingSetup"/>: arch, data, loss, optimizer, steps, checkpoints, dtype, device; the checkpoints
+/// always include 0 and steps) and the sweep's own: name, widths, seeds (a count or a list),
 /// ntk_method (structured | jacobian | ntvp), kernel_examples (training points on which kernels are
 /// compared, default all), tracked_outputs (test points whose outputs are kept for plots).
 /// </summary>
 public sealed record SweepSpec(
     string File,
     string Name,
-    ArchitectureSpec Template,
+    TrainingSetup Setup,
     IReadOnlyList<int> Widths,
     IReadOnlyList<long> Seeds,
-    DataSpec Data,
-    Loss Loss,
-    OptimizerSpec Optimizer,
-    int Steps,
-    IReadOnlyList<int> Checkpoints,
-    TensorSettings Settings,
-    string NtkMethod,
+    NtkMethod NtkMethod,
     int? KernelExamples,
     int TrackedOutputs,
     JsonElement Raw)
@@ -38,30 +29,21 @@ public sealed record SweepSpec(
     /// <summary>Reads and validates a sweep from its root section.</summary>
     public static SweepSpec Read(JsonSection s)
     {
+        ArgumentNullException.ThrowIfNull(s);
         string name = s.String("name", Path.GetFileNameWithoutExtension(s.File));
-        var template = ArchitectureReader.Read(s.FileOrSection("arch", "an arch.json"));
-        if (template.AffineLayerIndices.Count < 2)
+        var setup = TrainingSetup.Read(s, minSteps: 1, checkpointsPerDecade: 4);
+        if (setup.Arch.AffineLayerIndices.Count < 2)
             throw s.Error("arch", "needs at least one hidden dense or conv layer whose width the sweep can vary");
         int[] widths = s.IntArray("widths", min: 1) ?? throw s.Error("widths", "is required");
         if (widths.Length == 0) throw s.Error("widths", "must list at least one width");
         if (widths.Distinct().Count() != widths.Length) throw s.Error("widths", "has duplicates");
         var seeds = ReadSeeds(s);
-        var data = DataSpec.Read(s.RequiredSection("data"));
-        var loss = Loss.FromName(s.String("loss", "mse", "mse", "cross_entropy"));
-        if (loss.NeedsLabels && data.Source is not (DataSource.Mnist or DataSource.FashionMnist))
-            throw s.Error("loss", $"cross_entropy needs class labels but data source {data.Source} is a regression set");
-        var optimizer = RunConfig.ReadOptimizer(s.RequiredSection("optimizer"));
-        int steps = s.Int("steps", min: 1, max: 100_000_000);
-        var checkpoints = s.IntArray("checkpoints", min: 0) ?? CheckpointSchedule.LogSpaced(steps, 4);
-        int beyond = checkpoints.FirstOrDefault(c => c > steps, -1);
-        if (beyond >= 0) throw s.Error("checkpoints", $"step {beyond} is beyond steps ({steps})");
-        var settings = TensorSettings.Read(s);
-        string method = s.String("ntk_method", "structured", "structured", "jacobian", "ntvp");
+        var method = EmpiricalNtk.ParseMethod(s.String("ntk_method", "structured", "structured", "jacobian", "ntvp"));
         int? kernelExamples = s.OptionalInt("kernel_examples", min: 2);
         int tracked = s.Int("tracked_outputs", 8, min: 0);
         s.RejectUnknownFields();
-        return new SweepSpec(s.File, name, template, widths.Order().ToArray(), seeds, data, loss, optimizer, steps,
-            checkpoints.Append(0).Append(steps).Distinct().Order().ToArray(), settings, method, kernelExamples, tracked, s.Raw);
+        setup = setup with { Checkpoints = setup.Checkpoints.Append(0).Append(setup.Steps).Distinct().Order().ToArray() };
+        return new SweepSpec(s.File, name, setup, widths.Order().ToArray(), seeds, method, kernelExamples, tracked, s.Raw);
     }
 
     private static long[] ReadSeeds(JsonSection s)
@@ -91,8 +73,7 @@ public sealed record SweepSpec(
         {
             var node = System.Text.Json.Nodes.JsonNode.Parse(Raw.GetRawText())!.AsObject();
             foreach (var key in new[] { "name", "widths", "seeds" }) node.Remove(key);
-            if (node["arch"] is System.Text.Json.Nodes.JsonValue archPath && archPath.TryGetValue(out string? relative))
-                node["arch"] = System.IO.File.ReadAllText(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(File))!, relative));
+            if (Setup.ArchFile is not null) node["arch"] = System.IO.File.ReadAllText(Setup.ArchFile);
             var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()));
             return Convert.ToHexString(bytes)[..16].ToLowerInvariant();
         }

@@ -21,16 +21,16 @@ public static class TrainingRun
     public static TrainingResult Execute(RunConfig config, string outputDirectory,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
-        var (train, test) = config.Data.LoadFor(config.Arch);
+        var (train, test) = config.Setup.Data.LoadFor(config.Setup.Arch);
 
-        using var network = Network.Create(config.Arch, config.Seed, config.Settings);
-        using var data = TrainingData.From(train, test, config.Settings);
+        using var network = Network.Create(config.Setup.Arch, config.Seed, config.Setup.Settings);
+        using var data = TrainingData.From(train, test, config.Setup.Settings);
         var options = config.TrainingOptions;
         double? criticalRate = null;
-        if (config.Optimizer.CriticalFraction is not null)
+        if (config.Setup.Optimizer.CriticalFraction is not null)
         {
             criticalRate = CriticalLearningRate.Of(new EmpiricalNtk(network), data.X);
-            options = options with { Optimizer = config.Optimizer.WithCriticalLearningRate(criticalRate.Value) };
+            options = options with { Optimizer = config.Setup.Optimizer.WithCriticalLearningRate(criticalRate.Value) };
         }
         var result = new Trainer(options).Train(network, data, progress: progress, cancel: cancel);
 
@@ -43,8 +43,8 @@ public static class TrainingRun
             ["critical_learning_rate"] = criticalRate,
             ["train_size"] = train.Count,
             ["test_size"] = test.Count,
-            ["dtype"] = config.Settings.DTypeName,
-            ["device"] = config.Settings.Device.ToString(),
+            ["dtype"] = config.Setup.Settings.DTypeName,
+            ["device"] = config.Setup.Settings.Device.ToString(),
             ["steps_completed"] = result.StepsCompleted,
             ["diverged"] = result.Diverged,
             ["diverged_at_step"] = result.DivergedAtStep,

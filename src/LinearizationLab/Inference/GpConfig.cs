@@ -34,7 +34,7 @@ public sealed record GpConfig(string File, ArchitectureSpec Arch, DataSpec Data,
     public static GpConfig Read(JsonSection s)
     {
         ArgumentNullException.ThrowIfNull(s);
-        var arch = ArchitectureReader.Read(s.FileOrSection("arch", "an arch.json"));
+        var arch = ArchitectureReader.ReadField(s, out _);
         var data = DataSpec.Read(s.RequiredSection("data"));
         double noise = s.Double("noise", 0.0, min: 0);
         var time = ReadTime(s);

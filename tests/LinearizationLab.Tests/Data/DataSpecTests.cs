@@ -1,22 +1,9 @@
-using LinearizationLab.Configuration;
 using LinearizationLab.Data;
 
 namespace LinearizationLab.Tests.Data;
 
-public sealed class DataSpecTests : IDisposable
+public sealed class DataSpecTests : DataSectionTests
 {
-    private readonly TemporaryDirectory _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
-    private string ConfigPath => _dir.File("run.json");
-
-    /// <summary>Reads <c>{"data": DATA}</c> as if from run.json in the temporary directory.</summary>
-    private DataSpec Spec(string data) =>
-        DataSpec.Read(JsonSection.Parse($$"""{ "data": {{data}} }""", ConfigPath).RequiredSection("data"));
-
-    private InvalidInputException Rejected(string data) => Assert.Throws<InvalidInputException>(() => Spec(data));
-
     [Theory]
     [InlineData("""{ "source": "cifar", "train_size": 10 }""", "data.source")]
     [InlineData("""{ "train_size": 10 }""", "data.source")]
@@ -44,8 +31,8 @@ public sealed class DataSpecTests : IDisposable
     [InlineData("""{ "source": "csv", "x_train": "x.csv", "y_train": "y.csv", "seed": 2 }""", "data.seed")]
     public void BadFieldIsNamedByItsJsonPath(string data, string field)
     {
-        File.WriteAllText(_dir.File("x.csv"), "1,2\n3,4\n");
-        File.WriteAllText(_dir.File("y.csv"), "1\n0\n");
+        File.WriteAllText(Dir.File("x.csv"), "1,2\n3,4\n");
+        File.WriteAllText(Dir.File("y.csv"), "1\n0\n");
 
         var e = Rejected(data);
 
@@ -56,11 +43,11 @@ public sealed class DataSpecTests : IDisposable
     [Fact]
     public void MissingCsvFileReasonGivesTheResolvedPath()
     {
-        File.WriteAllText(_dir.File("y.csv"), "1\n");
+        File.WriteAllText(Dir.File("y.csv"), "1\n");
 
         var e = Rejected("""{ "source": "csv", "x_train": "sub/x.csv", "y_train": "y.csv" }""");
 
-        Assert.Equal($"file not found: {_dir.File("sub/x.csv")}", e.Reason);
+        Assert.Equal($"file not found: {Dir.File("sub/x.csv")}", e.Reason);
     }
 
     [Fact]
@@ -74,137 +61,15 @@ public sealed class DataSpecTests : IDisposable
     [Fact]
     public void DefaultsFollowTheConfigContract()
     {
-        var mnist = Spec("""{ "source": "MNIST", "train_size": 10 }""");
-        var toy = Spec("""{ "source": "toy1d" }""");
-        var sphere = Spec("""{ "source": "sphere", "train_size": 3, "seed": 4 }""");
+        var mnist = Spec<ImageDataSpec>("""{ "source": "MNIST", "train_size": 10 }""");
+        var toy = Spec<Toy1dDataSpec>("""{ "source": "toy1d" }""");
+        var sphere = Spec<SphereDataSpec>("""{ "source": "sphere", "train_size": 3, "seed": 4 }""");
 
         Assert.Equal((DataSource.Mnist, 0, 0L, ImageSubset.Random, 1, NormalizationKind.None, OneHotTargets.Standard),
             (mnist.Source, mnist.TestSize, mnist.Seed, mnist.Subset, mnist.Pool, mnist.Normalize, mnist.OneHot));
         Assert.Null(mnist.ImageDirectory);
         Assert.Equal((5, 0, 0.1), (toy.TrainSize, toy.TestSize, toy.NoiseStd));
         Assert.Equal((16, 1, 512, 1, 4L), (sphere.Dimension, sphere.Outputs, sphere.TeacherWidth, sphere.TeacherDepth, sphere.TeacherSeed));
-    }
-
-    [Fact]
-    public void MnistFirstPerClassPooledStandardized()
-    {
-        var spec = Spec("""
-            { "source": "mnist", "train_size": 100, "test_size": 50, "subset": "first_per_class",
-              "pool": 2, "normalize": "standardize", "one_hot": [-0.1, 0.9] }
-            """);
-
-        var (train, test) = spec.Load();
-
-        Assert.Equal((100, 50), (train.Count, test.Count));
-        Assert.Equal([1, 14, 14], train.FeatureShape);
-        Assert.All(Enumerable.Range(0, 10), c => Assert.Equal(10, train.Labels!.Count(l => l == c)));
-        Assert.All(Enumerable.Range(0, 10), c => Assert.Equal(5, test.Labels!.Count(l => l == c)));
-        Assert.All(train.Targets, t => Assert.True(t is -0.1 or 0.9));
-        // Pixel 0 (the corner) is blank in every MNIST image, so standardization leaves it at 0.
-        Assert.All(Enumerable.Range(0, 100), i => Assert.Equal(0.0, train.Inputs[i * 196]));
-        // The centre feature (7·14+7) varies over the train set, so it is standardized to mean 0 (round-off of a 100-term sum).
-        Assert.Equal(0.0, Enumerable.Range(0, 100).Average(i => train.Inputs[i * 196 + 105]), 1e-12);
-    }
-
-    [Fact]
-    public void MnistRandomSubsetIsReproducibleAndFollowsTheSeed()
-    {
-        var a = Spec("""{ "source": "mnist", "train_size": 30, "seed": 1 }""").Load().Train;
-        var b = Spec("""{ "source": "mnist", "train_size": 30, "seed": 1 }""").Load().Train;
-        var c = Spec("""{ "source": "mnist", "train_size": 30, "seed": 2 }""").Load().Train;
-
-        Assert.Equal(a.Inputs, b.Inputs);
-        Assert.NotEqual(a.Labels, c.Labels);
-    }
-
-    [Fact]
-    public void EmptyImageTestSetKeepsTheFeatureShapeAndOutputs()
-    {
-        var (_, test) = Spec("""{ "source": "fashion_mnist", "train_size": 10, "pool": 4 }""").Load();
-
-        Assert.Equal(0, test.Count);
-        Assert.Equal([1, 7, 7], test.FeatureShape);
-        Assert.Equal(10, test.OutputCount);
-    }
-
-    [Fact]
-    public void LoadErrorsNameTheSizeAndPoolFields()
-    {
-        var tooMany = Assert.Throws<InvalidInputException>(() => Spec("""{ "source": "mnist", "train_size": 60001 }""").Load());
-        var pool = Assert.Throws<InvalidInputException>(() => Spec("""{ "source": "mnist", "train_size": 10, "pool": 3 }""").Load());
-
-        Assert.Equal(("data.train_size", "asks for 60001 images but the train split has 60000"), (tooMany.Field, tooMany.Reason));
-        Assert.Equal("data.pool", pool.Field);
-    }
-
-    [Fact]
-    public void ImageDirectoryIsResolvedAgainstTheConfigDirectory()
-    {
-        string mnist = LabeledImages.DefaultDirectory(ImageCorpus.Mnist);
-        string sub = Directory.CreateDirectory(_dir.File("images")).FullName;
-        foreach (string f in new[] { "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "train-images-idx3-ubyte", "train-labels-idx1-ubyte" })
-            File.CreateSymbolicLink(Path.Combine(sub, f), Path.Combine(mnist, f));
-
-        var spec = Spec("""{ "source": "mnist", "train_size": 10, "subset": "first_per_class", "dir": "images" }""");
-
-        Assert.Equal(sub, spec.ImageDirectory);
-        Assert.Equal(10, spec.Load().Train.Count);
-    }
-
-    [Fact]
-    public void SphereSetsAreDisjointUnitNormAndReproducible()
-    {
-        const string json = """{ "source": "sphere", "train_size": 20, "test_size": 10, "dim": 5, "outputs": 2, "seed": 3, "teacher": { "width": 32, "seed": 8 } }""";
-
-        var (train, test) = Spec(json).Load();
-        var (again, _) = Spec(json).Load();
-
-        Assert.Equal([5], train.FeatureShape);
-        Assert.Equal((2, 10), (train.OutputCount, test.Count));
-        Assert.Equal(train.Targets, again.Targets);
-        Assert.Equal(new TeacherNetwork(5, 32, 1, 2, 8).Evaluate(train.Inputs, 20), train.Targets);
-        Assert.Empty(train.Inputs.Intersect(test.Inputs));
-    }
-
-    [Fact]
-    public void Toy1dHasScalarFeaturesAndNoLabels()
-    {
-        var (train, test) = Spec("""{ "source": "toy1d", "test_size": 11, "noise_std": 0 }""").Load();
-
-        Assert.Equal((5, 11), (train.Count, test.Count));
-        Assert.Equal([1], train.FeatureShape);
-        Assert.Null(train.Labels);
-        Assert.Equal(train.Inputs.Select(Math.Sin), train.Targets);
-    }
-
-    [Fact]
-    public void CsvLoadsInputsAndTargetsRowMajor()
-    {
-        File.WriteAllText(_dir.File("x.csv"), "1,2,3\n4,5,6\n");
-        File.WriteAllText(_dir.File("y.csv"), "0.5,1\n-1,2\n");
-        File.WriteAllText(_dir.File("xt.csv"), "7,8,9\n");
-        File.WriteAllText(_dir.File("yt.csv"), "3,4\n");
-
-        var (train, test) = Spec("""{ "source": "csv", "x_train": "x.csv", "y_train": "y.csv", "x_test": "xt.csv", "y_test": "yt.csv" }""").Load();
-
-        Assert.Equal([1, 2, 3, 4, 5, 6], train.Inputs);
-        Assert.Equal([3], train.FeatureShape);
-        Assert.Equal([0.5, 1, -1, 2], train.Targets);
-        Assert.Equal(2, train.OutputCount);
-        Assert.Null(train.Labels);
-        Assert.Equal([7, 8, 9], test.Inputs);
-    }
-
-    [Fact]
-    public void CsvRowCountMismatchNamesTheTargetsField()
-    {
-        File.WriteAllText(_dir.File("x.csv"), "1\n2\n3\n");
-        File.WriteAllText(_dir.File("y.csv"), "1\n2\n");
-
-        var e = Assert.Throws<InvalidInputException>(() => Spec("""{ "source": "csv", "x_train": "x.csv", "y_train": "y.csv" }""").Load());
-
-        Assert.Equal("data.y_train", e.Field);
-        Assert.EndsWith("has 2 rows but x_train has 3", e.Reason);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using LinearizationLab.Configuration;
+using LinearizationLab.Empirical;
 using LinearizationLab.Experiments;
 
 namespace LinearizationLab.Tests.Experiments;
@@ -31,6 +32,13 @@ public class SweepSpecTests
         Assert.Contains(reason, e.Reason);
     }
 
+    [Theory]
+    [InlineData("", NtkMethod.Structured)]
+    [InlineData(""", "ntk_method": "NTVP" """, NtkMethod.Ntvp)]
+    [InlineData(""", "ntk_method": "jacobian" """, NtkMethod.Jacobian)]
+    public void Ntk_method_is_read_into_the_enum_case_insensitively(string extra, NtkMethod expected) =>
+        Assert.Equal(expected, Parse(Json(extra: extra)).NtkMethod);
+
     [Fact]
     public void An_architecture_without_a_hidden_layer_cannot_be_swept()
     {
@@ -47,6 +55,6 @@ public class SweepSpecTests
         Assert.Equal([(16, 5L), (16, 7L), (32, 5L), (32, 7L)], spec.Runs.Select(r => (r.Width, r.Seed)));
         var shards = Enumerable.Range(0, 3).Select(i => spec.Runs.Where(r => r.InShard(i, 3)).Select(r => r.Index)).ToArray();
         Assert.Equal([0, 1, 2, 3], shards.SelectMany(s => s).Order());
-        Assert.Equal([0, 6], spec.Checkpoints.Where(c => c is 0 or 6));   // log-spaced default always holds 0 and T
+        Assert.Equal([0, 6], spec.Setup.Checkpoints.Where(c => c is 0 or 6));   // log-spaced default always holds 0 and T
     }
 }

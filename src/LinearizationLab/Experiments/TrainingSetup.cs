@@ -1,0 +1,81 @@
+using LinearizationLab.Architecture;
+using LinearizationLab.Configuration;
+using LinearizationLab.Data;
+using LinearizationLab.Networks;
+using LinearizationLab.Training;
+
+namespace LinearizationLab.Experiments;
+
+/// <summary>
+/// The part of a config that a run (<see cref="RunConfig"/>) and a width sweep (<see cref="SweepSpec"/>) share, read
+/// in one place: <c>arch</c> (a path relative to the config, or an inline object), <c>data</c>, <c>loss</c>,
+/// <c>optimizer</c>, <c>steps</c>, <c>checkpoints</c> (default log-spaced), <c>dtype</c> and <c>device</c>.
+/// </summary>
+/// <param name="Arch">The network (for a sweep, the template whose hidden widths are varied).</param>
+/// <param name="ArchFile">The arch.json the <c>arch</c> field names (absolute), or null when it is inline.</param>
+/// <param name="Data">The train and test sets.</param>
+/// <param name="Loss">The training loss.</param>
+/// <param name="Optimizer">GD or SGD with its learning rate (or fraction of η_crit).</param>
+/// <param name="Steps">Number of optimizer steps.</param>
+/// <param name="Checkpoints">Steps at which metrics are recorded, distinct and ascending.</param>
+/// <param name="Settings">dtype and device.</param>
+public sealed record TrainingSetup(
+    ArchitectureSpec Arch,
+    string? ArchFile,
+    DataSpec Data,
+    Loss Loss,
+    OptimizerSpec Optimizer,
+    int Steps,
+    IReadOnlyList<int> Checkpoints,
+    TensorSettings Settings)
+{
+    /// <summary>
+    /// Reads and validates the shared fields of <paramref name="s"/>; <c>steps</c> must be at least
+    /// <paramref name="minSteps"/>, and absent <c>checkpoints</c> are <paramref name="checkpointsPerDecade"/> log-spaced
+    /// steps per decade (<see cref="CheckpointSchedule.LogSpaced"/>).
+    /// </summary>
+    public static TrainingSetup Read(JsonSection s, int minSteps, int checkpointsPerDecade)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var arch = ArchitectureReader.ReadField(s, out string? archFile);
+        var data = DataSpec.Read(s.RequiredSection("data"));
+        var loss = Loss.FromName(s.String("loss", "mse", "mse", "cross_entropy"));
+        if (loss.NeedsLabels && !data.HasClassLabels)
+            throw s.Error("loss", $"cross_entropy needs class labels but data source {data.Source} is a regression set");
+        var optimizer = ReadOptimizer(s.RequiredSection("optimizer"));
+        int steps = s.Int("steps", min: minSteps, max: 100_000_000);
+        var checkpoints = s.IntArray("checkpoints", min: 0) ?? CheckpointSchedule.LogSpaced(steps, checkpointsPerDecade);
+        int beyond = checkpoints.FirstOrDefault(c => c > steps, -1);
+        if (beyond >= 0) throw s.Error("checkpoints", $"step {beyond} is beyond steps ({steps})");
+        var settings = TensorSettings.Read(s);
+        return new TrainingSetup(arch, archFile, data, loss, optimizer, steps, checkpoints.Distinct().Order().ToArray(), settings);
+    }
+
+    /// <summary>
+    /// The <c>optimizer</c> section: {"type": "gd" | "sgd", "learning_rate": η or "learning_rate_fraction": η/η_crit,
+    /// "momentum", "nesterov", "batch_size"}.
+    /// </summary>
+    public static OptimizerSpec ReadOptimizer(JsonSection o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        string type = o.String("type", "gd", "gd", "sgd");
+        double? fraction = o.OptionalDouble("learning_rate_fraction", min: 0, minExclusive: true);
+        double? lr = o.OptionalDouble("learning_rate", min: 0, minExclusive: true);
+        if (lr is null == fraction is null)
+            throw o.Error("learning_rate", "give exactly one of learning_rate and learning_rate_fraction (of η_crit = 2N/λ_max)");
+        OptimizerSpec spec;
+        if (type == "gd")
+        {
+            spec = new OptimizerSpec(lr ?? 0, CriticalFraction: fraction);
+        }
+        else
+        {
+            double momentum = o.Double("momentum", 0.0, min: 0, max: 1);
+            if (momentum >= 1) throw o.Error("momentum", "must be below 1");
+            spec = new OptimizerSpec(lr ?? 0, momentum, o.Bool("nesterov", false), o.Int("batch_size", min: 1), fraction);
+            if (spec.Nesterov && momentum == 0) throw o.Error("nesterov", "needs a momentum above 0");
+        }
+        o.RejectUnknownFields();
+        return spec;
+    }
+}

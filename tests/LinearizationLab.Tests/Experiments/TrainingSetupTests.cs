@@ -1,0 +1,53 @@
+using LinearizationLab.Configuration;
+using LinearizationLab.Experiments;
+using LinearizationLab.Tests.Data;
+
+namespace LinearizationLab.Tests.Experiments;
+
+public sealed class TrainingSetupTests : IDisposable
+{
+    private readonly TemporaryDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Theory]
+    [InlineData(""", "loss": "cross_entropy" """, "loss", "cross_entropy needs class labels but data source Sphere is a regression set")]
+    [InlineData(""", "checkpoints": [0, 7] """, "checkpoints", "step 7 is beyond steps (6)")]
+    [InlineData(""", "dtype": "float16" """, "dtype", "not one of")]
+    public void A_run_and_a_sweep_reject_a_shared_field_with_the_same_error(string extra, string field, string reason)
+    {
+        string sweep = SweepSpecTests.Json(extra: extra);
+        string run = sweep.Replace("\"name\": \"tiny\",", "").Replace("\"widths\": [16, 32], \"seeds\": 2,", "");
+
+        var fromSweep = Assert.Throws<InvalidInputException>(() => SweepSpec.Read(JsonSection.Parse(sweep, "c.json")));
+        var fromRun = Assert.Throws<InvalidInputException>(() => RunConfig.Read(JsonSection.Parse(run, "c.json")));
+
+        Assert.Equal((field, fromSweep.Reason), (fromRun.Field, fromRun.Reason));
+        Assert.Equal(field, fromSweep.Field);
+        Assert.Contains(reason, fromSweep.Reason);
+    }
+
+    [Fact]
+    public void An_arch_path_is_resolved_against_the_config_once_and_an_inline_arch_has_none()
+    {
+        Directory.CreateDirectory(_dir.File("archs"));
+        File.WriteAllText(_dir.File("archs/a.json"), SweepSpecTests.Arch);
+        string inline = SweepSpecTests.Json();
+        string byPath = SweepSpecTests.Json(arch: "\"archs/a.json\"");
+
+        var fromFile = TrainingSetup.Read(JsonSection.Parse(byPath, _dir.File("sweep.json")), minSteps: 1, checkpointsPerDecade: 4);
+        var fromInline = TrainingSetup.Read(JsonSection.Parse(inline, _dir.File("sweep.json")), minSteps: 1, checkpointsPerDecade: 4);
+
+        Assert.Equal(_dir.File("archs/a.json"), fromFile.ArchFile);
+        Assert.Null(fromInline.ArchFile);
+        Assert.Equal(fromInline.Arch.OutputCount, fromFile.Arch.OutputCount);
+    }
+
+    [Fact]
+    public void A_sweep_always_checkpoints_the_first_and_last_step()
+    {
+        var spec = SweepSpec.Read(JsonSection.Parse(SweepSpecTests.Json(extra: """, "checkpoints": [3] """), "c.json"));
+
+        Assert.Equal([0, 3, 6], spec.Setup.Checkpoints);
+    }
+}
