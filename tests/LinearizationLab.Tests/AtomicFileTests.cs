@@ -8,7 +8,7 @@ public sealed class AtomicFileTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public void A_write_creates_the_folder_and_leaves_only_the_file()
+    public void AWriteCreatesTheFolderAndLeavesOnlyTheFile()
     {
         string path = Path.Combine(_dir, "runs", "w0032-s1.json");
         AtomicFile.WriteAllText(path, "{ \"width\": 32 }");
@@ -18,7 +18,7 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
-    public void Writers_in_one_process_id_never_share_a_temp_file()
+    public void WritersInOneProcessIdNeverShareATempFile()
     {
         // Two nodes of a cluster may run writers with the same process id into one shared folder; threads of one
         // process stand in for them. They start each write together (a temp name shared between them would be
@@ -58,7 +58,7 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
-    public void A_write_that_fails_keeps_the_old_file_and_removes_its_temp_file()
+    public void AWriteThatFailsKeepsTheOldFileAndRemovesItsTempFile()
     {
         string path = Path.Combine(_dir, "summary.json");
         AtomicFile.WriteAllText(path, "old");
@@ -72,7 +72,7 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
-    public void Temp_files_are_hidden_end_in_tmp_and_name_host_and_process()
+    public void TempFilesAreHiddenEndInTmpAndNameHostAndProcess()
     {
         string path = Path.Combine(_dir, "w0032-s1.json");
         string a = AtomicFile.TempPath(path), b = AtomicFile.TempPath(path);

@@ -42,7 +42,7 @@ public partial class LibraryLayeringTests
     }
 
     [Fact]
-    public void Top_level_folders_form_no_dependency_cycle()
+    public void TopLevelFoldersFormNoDependencyCycle()
     {
         var graph = Dependencies();
         Assert.Contains("Layers", graph["Networks"]);   // the scan sees dependencies at all
@@ -68,7 +68,7 @@ public partial class LibraryLayeringTests
     }
 
     [Fact]
-    public void The_analytic_kernels_use_no_tensors()
+    public void TheAnalyticKernelsUseNoTensors()
     {
         // The recursions run on double arrays; the layers' kernel steps they call take no tensors either.
         foreach (string file in Sources("Analytic"))

@@ -36,7 +36,7 @@ public class ArchitectureReaderTests
     }
 
     [Fact]
-    public void Missing_file_and_bad_json_are_named()
+    public void MissingFileAndBadJsonAreNamed()
     {
         var missing = Assert.Throws<InvalidInputException>(() => ArchitectureReader.Load("/nonexistent/arch.json"));
         Assert.Equal("(file)", missing.Field);
@@ -48,7 +48,7 @@ public class ArchitectureReaderTests
     }
 
     [Fact]
-    public void Defaults_follow_stax()
+    public void DefaultsFollowStax()
     {
         var spec = Arch.Parse("""{"input_shape":[3],"layers":[{"type":"dense","width":2}]}""");
         var dense = Assert.IsType<DenseLayer>(spec.Layers[0]);
@@ -59,7 +59,7 @@ public class ArchitectureReaderTests
     }
 
     [Fact]
-    public void WithHiddenWidth_changes_hidden_layers_and_keeps_the_readout()
+    public void WithHiddenWidthChangesHiddenLayersAndKeepsTheReadout()
     {
         var spec = Arch.Mlp(4, [8, 8], 3).WithHiddenWidth(64);
         var widths = spec.Layers.OfType<DenseLayer>().Select(d => d.Width).ToArray();

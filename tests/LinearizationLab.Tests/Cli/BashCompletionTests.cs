@@ -45,10 +45,10 @@ public sealed class BashCompletionTests : IDisposable
     }
 
     [Fact]
-    public void Lab_sw_completes_to_sweep() => Assert.Equal(["sweep"], Complete("lab", "sw"));
+    public void LabSwCompletesToSweep() => Assert.Equal(["sweep"], Complete("lab", "sw"));
 
     [Fact]
-    public void A_command_s_options_and_an_option_s_values_are_completed()
+    public void ACommandSOptionsAndAnOptionSValuesAreCompleted()
     {
         Assert.Equal(["--shard", "--shard-count"], Complete("lab", "sweep", "experiments/x.json", "--sh"));
         Assert.Equal(["jacobian", "ntvp", "structured"], Complete("lab", "ntk", "--arch", "a.json", "--method", ""));
@@ -57,7 +57,7 @@ public sealed class BashCompletionTests : IDisposable
     }
 
     [Fact]
-    public void File_values_are_left_to_bash_s_file_name_completion()
+    public void FileValuesAreLeftToBashSFileNameCompletion()
     {
         // An empty COMPREPLY with `complete -o default` makes bash complete file names.
         Assert.Empty(Complete("lab", "kernel", "--arch", ""));

@@ -16,7 +16,7 @@ public sealed class CommandLineErrorTests
     }
 
     [Fact]
-    public void A_mistyped_command_suggests_the_nearest_one()
+    public void AMistypedCommandSuggestsTheNearestOne()
     {
         Assert.Equal("error: command line: swep: unknown command, did you mean sweep? (lab --help lists them)", OneErrorLine("swep"));
         Assert.Equal("error: command line: tain: unknown command, did you mean train? (lab --help lists them)", OneErrorLine("tain", "--config", "c.json"));
@@ -42,7 +42,7 @@ public sealed class CommandLineErrorTests
         Assert.Equal(error, OneErrorLine(args));
 
     [Fact]
-    public void An_argument_starting_with_at_is_a_file_name_not_a_response_file()
+    public void AnArgumentStartingWithAtIsAFileNameNotAResponseFile()
     {
         string missing = "@" + Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "a.json");
         Assert.StartsWith($"error: {missing}: ", OneErrorLine("kernel", "--arch", missing, "--x1", "x.csv", "--out", Path.GetTempPath()));

@@ -23,7 +23,7 @@ public sealed class GpCommandTests : IDisposable
     }
 
     [Fact]
-    public void Gp_writes_gp_json_and_prints_both_predictors()
+    public void GpWritesGpJsonAndPrintsBothPredictors()
     {
         string outDir = Path.Combine(_dir, "out");
         var (code, stdout, _) = Lab("gp", "--config", Config(""", "noise": 1e-6, "time": 100"""), "--out", outDir);
@@ -39,7 +39,7 @@ public sealed class GpCommandTests : IDisposable
     }
 
     [Fact]
-    public void A_bad_config_exits_2_with_one_line_and_writes_nothing()
+    public void ABadConfigExits2WithOneLineAndWritesNothing()
     {
         string outDir = Path.Combine(_dir, "out");
         string config = Config(""", "noise": -0.5""");

@@ -57,7 +57,7 @@ public sealed class KernelCommandTests : IDisposable
     [Theory]
     [InlineData(Mlp, 3)]
     [InlineData(Cnn, 12)]
-    public void Kernel_files_hold_the_analytic_kernels_to_the_last_bit(string archJson, int features)
+    public void KernelFilesHoldTheAnalyticKernelsToTheLastBit(string archJson, int features)
     {
         // The "R" format round-trips every double, and the command computes with the same call, so the files
         // read back equal AnalyticKernels.Compute bit for bit.
@@ -73,7 +73,7 @@ public sealed class KernelCommandTests : IDisposable
     }
 
     [Fact]
-    public void With_x2_the_kernels_are_N1_by_N2()
+    public void WithX2TheKernelsAreN1ByN2()
     {
         string arch = File("arch.json", Mlp);
         string x1 = Inputs("x1.csv", 4, 3, seed: 2), x2 = Inputs("x2.csv", 7, 3, seed: 3);
@@ -89,7 +89,7 @@ public sealed class KernelCommandTests : IDisposable
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void A_csv_of_the_wrong_width_exits_2_naming_the_csv(bool asX2)
+    public void ACsvOfTheWrongWidthExits2NamingTheCsv(bool asX2)
     {
         string arch = File("arch.json", Mlp);
         string good = Inputs("good.csv", 3, 3, seed: 4), bad = Inputs("bad.csv", 3, 4, seed: 5);
@@ -105,7 +105,7 @@ public sealed class KernelCommandTests : IDisposable
     }
 
     [Fact]
-    public void Missing_x1_or_a_bad_arch_exits_2()
+    public void MissingX1OrABadArchExits2()
     {
         string arch = File("arch.json", Mlp);
         string outDir = Path.Combine(_dir, "out");

@@ -27,7 +27,7 @@ public sealed class LabTests : IDisposable
         """;
 
     [Fact]
-    public void Train_writes_run_json_with_every_checkpoint()
+    public void TrainWritesRunJsonWithEveryCheckpoint()
     {
         string outDir = Path.Combine(_dir, "out");
         var (code, stdout, _) = Lab("train", "--config", Config(Run(extra: """, "checkpoints": [0, 5, 20]""")), "--out", outDir);
@@ -42,7 +42,7 @@ public sealed class LabTests : IDisposable
     }
 
     [Fact]
-    public void A_learning_rate_fraction_is_resolved_against_the_run_s_own_critical_rate()
+    public void ALearningRateFractionIsResolvedAgainstTheRunSOwnCriticalRate()
     {
         string outDir = Path.Combine(_dir, "out");
         var (code, _, _) = Lab("train", "--config", Config(Run(optimizer: """{"type":"gd","learning_rate_fraction":0.5}""")), "--out", outDir);
@@ -64,7 +64,7 @@ public sealed class LabTests : IDisposable
     [InlineData(null, """{"source":"imagenet","train_size":4}""", "data.source", "not one of")]
     [InlineData(null, """{"source":"sphere","dim":4,"train_size":0}""", "data.train_size", "at least 1")]
     [InlineData(null, """{"source":"csv","x_train":"missing.csv","y_train":"missing.csv"}""", "data.x_train", "not found")]
-    public void Bad_config_exits_2_with_one_line_naming_file_and_field(string? optimizer, string? data, string field, string reason)
+    public void BadConfigExits2WithOneLineNamingFileAndField(string? optimizer, string? data, string field, string reason)
     {
         string config = Config(optimizer is null ? Run(data: data!) : Run(optimizer: optimizer));
         string outDir = Path.Combine(_dir, "out");
@@ -77,7 +77,7 @@ public sealed class LabTests : IDisposable
     }
 
     [Fact]
-    public void Missing_config_file_unknown_option_and_cuda_without_gpu_exit_2()
+    public void MissingConfigFileUnknownOptionAndCudaWithoutGpuExit2()
     {
         Assert.Equal(2, Lab("train", "--config", Path.Combine(_dir, "nope.json"), "--out", _dir).Code);
         Assert.Equal(2, Lab("train", "--config", Config(Run()), "--outdir", _dir).Code);
@@ -109,7 +109,7 @@ public sealed class LabTests : IDisposable
 
     [Theory]
     [InlineData("train"), InlineData("ntk"), InlineData("kernel"), InlineData("gp"), InlineData("sweep"), InlineData("merge"), InlineData("plot")]
-    public void Every_option_of_every_command_is_described(string command)
+    public void EveryOptionOfEveryCommandIsDescribed(string command)
     {
         var (code, stdout, _) = Lab(command, "--help");
         Assert.Equal(0, code);
@@ -121,7 +121,7 @@ public sealed class LabTests : IDisposable
     }
 
     [Fact]
-    public void A_divergent_run_is_reported_not_crashed()
+    public void ADivergentRunIsReportedNotCrashed()
     {
         string outDir = Path.Combine(_dir, "out");
         var (code, stdout, _) = Lab("train", "--config", Config(Run(optimizer: """{"type":"gd","learning_rate":5000}""")), "--out", outDir);

@@ -20,7 +20,7 @@ public sealed class NtkCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public void Ntk_writes_and_names_its_files()
+    public void NtkWritesAndNamesItsFiles()
     {
         string output = Path.Combine(_dir, "out");
         var (code, stdout, _) = LabConsole.Run("ntk", "--arch", _arch, "--x1", _x1, "--seed", "3", "--method", "ntvp", "--out", output, "--per-layer");
@@ -33,7 +33,7 @@ public sealed class NtkCommandTests : IDisposable
     [InlineData("--method", "magic", "error: command line: --method: unknown NTK method 'magic' (structured, jacobian, ntvp)")]
     [InlineData("--dtype", "float16", "error: command line: --dtype: 'float16' is not float32 or float64")]
     [InlineData("--device", "tpu", "error: command line: --device: 'tpu' is not cpu, cuda or cuda:K")]
-    public void A_bad_option_value_exits_2_and_writes_nothing(string option, string value, string error)
+    public void ABadOptionValueExits2AndWritesNothing(string option, string value, string error)
     {
         string output = Path.Combine(_dir, "out");
         var (code, _, stderr) = LabConsole.Run("ntk", "--arch", _arch, "--x1", _x1, "--seed", "0", option, value, "--out", output);

@@ -9,7 +9,7 @@ public sealed class PlotCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public void Lab_plot_without_runs_exits_2_naming_the_folder_and_draws_nothing()
+    public void LabPlotWithoutRunsExits2NamingTheFolderAndDrawsNothing()
     {
         string plots = Path.Combine(_dir, "plots");
         var (code, _, stderr) = LabConsole.Run("plot", "--results", _dir, "--out", plots);

@@ -31,7 +31,7 @@ public sealed class SweepCommandTests : IDisposable
     }
 
     [Fact]
-    public void A_slurm_array_task_runs_its_shard_into_the_shared_folder_and_says_where_it_came_from()
+    public void ASlurmArrayTaskRunsItsShardIntoTheSharedFolderAndSaysWhereItCameFrom()
     {
         // sbatch --array=5-6: task 6 is the second of two, shard 1/2 = runs 1 and 3 (width 16 and 32, seed 1).
         Environment.SetEnvironmentVariable("SLURM_ARRAY_TASK_ID", "6");
@@ -53,7 +53,7 @@ public sealed class SweepCommandTests : IDisposable
     }
 
     [Fact]
-    public void Sweep_help_exits_0_and_describes_every_option()
+    public void SweepHelpExits0AndDescribesEveryOption()
     {
         var (code, stdout, stderr) = LabConsole.Run("sweep", "--help");
         Assert.Equal(0, code);
@@ -73,7 +73,7 @@ public sealed class SweepCommandTests : IDisposable
     [InlineData("JOB_COMPLETION_INDEX", "2", "2", "error: environment: JOB_COMPLETION_INDEX: 2 is not below --shard-count 2")]
     [InlineData("SLURM_ARRAY_TASK_ID", "x", null, "error: environment: SLURM_ARRAY_TASK_ID: 'x' is not a whole number ≥ 0")]
     [InlineData(null, null, "3", "error: command line: --shard-count: needs JOB_COMPLETION_INDEX")]
-    public void Bad_shard_values_exit_2_with_one_line_and_write_nothing(string? variable, string? value, string? shardCount, string error)
+    public void BadShardValuesExit2WithOneLineAndWriteNothing(string? variable, string? value, string? shardCount, string error)
     {
         if (variable is not null) Environment.SetEnvironmentVariable(variable, value);
         string output = Path.Combine(_dir, "bad");

@@ -30,7 +30,7 @@ public class MonteCarloKernelsTests
 
     [Theory]
     [MemberData(nameof(Networks))]
-    public void Analytic_kernels_lie_within_four_standard_errors_of_the_width_512_mean(string name)
+    public void AnalyticKernelsLieWithinFourStandardErrorsOfTheWidth512Mean(string name)
     {
         var arch = Build(name, 512);
         var x = TestInputs.Uniform(3, arch.InputSize, 1);
@@ -48,7 +48,7 @@ public class MonteCarloKernelsTests
 
     [Theory]
     [MemberData(nameof(Networks))]
-    public void The_monte_carlo_mean_approaches_the_analytic_kernel_as_width_grows(string name)
+    public void TheMonteCarloMeanApproachesTheAnalyticKernelAsWidthGrows(string name)
     {
         var x = TestInputs.Uniform(3, Build(name, 8).InputSize, 2);
         var analytic = AnalyticKernels.Compute(Build(name, 8), x);

@@ -56,5 +56,5 @@ public sealed class DriftScalingTests : IClassFixture<DriftScalingTests.ReducedS
     }
 
     [Fact]
-    public void No_run_diverged_at_half_the_critical_learning_rate() => Assert.Equal(0, _summary.Diverged);
+    public void NoRunDivergedAtHalfTheCriticalLearningRate() => Assert.Equal(0, _summary.Diverged);
 }

@@ -39,7 +39,7 @@ public sealed class EmpiricalKernelRunTests : IDisposable
     private double[,] Read(string output, string name) => CsvMatrix.Read(Path.Combine(output, name));
 
     [Fact]
-    public void The_files_hold_the_kernels_of_the_seeded_network_and_the_layer_terms_add_up_to_the_ntk()
+    public void TheFilesHoldTheKernelsOfTheSeededNetworkAndTheLayerTermsAddUpToTheNtk()
     {
         string arch = Write("arch.json", Mlp), x1 = Inputs("x1.csv", 5, 3, seed: 1), x2 = Inputs("x2.csv", 4, 3, seed: 2);
         string output = Path.Combine(_dir, "out");
@@ -67,7 +67,7 @@ public sealed class EmpiricalKernelRunTests : IDisposable
     }
 
     [Fact]
-    public void Without_the_options_it_writes_ntk_and_nngp_only()
+    public void WithoutTheOptionsItWritesNtkAndNngpOnly()
     {
         string output = Path.Combine(_dir, "out");
         var written = EmpiricalKernelRun.Execute(Write("arch.json", Mlp), Inputs("x1.csv", 3, 3, seed: 3), null, seed: 0,
@@ -78,7 +78,7 @@ public sealed class EmpiricalKernelRunTests : IDisposable
     }
 
     [Fact]
-    public void Inputs_of_the_wrong_width_are_named_and_nothing_is_written()
+    public void InputsOfTheWrongWidthAreNamedAndNothingIsWritten()
     {
         string bad = Inputs("bad.csv", 3, 4, seed: 4), output = Path.Combine(_dir, "out");
         var e = Assert.Throws<InvalidInputException>(() => EmpiricalKernelRun.Execute(Write("arch.json", Mlp),

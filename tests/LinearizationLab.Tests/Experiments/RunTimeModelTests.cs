@@ -11,7 +11,7 @@ public class RunTimeModelTests
     [InlineData(1.5, 2e-7, 2.4)]
     [InlineData(0.0, 0.01, 1.0)]
     [InlineData(2.0, 0.5, 0.3)]
-    public void Exact_times_give_back_the_overhead_coefficient_and_exponent(double a, double b, double p)
+    public void ExactTimesGiveBackTheOverheadCoefficientAndExponent(double a, double b, double p)
     {
         var runs = Widths.SelectMany(n => Enumerable.Repeat((n, a + b * Math.Pow(n, p)), 3));
         var model = RunTimeModel.Fit(runs)!;
@@ -25,7 +25,7 @@ public class RunTimeModelTests
     }
 
     [Fact]
-    public void Measured_widths_are_predicted_by_their_median_so_a_slow_first_run_does_not_count()
+    public void MeasuredWidthsArePredictedByTheirMedianSoASlowFirstRunDoesNotCount()
     {
         // The first run of a process pays for JIT and native warm-up (35× a later run in a measured drift-regression sweep).
         var runs = new[] { (32, 1.138), (32, 0.033), (32, 0.031), (64, 0.039), (64, 0.036), (64, 0.038), (128, 0.07) };
@@ -37,7 +37,7 @@ public class RunTimeModelTests
     }
 
     [Fact]
-    public void Two_widths_fix_the_exponent_at_two_and_one_width_predicts_only_itself()
+    public void TwoWidthsFixTheExponentAtTwoAndOneWidthPredictsOnlyItself()
     {
         // Two widths cannot determine three parameters: p = 2 (cost ∝ parameter count) and a + b·n² through both.
         var two = RunTimeModel.Fit([(64, 1.5), (128, 1.7)])!;
@@ -59,7 +59,7 @@ public class RunTimeModelTests
     }
 
     [Fact]
-    public void Unusable_times_are_left_out()
+    public void UnusableTimesAreLeftOut()
     {
         Assert.Null(RunTimeModel.Fit([]));
         Assert.Null(RunTimeModel.Fit([(64, 0.0), (128, double.NaN), (256, -1.0)]));   // e.g. run files without wall_seconds
@@ -67,7 +67,7 @@ public class RunTimeModelTests
     }
 
     [Fact]
-    public void The_exponent_stays_in_its_range()
+    public void TheExponentStaysInItsRange()
     {
         // Times that grow like n⁵ (never seen for a network whose work is ∝ n²) are fitted with p at the upper bound.
         var model = RunTimeModel.Fit(Widths.Select(n => (n, 1e-15 * Math.Pow(n, 5))))!;

@@ -5,7 +5,7 @@ namespace LinearizationLab.Tests.Experiments;
 public class ScalingFitTests
 {
     [Fact]
-    public void An_exact_power_law_is_recovered_with_a_degenerate_interval()
+    public void AnExactPowerLawIsRecoveredWithADegenerateInterval()
     {
         var samples = new[] { 64, 256, 1024, 4096 }.SelectMany(n => Enumerable.Repeat((n, 3.0 * Math.Pow(n, -0.5)), 3));
         var fit = ScalingFit.Fit("m", samples)!;
@@ -17,7 +17,7 @@ public class ScalingFitTests
     }
 
     [Fact]
-    public void Noisy_seeds_give_an_interval_that_covers_the_true_slope()
+    public void NoisySeedsGiveAnIntervalThatCoversTheTrueSlope()
     {
         // Multiplicative noise of ±20% around n^−1 with 8 seeds per width.
         var random = new Random(1);
@@ -32,7 +32,7 @@ public class ScalingFitTests
     }
 
     [Fact]
-    public void Zeros_are_left_out_and_one_width_gives_no_fit()
+    public void ZerosAreLeftOutAndOneWidthGivesNoFit()
     {
         Assert.Null(ScalingFit.Fit("m", [(64, 1.0), (64, 2.0), (128, 0.0)]));
         var fit = ScalingFit.Fit("m", [(64, 1.0), (128, 0.5), (256, 0.0)])!;

@@ -18,7 +18,7 @@ public sealed class ShardAssignmentTests
     ];
 
     [Fact]
-    public void Without_option_or_environment_a_process_runs_every_run()
+    public void WithoutOptionOrEnvironmentAProcessRunsEveryRun()
     {
         var all = Resolve(null, null);
         Assert.Equal((0, 1), (all.Index, all.Count));
@@ -39,7 +39,7 @@ public sealed class ShardAssignmentTests
     }
 
     [Fact]
-    public void A_kubernetes_indexed_job_pod_runs_its_completion_index_of_shard_count()
+    public void AKubernetesIndexedJobPodRunsItsCompletionIndexOfShardCount()
     {
         var s = Resolve(null, "4", ("JOB_COMPLETION_INDEX", "3"));
         Assert.Equal((3, 4), (s.Index, s.Count));
@@ -47,7 +47,7 @@ public sealed class ShardAssignmentTests
     }
 
     [Fact]
-    public void The_shard_option_wins_over_slurm_and_kubernetes()
+    public void TheShardOptionWinsOverSlurmAndKubernetes()
     {
         var s = Resolve("1/2", null, [.. Slurm(2, 0, 2, 3), ("JOB_COMPLETION_INDEX", "0")]);
         Assert.Equal((1, 2, "--shard 1/2"), (s.Index, s.Count, s.Source));
@@ -56,7 +56,7 @@ public sealed class ShardAssignmentTests
     }
 
     [Fact]
-    public void Slurm_wins_over_kubernetes_and_agrees_with_a_given_shard_count()
+    public void SlurmWinsOverKubernetesAndAgreesWithAGivenShardCount()
     {
         var s = Resolve(null, "3", [.. Slurm(1, 0, 2, 3), ("JOB_COMPLETION_INDEX", "0")]);
         Assert.Equal((1, 3), (s.Index, s.Count));
@@ -94,7 +94,7 @@ public sealed class ShardAssignmentTests
 
     [Theory]
     [MemberData(nameof(BadEnvironments))]
-    public void Bad_environment_values_are_named(
+    public void BadEnvironmentValuesAreNamed(
         (string, string)[] env, string? shardCount, string field, string reason)
     {
         var e = Assert.Throws<InvalidInputException>(() => Resolve(null, shardCount, env));
@@ -104,13 +104,13 @@ public sealed class ShardAssignmentTests
     }
 
     [Fact]
-    public void Empty_variables_count_as_unset()
+    public void EmptyVariablesCountAsUnset()
     {
         Assert.True(Resolve(null, null, ("SLURM_ARRAY_TASK_ID", ""), ("JOB_COMPLETION_INDEX", " ")).IsWhole);
     }
 
     [Fact]
-    public void The_shards_of_an_array_cover_every_run_once()
+    public void TheShardsOfAnArrayCoverEveryRunOnce()
     {
         var runs = Enumerable.Range(0, 15).Select(i => new SweepRunKey(i, 32 << (i / 3), i % 3)).ToArray();
         var shards = Enumerable.Range(4, 3)   // --array=4-6

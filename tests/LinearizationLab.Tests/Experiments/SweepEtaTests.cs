@@ -60,7 +60,7 @@ public class SweepEtaTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void The_main_sweep_is_predicted_within_30_percent_once_a_fifth_of_its_time_is_spent()
+    public void TheMainSweepIsPredictedWithin30PercentOnceAFifthOfItsTimeIsSpent()
     {
         Assert.Equal(114.48, MlpReluSphere.Sum(r => r.Seconds), 1e-6);   // the recorded sweep
         foreach (var (where, spent, truth, predicted) in Replay(MlpReluSphere).Where(p => p.Spent >= 0.2 && p.Truth > 0))
@@ -71,7 +71,7 @@ public class SweepEtaTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_measured_small_sweep_gets_no_guess_from_one_width_and_the_right_order_of_magnitude_after()
+    public void AMeasuredSmallSweepGetsNoGuessFromOneWidthAndTheRightOrderOfMagnitudeAfter()
     {
         // Run 0 (the warm-up) is 37% of this 3-second sweep, seeds differ by up to 1.8× and the last width costs 3.4×
         // the one before, so its first half cannot fix the rest to 30%. What holds: no estimate while one width is
@@ -88,7 +88,7 @@ public class SweepEtaTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Runs_found_on_disk_predict_until_this_process_has_measured_their_width()
+    public void RunsFoundOnDiskPredictUntilThisProcessHasMeasuredTheirWidth()
     {
         // A resumed sweep: widths 64 and 128 done earlier (e.g. before a restart), 256 and 512 still to do.
         var earlier = new[] { (64, 1.0), (64, 1.0), (128, 2.0), (128, 2.0), (256, 4.0) };

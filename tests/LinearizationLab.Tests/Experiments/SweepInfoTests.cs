@@ -17,7 +17,7 @@ public sealed class SweepInfoTests : IDisposable
         """, "toy.json")));
 
     [Fact]
-    public void The_infinite_width_side_of_a_regression_sweep_is_recorded_and_survives_a_round_trip()
+    public void TheInfiniteWidthSideOfARegressionSweepIsRecordedAndSurvivesARoundTrip()
     {
         var info = SweepInfo.Create(Toy());
         Assert.Equal(0.5 * info.AnalyticCriticalLearningRate!.Value, info.LearningRate!.Value, 12);
@@ -34,7 +34,7 @@ public sealed class SweepInfoTests : IDisposable
     }
 
     [Fact]
-    public void Gradient_descent_for_longer_moves_the_ntk_gp_mean_toward_its_limit()
+    public void GradientDescentForLongerMovesTheNtkGpMeanTowardItsLimit()
     {
         // μ_t → μ_∞ as t grows: the final-time mean of a 4000-step sweep is closer to μ_∞ than that of a 40-step one.
         static double Gap(SweepInfo i) => i.NtkGpMeanFinal.Zip(i.NtkGpMeanInfinite).Sum(p => Math.Abs(p.First - p.Second));

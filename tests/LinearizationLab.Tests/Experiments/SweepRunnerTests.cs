@@ -16,7 +16,7 @@ public sealed class SweepRunnerTests : IDisposable
     private string Out(string name) => Path.Combine(_dir, name);
 
     [Fact]
-    public void Every_run_is_written_and_a_rerun_skips_finished_runs()
+    public void EveryRunIsWrittenAndARerunSkipsFinishedRuns()
     {
         var spec = Spec();
         var context = SweepContext.Create(spec);
@@ -34,7 +34,7 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Fact]
-    public void Runs_made_with_another_config_are_not_reused()
+    public void RunsMadeWithAnotherConfigAreNotReused()
     {
         var context = SweepContext.Create(Spec());
         new SweepRunner(context, Out("c")).Run(0, 4);
@@ -49,7 +49,7 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Fact]
-    public void A_cancelled_sweep_resumes_and_shards_merge_to_the_full_sweep()
+    public void ACancelledSweepResumesAndShardsMergeToTheFullSweep()
     {
         var spec = Spec();
         var context = SweepContext.Create(spec);
@@ -67,7 +67,7 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Fact]
-    public void Shards_share_one_folder_and_an_unsharded_resume_makes_up_for_a_killed_one()
+    public void ShardsShareOneFolderAndAnUnshardedResumeMakesUpForAKilledOne()
     {
         // A cluster array job: every task writes into one folder; task 1 dies after its first run; the final job
         // (unsharded, resuming) reruns exactly what is missing, and the result equals the single-process sweep.
@@ -88,7 +88,7 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Fact]
-    public void Progress_carries_an_estimate_from_the_second_width_on_and_a_resumed_sweep_has_one_at_once()
+    public void ProgressCarriesAnEstimateFromTheSecondWidthOnAndAResumedSweepHasOneAtOnce()
     {
         var context = SweepContext.Create(Spec());   // widths 16, 32 × 2 seeds
         var reports = new List<SweepProgress>();
@@ -109,7 +109,7 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Fact]
-    public void Checkpoint_metrics_state_the_facts_of_step_zero()
+    public void CheckpointMetricsStateTheFactsOfStepZero()
     {
         var context = SweepContext.Create(Spec());
         var run = new SweepRunner(context, Out("z")).RunOne(context.Spec.Runs[0]);

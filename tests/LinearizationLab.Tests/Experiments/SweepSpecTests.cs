@@ -36,11 +36,11 @@ public class SweepSpecTests
     [InlineData("", NtkMethod.Structured)]
     [InlineData(""", "ntk_method": "NTVP" """, NtkMethod.Ntvp)]
     [InlineData(""", "ntk_method": "jacobian" """, NtkMethod.Jacobian)]
-    public void Ntk_method_is_read_into_the_enum_case_insensitively(string extra, NtkMethod expected) =>
+    public void NtkMethodIsReadIntoTheEnumCaseInsensitively(string extra, NtkMethod expected) =>
         Assert.Equal(expected, Parse(Json(extra: extra)).NtkMethod);
 
     [Fact]
-    public void An_architecture_without_a_hidden_layer_cannot_be_swept()
+    public void AnArchitectureWithoutAHiddenLayerCannotBeSwept()
     {
         var e = Assert.Throws<InvalidInputException>(() =>
             Parse(Json(arch: """{"input_shape":[4],"layers":[{"type":"dense","width":1}]}""")));
@@ -48,7 +48,7 @@ public class SweepSpecTests
     }
 
     [Fact]
-    public void Runs_are_width_major_with_stable_indices_and_shards_partition_them()
+    public void RunsAreWidthMajorWithStableIndicesAndShardsPartitionThem()
     {
         var spec = Parse(Json("[32, 16]", "[5, 7]"));
         Assert.Equal([16, 32], spec.Widths);   // sorted

@@ -28,7 +28,7 @@ public sealed class TrainingSetupTests : IDisposable
     }
 
     [Fact]
-    public void An_arch_path_is_resolved_against_the_config_once_and_an_inline_arch_has_none()
+    public void AnArchPathIsResolvedAgainstTheConfigOnceAndAnInlineArchHasNone()
     {
         Directory.CreateDirectory(_dir.File("archs"));
         File.WriteAllText(_dir.File("archs/a.json"), SweepSpecTests.Arch);
@@ -44,7 +44,7 @@ public sealed class TrainingSetupTests : IDisposable
     }
 
     [Fact]
-    public void A_sweep_always_checkpoints_the_first_and_last_step()
+    public void ASweepAlwaysCheckpointsTheFirstAndLastStep()
     {
         var spec = SweepSpec.Read(JsonSection.Parse(SweepSpecTests.Json(extra: """, "checkpoints": [3] """), "c.json"));
 

@@ -40,7 +40,7 @@ public sealed class GpExperimentTests : IDisposable
     [Theory]
     [InlineData(0.0)]
     [InlineData(1e-2)]
-    public void Test_mse_at_infinite_time_is_that_of_direct_kernel_regression(double noise)
+    public void TestMseAtInfiniteTimeIsThatOfDirectKernelRegression(double noise)
     {
         // Same formula, same Cholesky solve, but with the test kernels computed in one piece rather than in
         // blocks: the sums agree to round-off, κ(K)·1e-16 relative with κ ≲ 1e4 here; 1e-9 leaves margin.
@@ -58,7 +58,7 @@ public sealed class GpExperimentTests : IDisposable
     }
 
     [Fact]
-    public void Without_noise_both_predictors_interpolate_the_training_points()
+    public void WithoutNoiseBothPredictorsInterpolateTheTrainingPoints()
     {
         // Scored on its own training set, K·K⁻¹Y = Y: the MSE is round-off, (κ·1e-16)² relative to ½·mean‖y‖².
         var (train, _) = Sphere();
@@ -69,7 +69,7 @@ public sealed class GpExperimentTests : IDisposable
     }
 
     [Fact]
-    public void At_time_zero_the_ntk_gp_predicts_the_prior_mean_zero()
+    public void AtTimeZeroTheNtkGpPredictsThePriorMeanZero()
     {
         // μ_0 = 0 exactly (gain 0 for every mode), so the MSE is ½·mean‖y*‖² to the last bits of the sum.
         var (train, test) = Sphere();
@@ -79,7 +79,7 @@ public sealed class GpExperimentTests : IDisposable
     }
 
     [Fact]
-    public void A_long_gradient_flow_reaches_kernel_regression()
+    public void ALongGradientFlowReachesKernelRegression()
     {
         // e^{−λ_min t/N} is below 1e-12 at t = 30·N/λ_min… λ_min is unknown here, so take t huge: every mode with
         // λ above round-off has converged and the result equals the t = ∞ pseudo-inverse up to κ·1e-16.
@@ -91,7 +91,7 @@ public sealed class GpExperimentTests : IDisposable
     }
 
     [Fact]
-    public void On_a_small_mnist_subset_both_predictors_classify_well_above_chance()
+    public void OnASmallMnistSubsetBothPredictorsClassifyWellAboveChance()
     {
         // Infinite-width ReLU kernels on 200 MNIST digits reach about 86% test accuracy (chance: 10%);
         // 0.6 is far below what the method gives yet far above chance.
@@ -123,7 +123,7 @@ public sealed class GpExperimentTests : IDisposable
     [InlineData(""", "time": "infinity" """, double.PositiveInfinity, 0.0)]
     [InlineData(""", "time": 12.5 """, 12.5, 0.0)]
     [InlineData(""", "learning_rate": 0.5, "steps": 10 """, 5.0, 0.5)]
-    public void The_config_reads_the_training_time(string extra, double time, double learningRate)
+    public void TheConfigReadsTheTrainingTime(string extra, double time, double learningRate)
     {
         var config = Config($$"""{"arch": {"input_shape":[4],"layers":[{"type":"dense","width":1}]}, {{SphereData}} {{extra}} }""");
         Assert.Equal(time, config.Time.Time);
@@ -138,7 +138,7 @@ public sealed class GpExperimentTests : IDisposable
     [InlineData(""", "time": 3, "steps": 4, "learning_rate": 0.1 """, "time")]
     [InlineData(""", "steps": 4 """, "learning_rate")]
     [InlineData(""", "epochs": 4 """, "epochs")]
-    public void A_bad_config_names_the_field(string extra, string field)
+    public void ABadConfigNamesTheField(string extra, string field)
     {
         var e = Assert.Throws<InvalidInputException>(() =>
             Config($$"""{"arch": {"input_shape":[4],"layers":[{"type":"dense","width":1}]}, {{SphereData}} {{extra}} }"""));
@@ -146,7 +146,7 @@ public sealed class GpExperimentTests : IDisposable
     }
 
     [Fact]
-    public void A_data_section_without_a_test_set_is_an_error_naming_data()
+    public void ADataSectionWithoutATestSetIsAnErrorNamingData()
     {
         var config = Config("""{"arch": {"input_shape":[4],"layers":[{"type":"dense","width":1}]}, "data": {"source":"sphere","dim":4,"train_size":8}}""");
         var e = Assert.Throws<InvalidInputException>(() => GpExperiment.Execute(config, Path.Combine(_dir, "out")));

@@ -25,10 +25,10 @@ public class ConvLayerTests
     [InlineData(3, 1, 8, 6)]
     [InlineData(3, 2, 8, 3)]
     [InlineData(2, 2, 8, 4)]
-    public void Valid_output_size(int k, int s, int n, int output) =>
+    public void ValidOutputSize(int k, int s, int n, int output) =>
         Assert.Equal(new SpatialPadding(0, 0, output), Conv(k, s, Padding.Valid).PaddingFor(0, n));
 
     [Fact]
-    public void Fan_in_counts_channels_times_filter() =>
+    public void FanInCountsChannelsTimesFilter() =>
         Assert.Equal(3 * 5 * 2, new ConvLayer(7, [5, 2], [1, 1], Padding.Same, 1, 0).FanIn([3, 9, 9]));
 }

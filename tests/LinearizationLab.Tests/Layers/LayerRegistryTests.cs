@@ -8,7 +8,7 @@ namespace LinearizationLab.Tests.Layers;
 public class LayerRegistryTests
 {
     [Fact]
-    public void Every_layer_type_of_the_arch_json_contract_is_registered() =>
+    public void EveryLayerTypeOfTheArchJsonContractIsRegistered() =>
         Assert.Equal(["dense", "conv", "erf", "identity", "relu", "tanh", "flatten", "global_avg_pool"], LayerRegistry.TypeNames);
 
     [Theory]
@@ -23,7 +23,7 @@ public class LayerRegistryTests
     }
 
     [Fact]
-    public void An_unknown_type_names_the_field_and_the_known_types()
+    public void AnUnknownTypeNamesTheFieldAndTheKnownTypes()
     {
         var e = Assert.Throws<InvalidInputException>(() => LayerRegistry.Read(JsonSection.Parse("""{"type":"softplus"}""", "arch.json")));
         Assert.Contains("type", e.Message);

@@ -30,7 +30,7 @@ public class NetworkTests
         Assert.Equal([3L, outputs], OutputShape(json));
 
     [Fact]
-    public void Conv_output_matches_spec_shapes_1d_and_2d()
+    public void ConvOutputMatchesSpecShapes1dAnd2d()
     {
         // Every intermediate shape the spec predicts is what the tensors have.
         var spec = Arch.Parse("""
@@ -51,7 +51,7 @@ public class NetworkTests
     }
 
     [Fact]
-    public void Parameters_are_ordered_weight_then_bias_per_affine_layer()
+    public void ParametersAreOrderedWeightThenBiasPerAffineLayer()
     {
         var spec = Arch.Parse("""{"input_shape":[1,6],"layers":[{"type":"conv","channels":4,"kernel":[3]},{"type":"relu"},{"type":"flatten"},{"type":"dense","width":2}]}""");
         using var net = Network.Create(spec, 0, F64);
@@ -62,7 +62,7 @@ public class NetworkTests
     }
 
     [Fact]
-    public void Trace_records_input_and_preactivation_of_each_affine_layer()
+    public void TraceRecordsInputAndPreactivationOfEachAffineLayer()
     {
         using var net = Network.Create(Arch.Mlp(4, [6, 5], 2), 0, F64);
         using var x = randn([3, 4], ScalarType.Float64);
@@ -76,7 +76,7 @@ public class NetworkTests
     }
 
     [Fact]
-    public void Same_seed_gives_same_parameters_and_float32_matches_float64_init()
+    public void SameSeedGivesSameParametersAndFloat32MatchesFloat64Init()
     {
         var spec = Arch.Mlp(4, [16], 1);
         using var a = Network.Create(spec, 42, F64);
@@ -94,7 +94,7 @@ public class NetworkTests
     }
 
     [Fact]
-    public void Ntk_parameterization_output_variance_matches_the_relu_recursion()
+    public void NtkParameterizationOutputVarianceMatchesTheReluRecursion()
     {
         // Depth-2 ReLU MLP, NTK parameterization. For a centred Gaussian u, E[relu(u)²] = Var(u)/2, so
         //   q1 = w²·x·x/d + b², q2 = w²·q1/2 + b², Var f = w²·q2/2 + b².
@@ -124,7 +124,7 @@ public class NetworkTests
     }
 
     [Fact]
-    public void Standard_parameterization_has_the_same_function_distribution_at_init()
+    public void StandardParameterizationHasTheSameFunctionDistributionAtInit()
     {
         // Standard parameterization draws W ~ N(0, w²/fan_in) and multiplies by 1, NTK draws N(0,1) and
         // multiplies by w/√fan_in: the same generator draws give the same function at init.

@@ -22,7 +22,7 @@ public sealed class WidthSweepTests : IDisposable
         new(SweepSpec.Read(JsonSection.Parse(SweepSpecTests.Json(), "sweep.json")), Path.Combine(_dir, name));
 
     [Fact]
-    public void A_run_writes_runs_summary_and_figures_and_a_rerun_keeps_them()
+    public void ARunWritesRunsSummaryAndFiguresAndARerunKeepsThem()
     {
         var sweep = Sweep("all");
         var progress = new List<SweepProgress>();
@@ -47,7 +47,7 @@ public sealed class WidthSweepTests : IDisposable
     }
 
     [Fact]
-    public void A_shard_runs_its_share_and_summarises_the_folder()
+    public void AShardRunsItsShareAndSummarisesTheFolder()
     {
         var sweep = Sweep("shard");
         var result = sweep.Run(ShardAssignment.Parse("1/2"));
@@ -57,7 +57,7 @@ public sealed class WidthSweepTests : IDisposable
     }
 
     [Fact]
-    public void A_cancelled_sweep_keeps_its_finished_runs_and_writes_no_summary_or_figures()
+    public void ACancelledSweepKeepsItsFinishedRunsAndWritesNoSummaryOrFigures()
     {
         var sweep = Sweep("cancelled");
         using var cancel = new CancellationTokenSource();

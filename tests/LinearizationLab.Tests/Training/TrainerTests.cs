@@ -42,7 +42,7 @@ public class TrainerTests
     private static double[] Losses(TrainingResult r) => r.Checkpoints.Select(c => c.TrainLoss).ToArray();
 
     [Fact]
-    public void Same_seed_gives_an_identical_trajectory_and_another_seed_a_different_one()
+    public void SameSeedGivesAnIdenticalTrajectoryAndAnotherSeedADifferentOne()
     {
         var data = Regression(32, 4, 0);
         var sgd = new OptimizerSpec(0.5, Momentum: 0.9, BatchSize: 8);
@@ -54,7 +54,7 @@ public class TrainerTests
     }
 
     [Fact]
-    public void Full_batch_gradient_descent_decreases_the_mse_loss_monotonically_at_a_small_rate()
+    public void FullBatchGradientDescentDecreasesTheMseLossMonotonicallyAtASmallRate()
     {
         var r = Train(Regression(32, 4, 1), new OptimizerSpec(0.2), 3, 0, steps: 50);
         Assert.False(r.Diverged);
@@ -64,7 +64,7 @@ public class TrainerTests
     }
 
     [Fact]
-    public void A_learning_rate_far_too_large_is_reported_as_diverged_not_thrown()
+    public void ALearningRateFarTooLargeIsReportedAsDivergedNotThrown()
     {
         var r = Train(Regression(32, 4, 1), new OptimizerSpec(1e4), 3, 0, steps: 100);
         Assert.True(r.Diverged);
@@ -74,7 +74,7 @@ public class TrainerTests
     }
 
     [Fact]
-    public void Cross_entropy_with_nesterov_momentum_learns_the_classes()
+    public void CrossEntropyWithNesterovMomentumLearnsTheClasses()
     {
         var data = Classes(96, 4, 2);
         var r = Train(data, new OptimizerSpec(0.5, Momentum: 0.9, Nesterov: true, BatchSize: 16), 4, 0,
@@ -85,7 +85,7 @@ public class TrainerTests
     }
 
     [Fact]
-    public void Mse_is_half_the_mean_over_examples_of_the_squared_error_norm()
+    public void MseIsHalfTheMeanOverExamplesOfTheSquaredErrorNorm()
     {
         using var f = tensor(new[] { 1.0, 2.0, 0.0, -1.0 }, [2, 2]);
         using var y = tensor(new[] { 0.0, 0.0, 1.0, 1.0 }, [2, 2]);
@@ -94,7 +94,7 @@ public class TrainerTests
     }
 
     [Fact]
-    public void Momentum_updates_follow_the_heavy_ball_and_nesterov_rules()
+    public void MomentumUpdatesFollowTheHeavyBallAndNesterovRules()
     {
         // On L = ½θ², g = θ. Heavy ball: v1 = g0, θ1 = θ0 − ηv1; v2 = μv1 + g1, θ2 = θ1 − ηv2.
         // Nesterov: θ ← θ − η(g + μv) with v updated first.
@@ -116,7 +116,7 @@ public class TrainerTests
     }
 
     [Fact]
-    public void Minibatches_cover_each_epoch_once_and_depend_on_the_seed()
+    public void MinibatchesCoverEachEpochOnceAndDependOnTheSeed()
     {
         var s = new BatchSchedule(10, 5, 3);
         var epoch = s.Next()!.Concat(s.Next()!).OrderBy(i => i).ToArray();
@@ -126,7 +126,7 @@ public class TrainerTests
     }
 
     [Fact]
-    public void Log_spaced_checkpoints_start_at_zero_and_end_at_the_last_step()
+    public void LogSpacedCheckpointsStartAtZeroAndEndAtTheLastStep()
     {
         var c = CheckpointSchedule.LogSpaced(1000, 3);
         Assert.Equal(0, c[0]);
