@@ -1,3 +1,4 @@
+using LinearizationLab.Runs;
 using LinearizationLab.Inference;
 
 namespace LinearizationLab.Cli.Commands;

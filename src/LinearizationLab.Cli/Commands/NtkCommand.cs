@@ -1,3 +1,4 @@
+using LinearizationLab.Runs;
 using System.CommandLine;
 using LinearizationLab.Empirical;
 using LinearizationLab.Experiments;

@@ -1,3 +1,4 @@
+using LinearizationLab.Runs;
 using LinearizationLab.Experiments;
 
 namespace LinearizationLab.Cli.Commands;

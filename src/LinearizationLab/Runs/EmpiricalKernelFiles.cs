@@ -1,6 +1,7 @@
 using LinearizationLab.Empirical;
+using LinearizationLab.Experiments;
 
-namespace LinearizationLab.Experiments;
+namespace LinearizationLab.Runs;
 
 /// <summary>What <see cref="EmpiricalKernelRun.Execute"/> computed and the names of the files it wrote, in the order written.</summary>
 /// <param name="Kernels">The empirical NTK (full, averaged, per layer) and NNGP.</param>

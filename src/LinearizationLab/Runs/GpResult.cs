@@ -1,6 +1,7 @@
+using LinearizationLab.Inference;
 using LinearizationLab.Linearization;
 
-namespace LinearizationLab.Inference;
+namespace LinearizationLab.Runs;
 
 /// <summary>The outcome of a <see cref="GpExperiment"/>: both infinite-width predictors on the same test set.</summary>
 /// <param name="TrainSize">Number of training examples N.</param>

@@ -1,7 +1,8 @@
 using LinearizationLab.Analytic;
 using LinearizationLab.Data;
+using LinearizationLab.Experiments;
 
-namespace LinearizationLab.Experiments;
+namespace LinearizationLab.Runs;
 
 /// <summary>
 /// <c>lab kernel</c> as a library call: reads an arch.json and CSV inputs, computes the analytic infinite-width

@@ -2,11 +2,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LinearizationLab.Data;
 using LinearizationLab.Empirical;
+using LinearizationLab.Experiments;
 using LinearizationLab.Linearization;
 using LinearizationLab.Networks;
 using LinearizationLab.Training;
 
-namespace LinearizationLab.Experiments;
+namespace LinearizationLab.Runs;
 
 /// <summary>
 /// Executes one <see cref="RunConfig"/>: loads the data, builds the network from its seed, trains it,

@@ -1,3 +1,4 @@
+using LinearizationLab.Runs;
 using System.Text.Json;
 using LinearizationLab.Analytic;
 using LinearizationLab.Configuration;
@@ -6,7 +7,7 @@ using LinearizationLab.Inference;
 using LinearizationLab.Linearization;
 using MathNet.Numerics.LinearAlgebra;
 
-namespace LinearizationLab.Tests.Inference;
+namespace LinearizationLab.Tests.Runs;
 
 /// <summary>Facts about <see cref="GpExperiment"/> and <see cref="GpConfig"/>: the reported metrics are those of kernel regression.</summary>
 public sealed class GpExperimentTests : IDisposable

@@ -1,8 +1,9 @@
 using LinearizationLab.Data;
 using LinearizationLab.Empirical;
+using LinearizationLab.Experiments;
 using LinearizationLab.Networks;
 
-namespace LinearizationLab.Experiments;
+namespace LinearizationLab.Runs;
 
 /// <summary>
 /// <c>lab ntk</c> as a library call: reads an arch.json and CSV inputs, draws the network's θ0 from a seed, computes its

@@ -5,10 +5,11 @@ using System.Text.Json.Nodes;
 using LinearizationLab.Analytic;
 using LinearizationLab.Architecture;
 using LinearizationLab.Data;
+using LinearizationLab.Inference;
 using LinearizationLab.Linearization;
 using LinearizationLab.Training;
 
-namespace LinearizationLab.Inference;
+namespace LinearizationLab.Runs;
 
 /// <summary>
 /// Infinite-width inference on a data set (Lee et al. 2018, 2019): the NNGP posterior mean

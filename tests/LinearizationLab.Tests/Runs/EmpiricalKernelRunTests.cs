@@ -1,9 +1,10 @@
+using LinearizationLab.Runs;
 using LinearizationLab.Data;
 using LinearizationLab.Empirical;
 using LinearizationLab.Experiments;
 using LinearizationLab.Networks;
 
-namespace LinearizationLab.Tests.Experiments;
+namespace LinearizationLab.Tests.Runs;
 
 /// <summary>
 /// Facts about <see cref="EmpiricalKernelRun"/> (behind <c>lab ntk</c>): its files hold the library's kernels to the

@@ -1,7 +1,8 @@
 using LinearizationLab.Architecture;
 using LinearizationLab.Data;
+using LinearizationLab.Experiments;
 
-namespace LinearizationLab.Experiments;
+namespace LinearizationLab.Runs;
 
 /// <summary>
 /// What a kernel command reads: an architecture and the examples x1 (and x2) as CSV, one example per row, features
