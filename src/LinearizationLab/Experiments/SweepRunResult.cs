@@ -2,8 +2,8 @@ namespace LinearizationLab.Experiments;
 
 /// <summary>
 /// Everything one (width, seed) run of a sweep recorded, stored as runs/w{width}-s{seed}.json.
-/// <see cref="Checkpoints"/> holds one dictionary per checkpoint (its "step" and every metric; see
-/// <see cref="SweepMetrics"/> for the names). Arrays for the figures: the spectrum of Θ̂0, the outputs of
+/// <see cref="Checkpoints"/> holds the metrics at each checkpoint (<see cref="SweepCheckpoint"/>; named as in
+/// <see cref="SweepMetrics"/> in the file). Arrays for the figures: the spectrum of Θ̂0, the outputs of
 /// the tracked test points over training, a corner of Θ̂0 and Θ̂_T, and the final test outputs.
 /// </summary>
 public sealed record SweepRunResult
@@ -44,8 +44,8 @@ public sealed record SweepRunResult
     /// <summary>Wall time of the run.</summary>
     public double WallSeconds { get; init; }
 
-    /// <summary>One dictionary of metrics per checkpoint, with "step".</summary>
-    public List<Dictionary<string, double?>> Checkpoints { get; init; } = [];
+    /// <summary>The metrics at each checkpoint, by step ascending.</summary>
+    public IReadOnlyList<SweepCheckpoint> Checkpoints { get; init; } = [];
 
     /// <summary>Eigenvalues of Θ̂0 (output-averaged, kernel examples), descending.</summary>
     public double[] Spectrum { get; init; } = [];

@@ -116,16 +116,16 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         using var linearized = new LinearizedNetwork(network);
 
         var network_ = new Dictionary<int, (double[] Train, double[] Test, CheckpointMetrics Metrics)>();
+        var drifts = new Dictionary<int, (double WeightChange, double Kernel, double[] Layers)>();
         double[,]? finalKernel = null;
         int lastStep = spec.Setup.Checkpoints[^1];
         var netResult = trainer.Train(network, data, (record, model) =>
         {
             network_[record.Step] = (Outputs(trainer, model, data.X), Outputs(trainer, model, data.TestX), record);
-            record.Extra[SweepMetrics.WeightChange] = MatrixDistance.RelativeChange(network.Parameters, linearized.InitialParameters);
+            double weightChange = MatrixDistance.RelativeChange(network.Parameters, linearized.InitialParameters);
             var ntkT = record.Step == 0 ? ntk0 : ntk.Compute(kernelX, null, spec.NtkMethod, perLayer: true);
-            record.Extra[SweepMetrics.KernelDrift] = MatrixDistance.RelativeFrobenius(ntkT.Averaged, ntk0.Averaged);
-            for (int l = 0; l < ntk0.PerLayer.Count; l++)
-                record.Extra[SweepMetrics.LayerDrift(l + 1)] = MatrixDistance.RelativeFrobenius(ntkT.PerLayer[l], ntk0.PerLayer[l]);
+            drifts[record.Step] = (weightChange, MatrixDistance.RelativeFrobenius(ntkT.Averaged, ntk0.Averaged),
+                Enumerable.Range(0, ntk0.PerLayer.Count).Select(l => MatrixDistance.RelativeFrobenius(ntkT.PerLayer[l], ntk0.PerLayer[l])).ToArray());
             if (record.Step == lastStep) finalKernel = ntkT.Averaged;
         }, Phase(progress, key, "network"), cancel);
 
@@ -134,32 +134,36 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             (record, model) => linear[record.Step] = (Outputs(trainer, model, data.X), Outputs(trainer, model, data.TestX), record),
             Phase(progress, key, "linearized"), cancel);
 
-        var checkpoints = new List<Dictionary<string, double?>>();
+        var checkpoints = new List<SweepCheckpoint>();
         var trackedIndices = Enumerable.Range(0, Math.Min(spec.TrackedOutputs, context.Test.Count)).ToArray();
         var (trackedNet, trackedLin, trackedGp) = (new List<double[]>(), new List<double[]>(), new List<double[]>());
         foreach (int step in spec.Setup.Checkpoints.Where(s => network_.ContainsKey(s) && linear.ContainsKey(s)))
         {
             var (netTrain, netTest, netMetrics) = network_[step];
             var (linTrain, linTest, linMetrics) = linear[step];
-            var row = new Dictionary<string, double?> { ["step"] = step };
-            AddModel(row, "network", netMetrics);
-            AddModel(row, "linearized", linMetrics);
-            foreach (var (k, v) in netMetrics.Extra) row[k] = v;
-            row[SweepMetrics.NtkInitDistance] = ntkDistance;
-            row[SweepMetrics.NngpInitDistance] = nngpDistance;
-            row[SweepMetrics.OutputRmseTrain] = MatrixDistance.Rmse(netTrain, linTrain);
-            row[SweepMetrics.OutputRelativeRmseTrain] = MatrixDistance.Rmse(netTrain, linTrain) / MatrixDistance.Rms(netTrain);
-            if (netTest.Length > 0)
+            var (weightChange, kernelDrift, layerDrifts) = drifts[step];
+            var (gp, gpTest) = NtkGp(optimizer, step);
+            bool hasTest = netTest.Length > 0;
+            checkpoints.Add(new SweepCheckpoint
             {
-                row[SweepMetrics.OutputRmseTest] = MatrixDistance.Rmse(netTest, linTest);
-                row[SweepMetrics.OutputRelativeRmseTest] = MatrixDistance.Rmse(netTest, linTest) / MatrixDistance.Rms(netTest);
-            }
-            double[]? gpTest = AddNtkGp(row, optimizer, step);
+                Step = step,
+                Network = Model(netMetrics),
+                Linearized = Model(linMetrics),
+                WeightChange = weightChange,
+                KernelDrift = kernelDrift,
+                LayerDrifts = layerDrifts,
+                NtkInitDistance = ntkDistance,
+                NngpInitDistance = nngpDistance,
+                OutputRmseTrain = MatrixDistance.Rmse(netTrain, linTrain),
+                OutputRelativeRmseTrain = MatrixDistance.Rmse(netTrain, linTrain) / MatrixDistance.Rms(netTrain),
+                OutputRmseTest = hasTest ? MatrixDistance.Rmse(netTest, linTest) : null,
+                OutputRelativeRmseTest = hasTest ? MatrixDistance.Rmse(netTest, linTest) / MatrixDistance.Rms(netTest) : null,
+                NtkGp = gp,
+            });
             int o = context.Train.OutputCount;
             trackedNet.Add(trackedIndices.Select(i => netTest[i * o]).ToArray());
             trackedLin.Add(trackedIndices.Select(i => linTest[i * o]).ToArray());
             if (gpTest is not null) trackedGp.Add(trackedIndices.Select(i => gpTest[i * o]).ToArray());
-            checkpoints.Add(row);
         }
 
         int outputs = context.Train.OutputCount;
@@ -192,33 +196,24 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         };
     }
 
-    private double[]? AddNtkGp(Dictionary<string, double?> row, OptimizerSpec optimizer, int step)
+    /// <summary>The NTK-GP mean's metrics at the time of <paramref name="step"/> and its test outputs; nulls without an NTK-GP.</summary>
+    private (ModelMetrics? Metrics, double[]? Test) NtkGp(OptimizerSpec optimizer, int step)
     {
-        if (context.NtkGp is null || !optimizer.IsFullBatch) return null;
+        if (context.NtkGp is null || !optimizer.IsFullBatch) return (null, null);
         int n = context.Train.Count, m = context.Test.Count, o = context.Train.OutputCount;
         var mean = context.NtkGp.Mean(TrainingTime.GradientDescent(optimizer.LearningRate, step));
         var all = new double[(n + m) * o];
         Buffer.BlockCopy(mean, 0, all, 0, all.Length * sizeof(double));
         var (train, test) = (all[..(n * o)], all[(n * o)..]);
-        row[SweepMetrics.Model("ntkgp", "loss", "train")] = MeanSquaredError.Of(train, context.Train.Targets, n);
-        if (context.Train.Labels is not null)
-            row[SweepMetrics.Model("ntkgp", "accuracy", "train")] = RegressionClassifier.Accuracy(MatrixBlocks.Rows(mean, 0, n), context.Train.Labels);
-        if (m > 0)
-        {
-            row[SweepMetrics.Model("ntkgp", "loss", "test")] = MeanSquaredError.Of(test, context.Test.Targets, m);
-            if (context.Test.Labels is not null)
-                row[SweepMetrics.Model("ntkgp", "accuracy", "test")] = RegressionClassifier.Accuracy(MatrixBlocks.Rows(mean, n, m), context.Test.Labels);
-        }
-        return test;
+        var metrics = new ModelMetrics(
+            MeanSquaredError.Of(train, context.Train.Targets, n),
+            context.Train.Labels is null ? null : RegressionClassifier.Accuracy(MatrixBlocks.Rows(mean, 0, n), context.Train.Labels),
+            m > 0 ? MeanSquaredError.Of(test, context.Test.Targets, m) : null,
+            m > 0 && context.Test.Labels is not null ? RegressionClassifier.Accuracy(MatrixBlocks.Rows(mean, n, m), context.Test.Labels) : null);
+        return (metrics, test);
     }
 
-    private static void AddModel(Dictionary<string, double?> row, string model, CheckpointMetrics m)
-    {
-        row[SweepMetrics.Model(model, "loss", "train")] = m.TrainLoss;
-        row[SweepMetrics.Model(model, "accuracy", "train")] = m.TrainAccuracy;
-        row[SweepMetrics.Model(model, "loss", "test")] = m.TestLoss;
-        row[SweepMetrics.Model(model, "accuracy", "test")] = m.TestAccuracy;
-    }
+    private static ModelMetrics Model(CheckpointMetrics m) => new(m.TrainLoss, m.TrainAccuracy, m.TestLoss, m.TestAccuracy);
 
     private static double[] Outputs(Trainer trainer, ITrainableModel model, Tensor? x)
     {

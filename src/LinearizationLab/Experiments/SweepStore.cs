@@ -43,15 +43,16 @@ public static class SweepStore
     /// <summary>summary.csv: width, seed, step and every metric that any run recorded, one row per run × checkpoint.</summary>
     public static string SummaryCsv(IReadOnlyList<SweepRunResult> runs)
     {
-        var columns = runs.SelectMany(r => r.Checkpoints).SelectMany(c => c.Keys).Where(k => k != "step")
+        var columns = runs.SelectMany(r => r.Checkpoints).SelectMany(c => c.Values()).Select(v => v.Name)
             .Distinct().Order(StringComparer.Ordinal).ToArray();
         var sb = new StringBuilder("width,seed,step," + string.Join(",", columns) + "\n");
         foreach (var run in runs)
         foreach (var c in run.Checkpoints)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"{run.Width},{run.Seed},{c["step"]}");
+            sb.Append(CultureInfo.InvariantCulture, $"{run.Width},{run.Seed},{c.Step}");
+            var values = c.Values().ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal);
             foreach (var col in columns)
-                sb.Append(',').Append(c.TryGetValue(col, out var v) && v is { } x ? x.ToString("R", CultureInfo.InvariantCulture) : "");
+                sb.Append(',').Append(values.GetValueOrDefault(col) is { } x ? x.ToString("R", CultureInfo.InvariantCulture) : "");
             sb.Append('\n');
         }
         return sb.ToString();

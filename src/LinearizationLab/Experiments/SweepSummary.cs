@@ -15,14 +15,14 @@ public sealed record SweepSummary(int Step, int Runs, int Diverged, IReadOnlyLis
     public static SweepSummary Build(IReadOnlyList<SweepRunResult> runs)
     {
         var finished = runs.Where(r => !r.Diverged && r.Checkpoints.Count > 0).ToArray();
-        int step = finished.Length == 0 ? 0 : finished.Max(r => (int)r.Checkpoints[^1]["step"]!.Value);
-        var finals = finished.Where(r => (int)r.Checkpoints[^1]["step"]!.Value == step)
-            .Select(r => (r.Width, Metrics: r.Checkpoints[^1])).ToArray();
+        int step = finished.Length == 0 ? 0 : finished.Max(r => r.Checkpoints[^1].Step);
+        var finals = finished.Where(r => r.Checkpoints[^1].Step == step)
+            .Select(r => (r.Width, Metrics: r.Checkpoints[^1].Values().ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal))).ToArray();
         var layerMetrics = finals.SelectMany(f => f.Metrics.Keys).Where(k => k.StartsWith("kernel_drift_layer", StringComparison.Ordinal))
             .Distinct().Order(StringComparer.Ordinal);
         var fits = SweepMetrics.Fitted.Concat(layerMetrics)
             .Select(metric => ScalingFit.Fit(metric, finals
-                .Where(f => f.Metrics.TryGetValue(metric, out var v) && v is not null)
+                .Where(f => f.Metrics.GetValueOrDefault(metric) is not null)
                 .Select(f => (f.Width, f.Metrics[metric]!.Value))))
             .OfType<ScalingFit>().ToArray();
         return new SweepSummary(step, runs.Count, runs.Count(r => r.Diverged), fits);

@@ -18,7 +18,7 @@ public static class KernelHeatmapFigure
         if (run is null) return [];
         var panels = new List<(string Title, double[,] Kernel)> { ($"Θ̂₀, n = {run.Width}, seed {run.Seed}", ToMatrix(run.KernelInitial)) };
         if (run.KernelFinal.Length == run.KernelInitial.Length)
-            panels.Add(($"Θ̂ₜ after {SweepSeries.Step(run.Checkpoints[^1])} steps", ToMatrix(run.KernelFinal)));
+            panels.Add(($"Θ̂ₜ after {run.Checkpoints[^1].Step} steps", ToMatrix(run.KernelFinal)));
         if (info is { AnalyticNtk.Length: > 0 })
         {
             int size = Math.Min(info.AnalyticNtk.Length, run.KernelInitial.Length);

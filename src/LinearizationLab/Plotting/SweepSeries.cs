@@ -13,15 +13,15 @@ internal static class SweepSeries
     internal static int FinalStep(IReadOnlyList<SweepRunResult> runs)
     {
         var finished = Finished(runs);
-        return finished.Length == 0 ? 0 : finished.Max(r => Step(r.Checkpoints[^1]));
+        return finished.Length == 0 ? 0 : finished.Max(r => r.Checkpoints[^1].Step);
     }
 
     /// <summary>(width, value) of <paramref name="metric"/> at the final step, one per finished run that has it.</summary>
     internal static (int Width, double Value)[] Finals(IReadOnlyList<SweepRunResult> runs, string metric)
     {
         int step = FinalStep(runs);
-        return Finished(runs).Where(r => Step(r.Checkpoints[^1]) == step)
-            .Select(r => (r.Width, Value: r.Checkpoints[^1].TryGetValue(metric, out var v) ? v : null))
+        return Finished(runs).Where(r => r.Checkpoints[^1].Step == step)
+            .Select(r => (r.Width, Value: r.Checkpoints[^1][metric]))
             .Where(p => p.Value is { } x && double.IsFinite(x)).Select(p => (p.Width, p.Value!.Value)).ToArray();
     }
 
@@ -30,8 +30,9 @@ internal static class SweepSeries
     {
         if (runs.Count == 0) return ([], []);
         var perRun = runs.Select(r => r.Checkpoints
-                .Where(c => c.TryGetValue(metric, out var v) && v is { } x && double.IsFinite(x))
-                .ToDictionary(Step, c => c[metric]!.Value))
+                .Select(c => (c.Step, Value: c[metric]))
+                .Where(c => c.Value is { } x && double.IsFinite(x))
+                .ToDictionary(c => c.Step, c => c.Value!.Value))
             .ToArray();
         var steps = perRun.Select(d => (IEnumerable<int>)d.Keys).Aggregate((a, b) => a.Intersect(b)).Order().ToArray();
         return (steps.Select(s => (double)s).ToArray(), steps.Select(s => perRun.Average(d => d[s])).ToArray());
@@ -40,10 +41,6 @@ internal static class SweepSeries
     /// <summary>Finished runs grouped by width, ascending.</summary>
     internal static IGrouping<int, SweepRunResult>[] ByWidth(IReadOnlyList<SweepRunResult> runs) =>
         Finished(runs).GroupBy(r => r.Width).OrderBy(g => g.Key).ToArray();
-
-    /// <summary>The "step" of a checkpoint.</summary>
-    internal static int Step(Dictionary<string, double?> checkpoint) =>
-        checkpoint.TryGetValue("step", out var s) && s is { } v ? (int)v : 0;
 
     /// <summary>A title for a metric name, in the field's notation.</summary>
     internal static string Title(string metric) => metric switch

@@ -31,7 +31,7 @@ public static class TrackedOutputsFigure
     private static Plot Panel(SweepRunResult run)
     {
         var plot = FigureCanvas.NewPlot($"n = {run.Width}, seed {run.Seed}", "step", "output f(x) on test points");
-        var steps = run.Checkpoints.Select(SweepSeries.Step).ToArray();
+        var steps = run.Checkpoints.Select(c => c.Step).ToArray();
         var keep = Enumerable.Range(0, steps.Length).Where(k => steps[k] > 0).ToArray();
         double[] x = LogAxis.Log10(keep.Select(k => (double)steps[k]));
         bool hasGp = run.TrackedNtkGp.Length == run.Checkpoints.Count;

@@ -114,19 +114,19 @@ public sealed class SweepRunnerTests : IDisposable
         var context = SweepContext.Create(Spec());
         var run = new SweepRunner(context, Out("z")).RunOne(context.Spec.Runs[0]);
         var start = run.Checkpoints[0];
-        Assert.Equal(0, start["step"]);
-        Assert.Equal(0.0, start[SweepMetrics.KernelDrift]);
-        Assert.Equal(0.0, start[SweepMetrics.WeightChange]);
-        Assert.Equal(0.0, start[SweepMetrics.OutputRmseTest]);   // f_lin(θ0) = f(θ0) exactly
-        Assert.Equal(start["network_train_loss"], start["linearized_train_loss"]);
+        Assert.Equal(0, start.Step);
+        Assert.Equal(0.0, start.KernelDrift);
+        Assert.Equal(0.0, start.WeightChange);
+        Assert.Equal(0.0, start.OutputRmseTest);   // f_lin(θ0) = f(θ0) exactly
+        Assert.Equal(start.Network.TrainLoss, start.Linearized.TrainLoss);
         // The NTK-GP mean starts at the prior mean 0: its loss is ½·mean‖y‖².
         double halfMeanSquare = 0.5 * context.Train.Targets.Sum(y => y * y) / context.Train.Count;
-        Assert.Equal(halfMeanSquare, start["ntkgp_train_loss"]!.Value, 12);
+        Assert.Equal(halfMeanSquare, start.NtkGp!.TrainLoss, 12);
         Assert.Equal(0.5 * run.CriticalLearningRate, run.LearningRate, 12);
         var end = run.Checkpoints[^1];
-        Assert.True(end[SweepMetrics.KernelDrift] > 0);
-        Assert.True(end["network_train_loss"] < start["network_train_loss"]);
-        Assert.True(end["linearized_train_loss"] < start["linearized_train_loss"]);
-        Assert.Equal(3, run.Checkpoints[^1].Keys.Count(k => k.StartsWith("kernel_drift_layer", StringComparison.Ordinal)));
+        Assert.True(end.KernelDrift > 0);
+        Assert.True(end.Network.TrainLoss < start.Network.TrainLoss);
+        Assert.True(end.Linearized.TrainLoss < start.Linearized.TrainLoss);
+        Assert.Equal(3, run.Checkpoints[^1].LayerDrifts.Count);
     }
 }

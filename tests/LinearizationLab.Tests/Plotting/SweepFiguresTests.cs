@@ -21,22 +21,23 @@ public sealed class SweepFiguresTests : IDisposable
         var checkpoints = Steps.Select(step =>
         {
             double t = Math.Log(1 + step);
-            var row = new Dictionary<string, double?>
+            double loss = 1.0 / (1 + step);
+            var model = new ModelMetrics(loss, null, loss + 0.1, null);
+            return new SweepCheckpoint
             {
-                ["step"] = step,
-                [SweepMetrics.KernelDrift] = scale * t,
-                [SweepMetrics.LayerDrift(1)] = 2 * scale * t,
-                [SweepMetrics.OutputRmseTest] = scale * t,
-                [SweepMetrics.OutputRmseTrain] = 0.5 * scale * t,
-                [SweepMetrics.OutputRelativeRmseTest] = 0.3 * scale * t,
-                [SweepMetrics.WeightChange] = scale * scale * t,
-                [SweepMetrics.NtkInitDistance] = scale,
-                [SweepMetrics.NngpInitDistance] = 0.5 * scale,
+                Step = step,
+                Network = model,
+                Linearized = model,
+                KernelDrift = scale * t,
+                LayerDrifts = [2 * scale * t],
+                OutputRmseTest = scale * t,
+                OutputRmseTrain = 0.5 * scale * t,
+                OutputRelativeRmseTest = 0.3 * scale * t,
+                WeightChange = scale * scale * t,
+                NtkInitDistance = scale,
+                NngpInitDistance = 0.5 * scale,
+                NtkGp = mse ? model : null,
             };
-            foreach (string model in mse ? ["network", "linearized", "ntkgp"] : new[] { "network", "linearized" })
-            foreach (string split in new[] { "train", "test" })
-                row[SweepMetrics.Model(model, "loss", split)] = 1.0 / (1 + step) + (split == "test" ? 0.1 : 0);
-            return row;
         }).ToList();
         double[][] Kernel(double shift) => Enumerable.Range(0, 6).Select(i => Enumerable.Range(0, 6)
             .Select(j => (i == j ? 2.0 : Math.Exp(-Math.Abs(i - j))) + shift).ToArray()).ToArray();

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using LinearizationLab.Experiments;
+
+namespace LinearizationLab.Tests.Experiments;
+
+public sealed class SweepCheckpointTests
+{
+    // A checkpoint as run files hold it: unlabelled MSE data with a test set, an NTK-GP without accuracies.
+    private const string Row = """
+        {"step":30,"network_train_loss":0.5,"network_train_accuracy":null,"network_test_loss":0.25,"network_test_accuracy":null,"linearized_train_loss":0.125,"linearized_train_accuracy":null,"linearized_test_loss":"NaN","linearized_test_accuracy":null,"weight_change":0.01,"kernel_drift":0.02,"kernel_drift_layer1":0.03,"kernel_drift_layer2":0.04,"ntk_init_distance":0.6,"nngp_init_distance":0.4,"output_rmse_train":0.001,"output_relative_rmse_train":0.002,"output_rmse_test":0.003,"output_relative_rmse_test":0.004,"ntkgp_train_loss":0.7,"ntkgp_test_loss":0.8}
+        """;
+
+    private static readonly JsonSerializerOptions Compact = new(SweepStore.Json) { WriteIndented = false };
+
+    [Fact]
+    public void ARunFileRowReadsIntoPropertiesAndWritesBackByteForByte()
+    {
+        var c = JsonSerializer.Deserialize<SweepCheckpoint>(Row, Compact)!;
+        Assert.Equal(30, c.Step);
+        Assert.Equal(0.02, c.KernelDrift);
+        Assert.Equal([0.03, 0.04], c.LayerDrifts);
+        Assert.True(double.IsNaN(c.Linearized.TestLoss!.Value));
+        Assert.Null(c.Network.TrainAccuracy);
+        Assert.Equal(new ModelMetrics(0.7, null, 0.8, null), c.NtkGp);
+        Assert.Equal(Row.Trim(), JsonSerializer.Serialize(c, Compact));   // nulls stay null, absent stays absent
+    }
+
+    [Fact]
+    public void ValuesNameEveryMetricInFileOrderAndTheIndexerReadsThem()
+    {
+        var c = JsonSerializer.Deserialize<SweepCheckpoint>(Row, Compact)!;
+        var names = JsonDocument.Parse(Row).RootElement.EnumerateObject().Select(p => p.Name).Skip(1);
+        Assert.Equal(names, c.Values().Select(v => v.Name));
+        Assert.Equal(c.KernelDrift, c[SweepMetrics.KernelDrift]);
+        Assert.Equal(0.04, c[SweepMetrics.LayerDrift(2)]);
+        Assert.Null(c["ntkgp_test_accuracy"]);
+    }
+
+    [Fact]
+    public void WithoutATestSetOrAnNtkGpTheirMetricsAreLeftOut()
+    {
+        var c = JsonSerializer.Deserialize<SweepCheckpoint>(Row, Compact)! with { OutputRmseTest = null, OutputRelativeRmseTest = null, NtkGp = null };
+        string json = JsonSerializer.Serialize(c, Compact);
+        Assert.DoesNotContain("output_rmse_test", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("ntkgp", json, StringComparison.Ordinal);
+        Assert.Contains("\"network_test_accuracy\":null", json, StringComparison.Ordinal);
+        Assert.Equal(json, JsonSerializer.Serialize(JsonSerializer.Deserialize<SweepCheckpoint>(json, Compact), Compact));
+    }
+
+    [Fact]
+    public void AnUnknownOrMissingMetricIsNotARun()
+    {
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<SweepCheckpoint>(Row.Replace("\"kernel_drift\":", "\"kernel_drift_x\":", StringComparison.Ordinal), Compact));
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<SweepCheckpoint>(Row.Replace("\"step\":30,", "", StringComparison.Ordinal), Compact));
+    }
+}
