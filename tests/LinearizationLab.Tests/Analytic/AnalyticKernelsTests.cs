@@ -8,6 +8,15 @@ namespace LinearizationLab.Tests.Analytic;
 /// <summary>Facts about the infinite-width NNGP and NTK of whole networks.</summary>
 public class AnalyticKernelsTests
 {
+    /// <summary>Absolute tolerance for O(1) closed forms reached in a handful of float64 operations: a few ulps (2.2e-16 each).</summary>
+    private const double FewUlps = 1e-15;
+
+    /// <summary>Absolute tolerance for O(1) kernels built from sums of ~5 float64 products: round-off ~1e-15, with 10× margin.</summary>
+    private const double ShortSumRoundOff = 1e-14;
+
+    /// <summary>Relative tolerance between two computations of one kernel that sum in different orders through several layers: ~1e-15 per layer, with margin.</summary>
+    private const double ReorderedRoundOff = 1e-13;
+
     [Fact]
     public void SingleDenseLayerGivesTheLinearKernel()
     {
@@ -22,8 +31,8 @@ public class AnalyticKernelsTests
             double dot = 0;
             for (int f = 0; f < 5; f++) dot += x[i, f] * x[j, f];
             double expected = w * w * dot / 5 + b * b;
-            Assert.Equal(expected, kernels.Nngp[i, j], 1e-14);
-            Assert.Equal(expected, kernels.Ntk[i, j], 1e-14);
+            Assert.Equal(expected, kernels.Nngp[i, j], ShortSumRoundOff);
+            Assert.Equal(expected, kernels.Ntk[i, j], ShortSumRoundOff);
         }
     }
 
@@ -34,8 +43,8 @@ public class AnalyticKernelsTests
         var arch = new ArchitectureSpec([3], Parameterization.Standard, [new DenseLayer(1, 2.0, 0.5)]);
         var x = new double[,] { { 1, 2, 3 }, { -1, 0, 2 } };
         var kernels = AnalyticKernels.Compute(arch, x);
-        Assert.Equal(4.0 * 5 / 3 + 0.25, kernels.Nngp[0, 1], 1e-14);
-        Assert.Equal(5.0 + 1, kernels.Ntk[0, 1], 1e-14);
+        Assert.Equal(4.0 * 5 / 3 + 0.25, kernels.Nngp[0, 1], ShortSumRoundOff);
+        Assert.Equal(5.0 + 1, kernels.Ntk[0, 1], ShortSumRoundOff);
     }
 
     [Fact]
@@ -49,8 +58,8 @@ public class AnalyticKernelsTests
         double[] nngp = [0.25, 1 / (4 * Math.PI), 0], ntk = [0.5, 1 / (4 * Math.PI), 0];
         for (int j = 0; j < 3; j++)
         {
-            Assert.Equal(nngp[j], kernels.Nngp[0, j], 1e-15);
-            Assert.Equal(ntk[j], kernels.Ntk[0, j], 1e-15);
+            Assert.Equal(nngp[j], kernels.Nngp[0, j], FewUlps);
+            Assert.Equal(ntk[j], kernels.Ntk[0, j], FewUlps);
         }
     }
 
@@ -61,8 +70,8 @@ public class AnalyticKernelsTests
         var arch = Mlp([2], new DenseLayer(8, 1, 0), new ActivationLayer(Activation.Erf), new DenseLayer(1, 1, 0));
         var kernels = AnalyticKernels.Compute(arch, new double[,] { { 1, 2 } }, new double[,] { { 1, 0 } });
         double p = (1 + 5.0) * (1 + 1.0);
-        Assert.Equal(2 / Math.PI * Math.Asin(1 / Math.Sqrt(p)), kernels.Nngp[0, 0], 1e-15);
-        Assert.Equal(2 / Math.PI * Math.Asin(1 / Math.Sqrt(p)) + 4 / Math.PI / Math.Sqrt(p - 1) * 0.5, kernels.Ntk[0, 0], 1e-15);
+        Assert.Equal(2 / Math.PI * Math.Asin(1 / Math.Sqrt(p)), kernels.Nngp[0, 0], FewUlps);
+        Assert.Equal(2 / Math.PI * Math.Asin(1 / Math.Sqrt(p)) + 4 / Math.PI / Math.Sqrt(p - 1) * 0.5, kernels.Ntk[0, 0], FewUlps);
     }
 
     [Fact]
@@ -110,7 +119,7 @@ public class AnalyticKernelsTests
         foreach (var k in new[] { kernels.Nngp, kernels.Ntk })
         {
             var m = Matrix<double>.Build.DenseOfArray(k);
-            Assert.Equal(0.0, (m - m.Transpose()).InfinityNorm(), 0.0);
+            Assert.Equal(0.0, (m - m.Transpose()).InfinityNorm(), 0.0); // exact: K[j,i] is written as a copy of K[i,j]
             var eigenvalues = m.Evd(Symmetricity.Symmetric).EigenValues.Select(c => c.Real).ToArray();
             Assert.True(eigenvalues.Min() >= -1e-10 * eigenvalues.Max(), $"min eigenvalue {eigenvalues.Min()} vs max {eigenvalues.Max()}");
         }
@@ -154,8 +163,8 @@ public class AnalyticKernelsTests
         var x = TestInputs.Uniform(5, c, seed: 3);
         var a = AnalyticKernels.Compute(cnn, x);
         var b = AnalyticKernels.Compute(mlp, x);
-        AssertClose(b.Nngp, a.Nngp, 1e-13);
-        AssertClose(b.Ntk, a.Ntk, 1e-13);
+        AssertClose(b.Nngp, a.Nngp, ReorderedRoundOff);
+        AssertClose(b.Ntk, a.Ntk, ReorderedRoundOff);
     }
 
     [Fact]
@@ -171,8 +180,8 @@ public class AnalyticKernelsTests
             shifted[0, (ch * h + (r + 1) % h) * w + (col + 2) % w] = x[0, (ch * h + r) * w + col];
         var original = AnalyticKernels.Compute(arch, Rows(x, 0, 1), Rows(x, 1, 3));
         var translated = AnalyticKernels.Compute(arch, Rows(shifted, 0, 1), Rows(x, 1, 3));
-        AssertClose(original.Nngp, translated.Nngp, 1e-13);
-        AssertClose(original.Ntk, translated.Ntk, 1e-13);
+        AssertClose(original.Nngp, translated.Nngp, ReorderedRoundOff);
+        AssertClose(original.Ntk, translated.Ntk, ReorderedRoundOff);
         Assert.NotEqual(original.Nngp[0, 0], AnalyticKernels.Compute(Network("cnn-same-flatten", 3).Arch, Rows(x, 0, 1), Rows(x, 1, 2)).Nngp[0, 0]);
     }
 
@@ -185,7 +194,7 @@ public class AnalyticKernelsTests
         var arch = new ArchitectureSpec([1, 2], Parameterization.Ntk,
             [new ConvLayer(4, [2], [1], Padding.Same, 2.0, 0.5), new FlattenLayer(), new DenseLayer(1, 1, 0)]);
         var kernels = AnalyticKernels.Compute(arch, new double[,] { { 1, 0 } });
-        Assert.Equal(4.0 / 4 + 0.25, kernels.Nngp[0, 0], 1e-15);
+        Assert.Equal(4.0 / 4 + 0.25, kernels.Nngp[0, 0], FewUlps);
     }
 
     [Fact]
@@ -195,10 +204,10 @@ public class AnalyticKernelsTests
         // flatten mean (a² + c²)/2. And conv k=2 VALID stride 1 on [1,3]: (K00 + 2K11 + K22)/4.
         var strided = new ArchitectureSpec([1, 4], Parameterization.Ntk,
             [new ConvLayer(4, [1], [2], Padding.Valid, 1, 0), new FlattenLayer(), new DenseLayer(1, 1, 0)]);
-        Assert.Equal((1.0 + 9) / 2, AnalyticKernels.Compute(strided, new double[,] { { 1, 2, 3, 4 } }).Nngp[0, 0], 1e-15);
+        Assert.Equal((1.0 + 9) / 2, AnalyticKernels.Compute(strided, new double[,] { { 1, 2, 3, 4 } }).Nngp[0, 0], FewUlps);
         var wide = new ArchitectureSpec([1, 3], Parameterization.Ntk,
             [new ConvLayer(4, [2], [1], Padding.Valid, 1, 0), new FlattenLayer(), new DenseLayer(1, 1, 0)]);
-        Assert.Equal((1.0 + 2 * 4 + 9) / 4, AnalyticKernels.Compute(wide, new double[,] { { 1, 2, 3 } }).Nngp[0, 0], 1e-15);
+        Assert.Equal((1.0 + 2 * 4 + 9) / 4, AnalyticKernels.Compute(wide, new double[,] { { 1, 2, 3 } }).Nngp[0, 0], FewUlps);
     }
 
     [Fact]
@@ -207,6 +216,7 @@ public class AnalyticKernelsTests
         // K⁰(p, p') = Σ_c x_c(p) x'_c(p') / C; flatten then dense(w=1,b=0) gives mean_p Σ_c x_c(p)² / C = ‖x‖²/(C·P).
         var arch = new ArchitectureSpec([2, 3], Parameterization.Ntk, [new FlattenLayer(), new DenseLayer(1, 1, 0)]);
         var x = new double[,] { { 1, 2, 3, 4, 5, 6 } };
+        // A sum of 6 squares ≈ 15: ulp ≈ 1.8e-15, so 1e-13 absolute is ~50 ulps.
         Assert.Equal(91.0 / 6, AnalyticKernels.Compute(arch, x).Nngp[0, 0], 1e-13);
     }
 
@@ -261,6 +271,7 @@ public class AnalyticKernelsTests
         Assert.Equal(expected.GetLength(1), actual.GetLength(1));
         for (int i = 0; i < expected.GetLength(0); i++)
         for (int j = 0; j < expected.GetLength(1); j++)
+            // 1e-300 is only a floor so that an expected 0 does not make the tolerance 0 (it demands exact 0 in practice).
             Assert.Equal(expected[i, j], actual[i, j], relative * Math.Max(Math.Abs(expected[i, j]), 1e-300) + 1e-300);
     }
 }

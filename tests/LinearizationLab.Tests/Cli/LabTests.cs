@@ -50,7 +50,7 @@ public sealed class LabTests : IDisposable
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "run.json")));
         double critical = doc.RootElement.GetProperty("critical_learning_rate").GetDouble();
         Assert.True(critical > 0);
-        Assert.Equal(0.5 * critical, doc.RootElement.GetProperty("learning_rate").GetDouble(), 12);
+        Assert.Equal(0.5 * critical, doc.RootElement.GetProperty("learning_rate").GetDouble(), 12);   // η = η_crit/2, round-tripped through JSON
         // η_crit/2 is stable: full-batch GD on MSE decreases the loss.
         var checkpoints = doc.RootElement.GetProperty("checkpoints").EnumerateArray().ToArray();
         Assert.True(checkpoints[^1].GetProperty("train_loss").GetDouble() < checkpoints[0].GetProperty("train_loss").GetDouble());

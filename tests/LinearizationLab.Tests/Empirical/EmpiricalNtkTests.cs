@@ -88,12 +88,13 @@ public class EmpiricalNtkTests
         Assert.True(RelativeDistance(sum, r.Full) < RoundOff);
         for (int i = 0; i < n; i++)
             for (int j = 0; j < i; j++)
+                // Θ̂[i,j] and Θ̂[j,i] are the same dot products of gradients taken in other orders: round-off ≪ 1e-12 of the diagonal.
                 Assert.True(Math.Abs(r.Full[i, j] - r.Full[j, i]) <= 1e-12 * Math.Abs(r.Full[i, i] + r.Full[j, j]));
         // Θ̂ = J Jᵀ is PSD; a computed eigenvalue can dip below 0 by round-off ~ 1e-16·λmax·n.
         var eig = Matrix<double>.Build.DenseOfArray(r.Full).Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric)
             .EigenValues.Select(c => c.Real).ToArray();
         Assert.True(eig.Min() >= -1e-10 * eig.Max());
-        // The averaged kernel is the diagonal-in-outputs mean of the full one.
+        // The averaged kernel is the diagonal-in-outputs mean of the full one: a mean of ≤ 3 terms, round-off ~1e-16.
         Assert.True(RelativeDistance(NtkResult.OutputAverage(r.Full, r.OutputCount), r.Averaged) < 1e-14);
     }
 

@@ -21,6 +21,7 @@ public class RunTimeModelTests
         Assert.Equal(a, model.A, 6);
         Assert.Equal(1, model.B / b, 6);
         Assert.True(model.CanExtrapolate);
+        // Relative 1e-6: the 6-decimal errors in a and b above, carried to n = 8192 (p's 1e-8 adds ~1e-8·ln 8192).
         Assert.Equal(a + b * Math.Pow(8192, p), model.Curve(8192), 1e-6 * model.Curve(8192));
     }
 
@@ -42,6 +43,8 @@ public class RunTimeModelTests
         // Two widths cannot determine three parameters: p = 2 (cost ∝ parameter count) and a + b·n² through both.
         var two = RunTimeModel.Fit([(64, 1.5), (128, 1.7)])!;
         Assert.Equal(2, two.P);
+        // a and b solve a 2×2 system exactly: 12 decimals is round-off on O(1) times; the extrapolation multiplies
+        // b's round-off by 4096² ≈ 1.7e7 (a value ≈ 200), hence 9 decimals there.
         Assert.Equal(1.5, two.Curve(64), 12);
         Assert.Equal(1.7, two.Curve(128), 12);
         Assert.Equal(1.5 + 0.2 * (4096.0 * 4096 - 64 * 64) / (128 * 128 - 64 * 64), two.Predict(4096)!.Value, 9);
@@ -49,7 +52,7 @@ public class RunTimeModelTests
         // A time that falls with width cannot have b < 0: the best constant for the relative error, Σ(1/t)/Σ(1/t²).
         var falling = RunTimeModel.Fit([(64, 2.0), (128, 1.0)])!;
         Assert.Equal(0, falling.B);
-        Assert.Equal(1.5 / 1.25, falling.Curve(4096), 12);
+        Assert.Equal(1.5 / 1.25, falling.Curve(4096), 12);   // two sums of two terms: round-off only
 
         // One width says nothing about the others: scaling it by n² would be the 3 h ETA of issue 8.
         var one = RunTimeModel.Fit([(64, 1.5), (64, 1.6), (64, 1.4)])!;

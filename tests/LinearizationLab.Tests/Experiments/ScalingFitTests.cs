@@ -10,7 +10,7 @@ public class ScalingFitTests
         var samples = new[] { 64, 256, 1024, 4096 }.SelectMany(n => Enumerable.Repeat((n, 3.0 * Math.Pow(n, -0.5)), 3));
         var fit = ScalingFit.Fit("m", samples)!;
         Assert.Equal(-0.5, fit.Slope, 12);      // exact data: only round-off
-        Assert.Equal(3.0, fit.Prefactor, 10);
+        Assert.Equal(3.0, fit.Prefactor, 10);   // e^intercept: the intercept carries the slope's round-off times mean ln n ≈ 6
         Assert.Equal(-0.5, fit.SlopeLow, 12);   // every resample is the same data
         Assert.Equal(-0.5, fit.SlopeHigh, 12);
         Assert.True(fit.IsSignificant);
@@ -36,6 +36,6 @@ public class ScalingFitTests
     {
         Assert.Null(ScalingFit.Fit("m", [(64, 1.0), (64, 2.0), (128, 0.0)]));
         var fit = ScalingFit.Fit("m", [(64, 1.0), (128, 0.5), (256, 0.0)])!;
-        Assert.Equal(-1.0, fit.Slope, 12);
+        Assert.Equal(-1.0, fit.Slope, 12);   // two exact points (the zero is left out): round-off only
     }
 }

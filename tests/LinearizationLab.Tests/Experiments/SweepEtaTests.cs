@@ -108,6 +108,7 @@ public class SweepEtaTests(ITestOutputHelper output)
         double predicted512 = eta.Model.Predict(512)!.Value;
         Assert.False(eta.Model.IsMeasured(512));
         double run = 0.5 * predicted512 + 4.0;
+        // Below, a few float64 operations on O(10)-second values: 12 decimals is round-off with ~100× margin.
         Assert.Equal(0.5 * run + run, eta.SecondsRemaining(0.5, 4.0)!.Value, 12);
         eta.Finish(8.0, firstPhaseSeconds: 3.0);
         Assert.Equal(8.0, eta.SecondsRemaining()!.Value, 12);

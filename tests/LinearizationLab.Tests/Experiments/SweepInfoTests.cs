@@ -20,7 +20,7 @@ public sealed class SweepInfoTests : IDisposable
     public void TheInfiniteWidthSideOfARegressionSweepIsRecordedAndSurvivesARoundTrip()
     {
         var info = SweepInfo.Create(Toy());
-        Assert.Equal(0.5 * info.AnalyticCriticalLearningRate!.Value, info.LearningRate!.Value, 12);
+        Assert.Equal(0.5 * info.AnalyticCriticalLearningRate!.Value, info.LearningRate!.Value, 12);   // η = η_crit/2: one rounding
         Assert.True(info.HasPredictions);
         Assert.Equal(20, info.NtkGpMeanInfinite.Length);
         Assert.All(info.NngpStd.Concat(info.NtkGpStdInfinite).Concat(info.NtkGpStdFinal), s => Assert.True(s >= 0));
