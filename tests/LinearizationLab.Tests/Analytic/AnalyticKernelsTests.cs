@@ -8,7 +8,8 @@ namespace LinearizationLab.Tests.Analytic;
 /// <summary>Facts about the infinite-width NNGP and NTK of whole networks.</summary>
 public class AnalyticKernelsTests
 {
-    /// <summary>Absolute tolerance for O(1) closed forms reached in a handful of float64 operations: a few ulps (2.2e-16 each).</summary>
+    /// <summary>Absolute tolerance for O(1) closed forms reached in a handful of float64 operations: a few ulps (2.2e-16 each);
+    /// the padding and stride cases are small integers and halves, exact in float64, where 1e-15 is about one ulp of 4–5.</summary>
     private const double FewUlps = 1e-15;
 
     /// <summary>Absolute tolerance for O(1) kernels built from sums of ~5 float64 products: round-off ~1e-15, with 10× margin.</summary>
