@@ -33,6 +33,14 @@ public sealed class SweepEta
         Refit();
     }
 
+    /// <summary>
+    /// How far beyond the widest measured run the estimate extrapolates: runs of small widths last fractions of a
+    /// second and are mostly overhead and noise, and n^p over a factor of 32 turns that noise into hours (as seen on
+    /// the main job before this bound); until a run within this factor of the widest pending width has finished, the
+    /// remaining time is unknown.
+    /// </summary>
+    public const int MaxExtrapolation = 8;
+
     /// <summary>The model fitted to the runs measured so far; null before any.</summary>
     public RunTimeModel? Model { get; private set; }
 
@@ -89,6 +97,8 @@ public sealed class SweepEta
         Model = RunTimeModel.Fit(fresh.Concat(_earlier.Where(e => !freshWidths.Contains(e.Width))));
         _known = false;
         if (Model is null || _next >= _widths.Length) return;
+        int measuredMax = fresh.Concat(_earlier).Select(m => m.Width).DefaultIfEmpty(0).Max();
+        if (_widths.Skip(_next).Max() > MaxExtrapolation * measuredMax) return;
         int width = _widths[_next];
         if (Model.Predict(width) is not double current) return;
         (_current, _rest, _sameWidthRest) = (current, 0, 0);

@@ -122,4 +122,19 @@ public class SweepEtaTests(ITestOutputHelper output)
         Assert.Equal(0, eta.SecondsRemaining());
         Assert.Throws<InvalidOperationException>(() => eta.Finish(1.0));
     }
+
+    [Fact]
+    public void NoEstimateWhileTheWidestPendingWidthIsMoreThanEightTimesTheWidestMeasured()
+    {
+        // Widths 64…4096 as in the main job: after 64 and 128 the curve would extrapolate 32× (noise × 32^p).
+        var eta = new SweepEta([64, 128, 256, 512, 4096]);
+        eta.Finish(0.05);
+        eta.Finish(0.06);
+        Assert.NotNull(eta.Model);
+        Assert.Null(eta.SecondsRemaining());
+        eta.Finish(0.12);
+        Assert.Null(eta.SecondsRemaining());   // 4096 / 256 = 16
+        eta.Finish(0.5);
+        Assert.NotNull(eta.SecondsRemaining());   // 4096 / 512 = 8: predicted
+    }
 }
