@@ -22,7 +22,7 @@ public sealed class LinearizedNetwork : IBackpropModel, IDisposable
     private readonly Tensor[] _delta;
     private readonly BackpropWorkspace _point;
     private readonly BackpropWorkspace _tangent;
-    private Tensor? _output;
+    private readonly LayerBuffers _output = new();
     private bool _pointValid;
 
     /// <summary>Linearizes <paramref name="network"/> around its current parameters (or <paramref name="theta0"/> when given).</summary>
@@ -90,12 +90,7 @@ public sealed class LinearizedNetwork : IBackpropModel, IDisposable
         }
         var f0 = _point.Output!;
         var tangent = _network.TangentInto(_point, _theta0, _delta, _tangent);
-        if (_output is null || !_output.shape.SequenceEqual(f0.shape))
-        {
-            _output?.Dispose();
-            _output = empty_like(f0).DetachFromDisposeScope();
-        }
-        return _output.copy_(f0).add_(tangent);
+        return _output.Output(f0.shape, f0).copy_(f0).add_(tangent);
     }
 
     /// <summary>∂L/∂Δθ = J0ᵀ·δ: the transpose of the tangent map, backpropagation through the pass at θ0.</summary>
@@ -114,6 +109,6 @@ public sealed class LinearizedNetwork : IBackpropModel, IDisposable
         foreach (var t in _theta0.Concat(_delta)) t.Dispose();
         _point.Dispose();
         _tangent.Dispose();
-        _output?.Dispose();
+        _output.Dispose();
     }
 }

@@ -15,6 +15,7 @@ public sealed class Network : IBackpropModel, IDisposable
     private readonly Tensor[] _parameters;
     private readonly int[] _offsets;
     private readonly Dictionary<long, BackpropWorkspace> _workspaces = [];
+    private BackpropWorkspace? _lastWorkspace;
 
     private Network(ArchitectureSpec spec, TensorSettings settings, NetworkLayer[] layers, Tensor[] parameters)
     {
@@ -22,6 +23,7 @@ public sealed class Network : IBackpropModel, IDisposable
         Settings = settings;
         Layers = layers;
         _parameters = parameters;
+        FirstParameterLayer = Array.FindIndex(layers, l => l.ParameterTensorCount > 0);
         _offsets = new int[layers.Length];
         int offset = 0;
         for (int i = 0; i < layers.Length; i++)
@@ -134,7 +136,7 @@ public sealed class Network : IBackpropModel, IDisposable
     /// </summary>
     public void Backprop(Tensor outputGradient, IReadOnlyList<Tensor> parameters, BackpropWorkspace workspace, IGradientSink sink)
     {
-        int first = FirstParameterLayer;
+        int first = FirstParameterLayer >= 0 ? FirstParameterLayer : throw new InvalidOperationException("the network has no parameters");
         var delta = outputGradient;
         for (int i = Layers.Count - 1; i >= first; i--)
             delta = Layers[i].Backprop(workspace.Input(i), delta, parameters, _offsets[i], workspace[i], i > first, sink)!;
@@ -158,8 +160,8 @@ public sealed class Network : IBackpropModel, IDisposable
         return output;
     }
 
-    /// <summary>The first layer with parameters: reverse passes stop there (no gradient for the data).</summary>
-    private int FirstParameterLayer => Layers.Select((l, i) => (l, i)).First(p => p.l.ParameterTensorCount > 0).i;
+    /// <summary>The first layer with parameters (−1 when none): reverse passes stop there (no gradient for the data).</summary>
+    private int FirstParameterLayer { get; }
 
     /// <inheritdoc/>
     public Tensor ForwardForBackprop(Tensor x, bool sameBatch) => ForwardInto(x, _parameters, Workspace(x.shape[0]));
@@ -170,8 +172,6 @@ public sealed class Network : IBackpropModel, IDisposable
         var workspace = _lastWorkspace ?? throw new InvalidOperationException("call ForwardForBackprop before Backprop");
         Backprop(outputGradient, _parameters, workspace, sink);
     }
-
-    private BackpropWorkspace? _lastWorkspace;
 
     /// <summary>The workspace for batches of <paramref name="examples"/> (one per batch size seen, kept for the network's life).</summary>
     private BackpropWorkspace Workspace(long examples)

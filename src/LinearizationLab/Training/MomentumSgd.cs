@@ -1,5 +1,4 @@
 using LinearizationLab.Layers;
-using LinearizationLab.Networks;
 using static TorchSharp.torch;
 
 namespace LinearizationLab.Training;
@@ -25,26 +24,14 @@ public sealed class MomentumSgd : IGradientSink, IDisposable
         _parameters = parameters;
     }
 
-    /// <summary>θ ← θ − η·v (heavy-ball) or θ ← θ − η·(g + μ·v) (Nesterov), with v ← μ·v + g; then clears the gradients.</summary>
+    /// <summary>θ ← θ − η·v (heavy-ball) or θ ← θ − η·(g + μ·v) (Nesterov), with v ← μ·v + g, for g the autograd gradients; then clears them.</summary>
     public void Step()
     {
         using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        double lr = _spec.LearningRate, mu = _spec.Momentum;
         for (int i = 0; i < _parameters.Count; i++)
         {
-            var p = _parameters[i];
-            var g = p.grad ?? throw new InvalidOperationException("parameter has no gradient; call backward first");
-            if (mu == 0)
-            {
-                p.AddScaled_(g, -lr);
-            }
-            else
-            {
-                var v = Velocity(i);
-                v.Scale_(mu).add_(g);
-                p.AddScaled_(_spec.Nesterov ? g + v.Scaled(mu) : v, -lr);
-            }
+            var g = _parameters[i].grad ?? throw new InvalidOperationException("parameter has no gradient; call backward first");
+            Add(i, g, 1);
             g.zero_();
         }
     }
