@@ -37,6 +37,21 @@ public abstract class Activation
     /// <summary>φ′(z) elementwise.</summary>
     public abstract Tensor Derivative(Tensor z);
 
+    /// <summary>φ″(z) elementwise (for piecewise-linear φ, 0: the almost-everywhere derivative, kinks left out).</summary>
+    public abstract Tensor SecondDerivative(Tensor z);
+
+    /// <summary>φ‴(z) elementwise (for piecewise-linear φ, 0 as <see cref="SecondDerivative(Tensor)"/>).</summary>
+    public abstract Tensor ThirdDerivative(Tensor z);
+
+    /// <summary>[φ′(z), …, φ^(order)(z)] elementwise for 1 ≤ <paramref name="order"/> ≤ 3: what a Taylor jet of that order needs.</summary>
+    public Tensor[] Derivatives(Tensor z, int order) => order switch
+    {
+        1 => [Derivative(z)],
+        2 => [Derivative(z), SecondDerivative(z)],
+        3 => [Derivative(z), SecondDerivative(z), ThirdDerivative(z)],
+        _ => throw new ArgumentOutOfRangeException(nameof(order), order, "jets of order 1 to 3"),
+    };
+
     /// <summary>a ← φ(z) and d ← φ′(z) in place, where <paramref name="a"/> and <paramref name="d"/> start as copies of <paramref name="z"/> (same formulas as <see cref="Apply"/> and <see cref="Derivative"/>).</summary>
     public abstract void ApplyInPlace(Tensor z, Tensor a, Tensor d);
 

@@ -29,6 +29,38 @@ public sealed record ActivationLayer(Activation Function) : Layer, ILayerKind
         IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> parameterTangents, int offset) =>
         (Function.Apply(input), inputTangent is null ? null : Function.Derivative(input) * inputTangent);
 
+    /// <summary>[φ′(z), …, φ^(order)(z)] at the expansion point (none for the identity).</summary>
+    public override Tensor[] JetDerivatives(LayerContext context, Tensor input, int order) =>
+        Function.IsIdentity ? [] : Function.Derivatives(input, order);
+
+    /// <summary>
+    /// Faà di Bruno's formula for a = φ(z) with z = z_0 + z_1·s + z_2·s² + z_3·s³ (normalized coefficients):
+    /// a_1 = φ′·z_1, a_2 = φ′·z_2 + ½φ″·z_1², a_3 = φ′·z_3 + φ″·z_1·z_2 + ⅙φ‴·z_1³, derivatives at z_0. For ReLU φ″ = φ‴ = 0,
+    /// so this is the expansion valid almost everywhere: a unit whose pre-activation crosses 0 between θ0 and θ contributes
+    /// no kink term, which is what Taylor expansion at θ0 means for a piecewise-linear φ.
+    /// </summary>
+    public override Tensor?[] Jet(LayerContext context, Tensor input, IReadOnlyList<Tensor?> inputCoefficients,
+        IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> displacement, int offset, IReadOnlyList<Tensor> derivatives)
+    {
+        if (Function.IsIdentity) return inputCoefficients.ToArray();
+        int order = inputCoefficients.Count;
+        if (derivatives.Count < order)
+            throw new ArgumentException($"a jet of order {order} needs {order} derivatives of {Function.Name}, got {derivatives.Count}");
+        var z = inputCoefficients;
+        var output = new Tensor?[order];
+        output[0] = z[0] is null ? null : derivatives[0] * z[0]!;
+        if (order >= 2)
+            output[1] = Sum(z[1] is null ? null : derivatives[0] * z[1]!,
+                z[0] is null ? null : (derivatives[1] * z[0]!.square()).Scaled(0.5));
+        if (order >= 3)
+            output[2] = Sum(Sum(z[2] is null ? null : derivatives[0] * z[2]!,
+                    z[0] is null || z[1] is null ? null : derivatives[1] * z[0]! * z[1]!),
+                z[0] is null ? null : (derivatives[2] * z[0]!.square() * z[0]!).Scaled(1.0 / 6));
+        return output;
+    }
+
+    private static Tensor? Sum(Tensor? a, Tensor? b) => a is null ? b : b is null ? a : a + b;
+
     /// <inheritdoc/>
     public override bool SupportsBackprop => true;
 

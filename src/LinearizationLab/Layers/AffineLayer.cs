@@ -44,9 +44,36 @@ public abstract record AffineLayer(double WStd, double BStd) : Layer
     {
         var output = Forward(context, input, parameters, offset);
         var tangent = Forward(context, input, parameterTangents, offset);
-        if (inputTangent is not null)
-            tangent = tangent + Forward(context, inputTangent, [parameters[offset], zeros_like(parameters[offset + 1])], 0);
+        if (inputTangent is not null) tangent = tangent + Linear(context, inputTangent, parameters[offset]);
         return (output, tangent);
+    }
+
+    /// <summary>
+    /// The product rule on the bilinear map: with W(s) = W0 + s·ΔW and b(s) = b0 + s·Δb,
+    /// z_j = m_W·(W0⋆a_j + ΔW⋆a_(j−1)) + [j = 1]·m_b·Δb — the weight perturbation enters linearly, so it shifts the input's
+    /// coefficients up by one order.
+    /// </summary>
+    public override Tensor?[] Jet(LayerContext context, Tensor input, IReadOnlyList<Tensor?> inputCoefficients,
+        IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> displacement, int offset, IReadOnlyList<Tensor> derivatives)
+    {
+        int order = inputCoefficients.Count;
+        var output = new Tensor?[order];
+        for (int j = 1; j <= order; j++)
+        {
+            var shifted = j == 1 ? Forward(context, input, displacement, offset)
+                : inputCoefficients[j - 2] is { } below ? Linear(context, below, displacement[offset]) : null;
+            var direct = inputCoefficients[j - 1] is { } a ? Linear(context, a, parameters[offset]) : null;
+            output[j - 1] = shifted is null ? direct : direct is null ? shifted : shifted + direct;
+        }
+        return output;
+    }
+
+    /// <summary>m_W·W⋆a, the layer's map without its bias, for a weight tensor <paramref name="weight"/> of W's shape.</summary>
+    protected Tensor Linear(LayerContext context, Tensor input, Tensor weight)
+    {
+        using var scope = NewDisposeScope();
+        var zeroBias = zeros(Units, weight.dtype, weight.device);
+        return Forward(context, input, [weight, zeroBias], 0).MoveToOuterDisposeScope();
     }
 
     /// <summary>Reads <c>w_std</c> (default 1, positive).</summary>

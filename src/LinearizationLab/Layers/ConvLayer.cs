@@ -149,13 +149,14 @@ public sealed record ConvLayer(int Channels, int[] Kernel, int[] Stride, Padding
     /// Per-example, per-output weight gradients m_W·Σ_p Δ_ik[:, p] ⊗ patch_i[p] from the unfolded padded input
     /// (patches at the layer's stride), contracted as G1 G2ᵀ; bias term m_b²·Σ_c (Σ_p Δ_ik[c,p])(Σ_p Δ_jk'[c,p]).
     /// </summary>
-    public override Tensor StructuredNtkTerm(LayerContext context, Tensor a1, Tensor d1, Tensor a2, Tensor d2, int outputs)
+    public override Tensor StructuredNtkTerm(LayerContext context, Tensor a1, Tensor d1, Tensor a2, Tensor d2, int outputs, bool bias = true)
     {
         var s = Scaling(context);
         var (g1, s1) = Gradients(context, a1, d1, outputs);
-        var (g2, s2) = ReferenceEquals(a1, a2) ? (g1, s1) : Gradients(context, a2, d2, outputs);
+        var (g2, s2) = ReferenceEquals(a1, a2) && ReferenceEquals(d1, d2) ? (g1, s1) : Gradients(context, a2, d2, outputs);
         double mw2 = s.WeightMultiplier * s.WeightMultiplier, mb2 = s.BiasMultiplier * s.BiasMultiplier;
-        return g1.matmul(g2.transpose(0, 1)).Scaled(mw2) + s1.matmul(s2.transpose(0, 1)).Scaled(mb2);
+        var weights = g1.matmul(g2.transpose(0, 1)).Scaled(mw2);
+        return bias ? weights + s1.matmul(s2.transpose(0, 1)).Scaled(mb2) : weights;
     }
 
     /// <summary>Σ_p Δ[c,p]·patch[p] as [N·O, C_out·C_in·|filter|] and Σ_p Δ[c,p] as [N·O, C_out].</summary>

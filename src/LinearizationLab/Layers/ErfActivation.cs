@@ -38,6 +38,12 @@ public sealed class ErfActivation : Activation
     /// <inheritdoc/>
     public override Tensor Derivative(Tensor z) => (-z.square()).exp().Scaled(TwoOverSqrtPi);
 
+    /// <summary>−2z·φ′(z).</summary>
+    public override Tensor SecondDerivative(Tensor z) => Derivative(z).mul(z).Scaled(-2);
+
+    /// <summary>(4z² − 2)·φ′(z).</summary>
+    public override Tensor ThirdDerivative(Tensor z) => Derivative(z).mul(z.square().Scaled(4).Shifted(-2));
+
     /// <inheritdoc/>
     public override void ApplyInPlace(Tensor z, Tensor a, Tensor d)
     {

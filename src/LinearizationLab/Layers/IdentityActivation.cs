@@ -36,6 +36,12 @@ public sealed class IdentityActivation : Activation
     /// <inheritdoc/>
     public override Tensor Derivative(Tensor z) => ones_like(z);
 
+    /// <summary>0.</summary>
+    public override Tensor SecondDerivative(Tensor z) => zeros_like(z);
+
+    /// <summary>0.</summary>
+    public override Tensor ThirdDerivative(Tensor z) => zeros_like(z);
+
     /// <summary>Nothing to do: a and d are not used for the identity (the fused passes skip it).</summary>
     public override void ApplyInPlace(Tensor z, Tensor a, Tensor d)
     {

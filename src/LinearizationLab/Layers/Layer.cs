@@ -45,6 +45,25 @@ public abstract record Layer
         (Forward(context, input, parameters, offset), inputTangent is null ? null : Forward(context, inputTangent, parameters, offset));
 
     /// <summary>
+    /// What the layer's <see cref="Jet"/> needs from the expansion point besides its input: for an elementwise φ its
+    /// derivatives [φ′(z), …, φ^(order)(z)] at the input z; empty for layers that are affine in their input.
+    /// </summary>
+    public virtual Tensor[] JetDerivatives(LayerContext context, Tensor input, int order) => [];
+
+    /// <summary>
+    /// Forward-mode Taylor propagation (a jet of order k) along the ray θ(s) = θ0 + s·Δθ. The input is given by its value
+    /// a_0 = <paramref name="input"/> and its normalized Taylor coefficients a_j = (1/j!)·dʲa/dsʲ at s = 0,
+    /// <paramref name="inputCoefficients"/> = [a_1, …, a_k] (null entries are 0); returns the output's [z_1, …, z_k] (null where 0).
+    /// The parameters are θ0 = <paramref name="parameters"/> and the displacement Δθ = <paramref name="displacement"/>, both at
+    /// <paramref name="offset"/>; <paramref name="derivatives"/> is <see cref="JetDerivatives"/> at a_0. Summing z_0 + … + z_k
+    /// at s = 1 is the k-th order Taylor model of the layer's output (Bai et al. 2020). This default is for layers linear in
+    /// their input and without parameters (flatten, pooling): z_j = g(a_j).
+    /// </summary>
+    public virtual Tensor?[] Jet(LayerContext context, Tensor input, IReadOnlyList<Tensor?> inputCoefficients,
+        IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> displacement, int offset, IReadOnlyList<Tensor> derivatives) =>
+        inputCoefficients.Select(a => a is null ? null : Forward(context, a, parameters, offset)).ToArray();
+
+    /// <summary>
     /// Whether the layer has the hand-written passes of fused training (<see cref="ForwardInto"/>, <see cref="Backprop"/>,
     /// <see cref="TangentInto"/>); networks with any other layer train through autograd.
     /// </summary>
@@ -85,8 +104,10 @@ public abstract record Layer
     /// <summary>
     /// This layer's term of the structured empirical NTK: Θ̂_l = Σ_p ∂f/∂p ∂f/∂pᵀ over its parameters, [N1·O, N2·O], from its traced
     /// inputs a [N, ...] and Δ = ∂f/∂z [N, O, ...] at its pre-activation z (Novak et al. 2022). Layers without parameters have none.
+    /// The term is bilinear in the pairs (a1, Δ1) and (a2, Δ2) through ∂f/∂W ∝ Δ ⊗ a; without <paramref name="bias"/> the bias
+    /// part (which depends on Δ alone) is left out, so sums of such terms give the kernels of Taylor models and their derivatives.
     /// </summary>
-    public virtual Tensor StructuredNtkTerm(LayerContext context, Tensor a1, Tensor d1, Tensor a2, Tensor d2, int outputs) =>
+    public virtual Tensor StructuredNtkTerm(LayerContext context, Tensor a1, Tensor d1, Tensor a2, Tensor d2, int outputs, bool bias = true) =>
         throw new NotSupportedException($"{TypeName} has no parameters");
 
     /// <summary>Product of the entries of a shape.</summary>

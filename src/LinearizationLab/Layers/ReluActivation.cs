@@ -32,7 +32,7 @@ public sealed class ReluActivation : Activation
     /// <summary>0 (the kink at 0 is a Dirac mass, left out).</summary>
     public override double SecondDerivative(double z) => 0.0;
 
-    /// <summary>0 (see <see cref="SecondDerivative"/>).</summary>
+    /// <summary>0 (see <see cref="SecondDerivative(double)"/>).</summary>
     public override double ThirdDerivative(double z) => 0.0;
 
     /// <inheritdoc/>
@@ -40,6 +40,12 @@ public sealed class ReluActivation : Activation
 
     /// <summary>1[z &gt; 0] in z's dtype.</summary>
     public override Tensor Derivative(Tensor z) => z.Above(0);
+
+    /// <summary>0 away from the kink.</summary>
+    public override Tensor SecondDerivative(Tensor z) => zeros_like(z);
+
+    /// <summary>0 away from the kink.</summary>
+    public override Tensor ThirdDerivative(Tensor z) => zeros_like(z);
 
     /// <inheritdoc/>
     public override void ApplyInPlace(Tensor z, Tensor a, Tensor d)

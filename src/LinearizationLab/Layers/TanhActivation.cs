@@ -45,6 +45,20 @@ public sealed class TanhActivation : Activation
     /// <inheritdoc/>
     public override Tensor Derivative(Tensor z) => z.tanh().square().neg().Shifted(1);
 
+    /// <summary>−2·tanh(z)·(1 − tanh²(z)).</summary>
+    public override Tensor SecondDerivative(Tensor z)
+    {
+        var t = z.tanh();
+        return t.mul(t.square().neg().Shifted(1)).Scaled(-2);
+    }
+
+    /// <summary>(6·tanh²(z) − 2)·(1 − tanh²(z)).</summary>
+    public override Tensor ThirdDerivative(Tensor z)
+    {
+        var t2 = z.tanh().square();
+        return t2.Scaled(6).Shifted(-2).mul(t2.neg().Shifted(1));
+    }
+
     /// <inheritdoc/>
     public override void ApplyInPlace(Tensor z, Tensor a, Tensor d)
     {

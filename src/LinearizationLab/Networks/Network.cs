@@ -114,6 +114,52 @@ public sealed class Network : IBackpropModel, IDisposable
         return (a, tangent ?? zeros_like(a));
     }
 
+    /// <summary>
+    /// The expansion point of a jet of order <paramref name="order"/> at θ = <paramref name="parameters"/>: the forward pass,
+    /// keeping each layer's input and the derivatives its jet needs (<see cref="JetPoint"/>); with <paramref name="trace"/>,
+    /// each affine layer's input and pre-activation as in <see cref="Forward(Tensor, IReadOnlyList{Tensor}, ForwardTrace?)"/>.
+    /// Differentiable under autograd like the forward pass; the tensors join the caller's dispose scope.
+    /// </summary>
+    public JetPoint ExpansionPoint(Tensor x, IReadOnlyList<Tensor> parameters, int order, ForwardTrace? trace = null)
+    {
+        if (order is < 1 or > 3) throw new ArgumentOutOfRangeException(nameof(order), order, "jets of order 1 to 3");
+        var inputs = new Tensor[Layers.Count];
+        var derivatives = new Tensor[Layers.Count][];
+        var a = x;
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            inputs[i] = a;
+            derivatives[i] = Layers[i].JetDerivatives(a, order);
+            var z = Layers[i].Forward(a, parameters, _offsets[i]);
+            if (trace is not null && Layers[i].Kind is AffineLayer) trace.Record(i, a, z);
+            a = z;
+        }
+        return new JetPoint(order, inputs, derivatives, a);
+    }
+
+    /// <summary>
+    /// Forward-mode Taylor propagation along θ(s) = θ0 + s·Δθ from the point <paramref name="point"/> (made at θ0 =
+    /// <paramref name="parameters"/>): each layer maps its input's coefficients to its output's (<see cref="NetworkLayer.Jet"/>).
+    /// Returns the output's normalized coefficients [f_1, …, f_k] (f_j = (1/j!)·Dʲf(θ0)[Δθ, …, Δθ], [N, O]), so
+    /// f_k(θ0 + Δθ) = f(θ0) + f_1 + … + f_k. Differentiable in Δθ by autograd; <paramref name="order"/> defaults to the point's.
+    /// </summary>
+    public Tensor[] Jet(JetPoint point, IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> displacement, int? order = null,
+        JetTrace? trace = null)
+    {
+        int k = order ?? point.Order;
+        if (k < 1 || k > point.Order) throw new ArgumentOutOfRangeException(nameof(order), k, $"the point serves orders 1 to {point.Order}");
+        if (parameters.Count != _parameters.Length || displacement.Count != _parameters.Length)
+            throw new ArgumentException($"expected {_parameters.Length} parameter and displacement tensors, got {parameters.Count} and {displacement.Count}");
+        var coefficients = new Tensor?[k];
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            var output = Layers[i].Jet(point.Inputs[i], coefficients, parameters, displacement, _offsets[i], point.Derivatives[i]);
+            if (trace is not null && Layers[i].Kind is AffineLayer) trace.Record(i, coefficients, output);
+            coefficients = output;
+        }
+        return coefficients.Select(c => c ?? zeros_like(point.Output)).ToArray();
+    }
+
     /// <summary>Whether every layer has the hand-written passes (dense, activations, flatten), so training can skip autograd.</summary>
     public bool SupportsBackprop => Layers.All(l => l.SupportsBackprop);
 

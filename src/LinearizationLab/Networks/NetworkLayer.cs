@@ -44,6 +44,14 @@ public sealed class NetworkLayer(Layer kind, LayerContext context)
         Kind.TangentInto(Context, input, inputTangent, parameters, parameterTangents, offset, pointBuffers, tangentBuffers);
 
     /// <summary>This layer's structured empirical-NTK term (<see cref="Layer.StructuredNtkTerm"/>).</summary>
-    public Tensor StructuredNtkTerm(Tensor a1, Tensor d1, Tensor a2, Tensor d2, int outputs) =>
-        Kind.StructuredNtkTerm(Context, a1, d1, a2, d2, outputs);
+    public Tensor StructuredNtkTerm(Tensor a1, Tensor d1, Tensor a2, Tensor d2, int outputs, bool bias = true) =>
+        Kind.StructuredNtkTerm(Context, a1, d1, a2, d2, outputs, bias);
+
+    /// <summary>What the layer's jet needs at the expansion point (<see cref="Layer.JetDerivatives"/>).</summary>
+    public Tensor[] JetDerivatives(Tensor input, int order) => Kind.JetDerivatives(Context, input, order);
+
+    /// <summary>The output's Taylor coefficients along θ0 + s·Δθ (<see cref="Layer.Jet"/>).</summary>
+    public Tensor?[] Jet(Tensor input, IReadOnlyList<Tensor?> inputCoefficients, IReadOnlyList<Tensor> parameters,
+        IReadOnlyList<Tensor> displacement, int offset, IReadOnlyList<Tensor> derivatives) =>
+        Kind.Jet(Context, input, inputCoefficients, parameters, displacement, offset, derivatives);
 }

@@ -66,10 +66,14 @@ public class ActivationTests
         phi.ApplyInPlace(z, a, d);
         var value = phi.Apply(z).data<double>().ToArray();
         var derivative = phi.Derivative(z).data<double>().ToArray();
+        var higher = phi.Derivatives(z, 3).Select(t => t.data<double>().ToArray()).ToArray();
         for (int i = 0; i < zs.Length; i++)
         {
             Assert.Equal(phi.Value(zs[i]), value[i], 1e-15);
             Assert.Equal(phi.FirstDerivative(zs[i]), derivative[i], 1e-15);
+            Assert.Equal(derivative[i], higher[0][i], 1e-15);
+            Assert.Equal(phi.SecondDerivative(zs[i]), higher[1][i], 1e-14);
+            Assert.Equal(phi.ThirdDerivative(zs[i]), higher[2][i], 1e-14);
             if (phi.IsIdentity) continue;
             Assert.Equal(value[i], a.data<double>()[i], 1e-15);
             Assert.Equal(derivative[i], d.data<double>()[i], 1e-15);

@@ -1,0 +1,191 @@
+using LinearizationLab.Layers;
+using LinearizationLab.Networks;
+using LinearizationLab.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LinearizationLab.Linearization;
+
+/// <summary>
+/// The Taylor model of order k of a network around θ0 (Bai et al. 2020, "Taylorized Training"):
+/// f_k(x; θ) = Σ_(j ≤ k) (1/j!)·Dʲf(x; θ0)[Δθ, …, Δθ], Δθ = θ − θ0, for k = 1, 2, 3. It is evaluated exactly by
+/// forward-mode Taylor propagation (<see cref="Network.Jet"/>): every layer carries its value at θ0 and its first k
+/// normalized Taylor coefficients along θ0 + s·Δθ, affine layers by the product rule, activations by Faà di Bruno's
+/// formula. Order 1 is the linearization f_lin of <see cref="LinearizedNetwork"/> (same tangent map, to round-off); f_2
+/// adds ½·Δθᵀ∇²f(θ0)Δθ, so its Jacobian J0 + ∇²f(θ0)·Δθ — and hence its kernel — moves during training.
+/// For ReLU the expansion is the one valid almost everywhere: φ″ = φ‴ = 0, kinks contribute nothing.
+/// Its <see cref="Parameters"/> are Δθ (starting at 0), trained by the <see cref="Trainer"/> with the network's loss,
+/// optimizer and batches; gradients are reverse mode (autograd) through the jet. On a full batch the expansion point
+/// (the pass at θ0 and the activations' derivatives there) is computed once.
+/// </summary>
+public sealed class TaylorizedNetwork : IBackpropModel, IDisposable
+{
+    /// <summary>The highest order supported (jets carry φ′, φ″, φ‴).</summary>
+    public const int MaxOrder = 3;
+
+    private readonly Network _network;
+    private readonly Tensor[] _theta0;
+    private readonly Tensor[] _delta;
+    private JetPoint? _point;
+    private Tensor? _output;
+
+    /// <summary>The order-<paramref name="order"/> Taylor model of <paramref name="network"/> around its current parameters (or <paramref name="theta0"/>).</summary>
+    public TaylorizedNetwork(Network network, int order, IReadOnlyList<Tensor>? theta0 = null)
+    {
+        if (order is < 1 or > MaxOrder)
+            throw new ArgumentOutOfRangeException(nameof(order), order, $"Taylor models of order 1 to {MaxOrder}");
+        _network = network;
+        Order = order;
+        var source = theta0 ?? network.Parameters;
+        if (source.Count != network.Parameters.Count)
+            throw new ArgumentException($"expected {network.Parameters.Count} parameter tensors, got {source.Count}");
+        _theta0 = source.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+        _delta = source.Select(p => zeros_like(p).requires_grad_(true).DetachFromDisposeScope()).ToArray();
+    }
+
+    /// <summary>k.</summary>
+    public int Order { get; }
+
+    /// <summary>The network that was expanded.</summary>
+    public Network Network => _network;
+
+    /// <summary>θ0, detached (not trained).</summary>
+    public IReadOnlyList<Tensor> InitialParameters => _theta0;
+
+    /// <summary>The trained displacement Δθ = θ − θ0; same order and shapes as the network's parameters.</summary>
+    public IReadOnlyList<Tensor> Parameters => _delta;
+
+    /// <summary>θ = θ0 + Δθ, detached copies.</summary>
+    public Tensor[] CurrentParameters()
+    {
+        using var noGrad = no_grad();
+        return _theta0.Select((t, i) => t + _delta[i]).ToArray();
+    }
+
+    /// <summary>f_k(x; θ0 + Δθ) for x [N, ...] → [N, O]; differentiable with respect to Δθ.</summary>
+    public Tensor Forward(Tensor x) => Forward(x, _delta);
+
+    /// <summary>f_k(x; θ0 + <paramref name="displacement"/>) at any Δθ of the parameters' shapes (differentiable in it).</summary>
+    public Tensor Forward(Tensor x, IReadOnlyList<Tensor> displacement)
+    {
+        using var scope = NewDisposeScope();
+        var point = Point(x);
+        return Sum(point, _network.Jet(point, _theta0, displacement)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The normalized Taylor coefficients [f(θ0), f_1, …, f_k] at x for the displacement <paramref name="displacement"/>
+    /// (default: the trained Δθ): f_j = (1/j!)·Dʲf(θ0)[Δθ, …, Δθ] is homogeneous of degree j in Δθ.
+    /// </summary>
+    public Tensor[] Coefficients(Tensor x, IReadOnlyList<Tensor>? displacement = null)
+    {
+        using var scope = NewDisposeScope();
+        var point = Point(x);
+        var coefficients = _network.Jet(point, _theta0, displacement ?? _delta);
+        return coefficients.Prepend(point.Output.clone()).Select(c => c.MoveToOuterDisposeScope()).ToArray();
+    }
+
+    /// <inheritdoc/>
+    public bool SupportsBackprop => true;
+
+    /// <summary>
+    /// f_k(x) with its autograd graph kept for <see cref="Backprop"/>; the expansion point is recomputed only for a new
+    /// batch. Returns a detached view, valid until the next call.
+    /// </summary>
+    public Tensor ForwardForBackprop(Tensor x, bool sameBatch)
+    {
+        if (!sameBatch || _point is null)
+        {
+            _point?.Dispose();
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            _point = Point(x).Detached();
+        }
+        using var grad = enable_grad();
+        _output = Sum(_point, _network.Jet(_point, _theta0, _delta));
+        return _output.detach();
+    }
+
+    /// <summary>∂L/∂Δθ = (∂f_k/∂Δθ)ᵀ·δ by autograd through the jet of the last forward pass, handed to <paramref name="sink"/>.</summary>
+    public void Backprop(Tensor outputGradient, IGradientSink sink)
+    {
+        var output = _output ?? throw new InvalidOperationException("call ForwardForBackprop before Backprop");
+        using (var grad = enable_grad())
+            output.backward([outputGradient]);
+        _output = null;
+        using var noGrad = no_grad();
+        for (int i = 0; i < _delta.Length; i++)
+        {
+            var g = _delta[i].grad ?? throw new InvalidOperationException($"parameter tensor {i} received no gradient");
+            sink.Add(i, g, 1);
+            g.zero_();
+        }
+    }
+
+    /// <summary>
+    /// The empirical NTK of the Taylor model at Δθ (default: the trained one), Θ̂_k(x, x) = J_k J_kᵀ with J_k = ∂f_k/∂Δθ,
+    /// [N·O, N·O] in the network's dtype. Structured like <see cref="Empirical.EmpiricalNtk"/>: in f_k, ΔW_l enters
+    /// z_(l,j) through m_W·ΔW_l⋆a_(l,j−1) for j = 1…k, so ∂f_k/∂ΔW_l = m_W·Σ_j D_j ⊗ a_(j−1) with D_j = ∂f_k/∂z_(l,j)
+    /// (autograd through the jet), and Δb_l enters z_(l,1) only. The kernel is the sum over pairs (j, j′) of the layer's
+    /// <see cref="Layer.StructuredNtkTerm"/>; at Δθ = 0 (or k = 1) it is Θ̂0.
+    /// </summary>
+    public Tensor Ntk(Tensor x, IReadOnlyList<Tensor>? displacement = null)
+    {
+        using var scope = NewDisposeScope();
+        using var grad = enable_grad();
+        var delta = (displacement ?? _delta).Select(d => d.detach().requires_grad_(true)).ToArray();
+        var point = Point(x);
+        var trace = new JetTrace();
+        var f = Sum(point, _network.Jet(point, _theta0, delta, trace: trace));
+        int outputs = _network.Spec.OutputCount;
+        // Per affine layer, the pairs (a_(j−1), z_j) whose input coefficient is not identically 0.
+        var pairs = trace.AffineLayers.Select(l => Enumerable.Range(1, Order)
+            .Select(j => (Input: j == 1 ? point.Inputs[l.LayerIndex] : l.InputCoefficients[j - 2], Output: l.OutputCoefficients[j - 1]))
+            .Where(p => p.Input is not null && p.Output is not null)
+            .Select(p => (Input: p.Input!, Output: p.Output!)).ToArray()).ToArray();
+        var targets = pairs.SelectMany(p => p.Select(q => q.Output)).ToArray();
+        var perOutput = Enumerable.Range(0, outputs)
+            .Select(o => autograd.grad([f.select(1, o).sum()], targets, retain_graph: o < outputs - 1)).ToArray();
+        Tensor? total = null;
+        int index = 0;
+        for (int l = 0; l < pairs.Length; l++)
+        {
+            var layer = _network.Layers[trace.AffineLayers[l].LayerIndex];
+            var d = pairs[l].Select((_, j) => stack(perOutput.Select(g => g[index + j]), 1).detach()).ToArray();
+            for (int j = 0; j < pairs[l].Length; j++)
+            {
+                for (int j2 = 0; j2 < pairs[l].Length; j2++)
+                {
+                    var term = layer.StructuredNtkTerm(pairs[l][j].Input.detach(), d[j], pairs[l][j2].Input.detach(), d[j2], outputs,
+                        bias: j == 0 && j2 == 0);
+                    total = total is null ? term : total.add_(term);
+                }
+            }
+            index += pairs[l].Length;
+        }
+        return (total ?? throw new InvalidOperationException("the network has no parameters")).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Sets θ back to θ0.</summary>
+    public void Reset()
+    {
+        using var noGrad = no_grad();
+        foreach (var d in _delta) d.zero_();
+    }
+
+    private JetPoint Point(Tensor x) => _network.ExpansionPoint(x, _theta0, Order);
+
+    private static Tensor Sum(JetPoint point, Tensor[] coefficients)
+    {
+        var total = coefficients[0];
+        for (int j = 1; j < coefficients.Length; j++) total = total + coefficients[j];
+        return point.Output + total;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        foreach (var t in _theta0.Concat(_delta)) t.Dispose();
+        _point?.Dispose();
+    }
+}
