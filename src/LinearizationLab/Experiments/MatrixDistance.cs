@@ -22,6 +22,15 @@ public static class MatrixDistance
         return Math.Sqrt(diff / norm);
     }
 
+    /// <summary>‖A‖_F / ‖B‖_F: e.g. the kernel's relative velocity ‖dΘ̂/dτ‖/‖Θ̂_0‖.</summary>
+    public static double RelativeNorm(double[,] a, double[,] b)
+    {
+        double na = 0, nb = 0;
+        foreach (double v in a) na += v * v;
+        foreach (double v in b) nb += v * v;
+        return Math.Sqrt(na / nb);
+    }
+
     /// <summary>RMSE(f, g) = √(mean over all entries of (f − g)²).</summary>
     public static double Rmse(double[] f, double[] g)
     {

@@ -53,6 +53,15 @@ public sealed record SweepCheckpoint
     /// <summary>RMSE(f_t, f_lin_t)/RMS(f_t) on the test set; null without one (<see cref="SweepMetrics.OutputRelativeRmseTest"/>).</summary>
     public double? OutputRelativeRmseTest { get; init; }
 
+    /// <summary>The Taylor models of order ≥ 2 trained alongside (the sweep's <c>taylor_orders</c>), by increasing order.</summary>
+    public IReadOnlyList<TaylorCheckpoint> Taylor { get; init; } = [];
+
+    /// <summary>‖dΘ̂/dτ(0)‖_F/‖Θ̂_0‖_F under the gradient flow of the MSE loss; null for other losses (<see cref="SweepMetrics.KernelVelocity"/>).</summary>
+    public double? KernelVelocity { get; init; }
+
+    /// <summary>η·t·<see cref="KernelVelocity"/> for full-batch GD without momentum; null otherwise (<see cref="SweepMetrics.KernelDriftPredicted"/>).</summary>
+    public double? KernelDriftPredicted { get; init; }
+
     /// <summary>
     /// Loss and accuracy of the NTK-GP mean at the same time t (MSE with full-batch gradient descent only; null
     /// otherwise). Its losses are the MSE; its accuracies and test values are null (and left out of the file) without
@@ -77,6 +86,10 @@ public sealed record SweepCheckpoint
         yield return (SweepMetrics.OutputRelativeRmseTrain, OutputRelativeRmseTrain);
         if (OutputRmseTest is { } rmse) yield return (SweepMetrics.OutputRmseTest, rmse);
         if (OutputRelativeRmseTest is { } relative) yield return (SweepMetrics.OutputRelativeRmseTest, relative);
+        foreach (var taylor in Taylor)
+            foreach (var v in taylor.Values()) yield return v;
+        if (KernelVelocity is { } velocity) yield return (SweepMetrics.KernelVelocity, velocity);
+        if (KernelDriftPredicted is { } predicted) yield return (SweepMetrics.KernelDriftPredicted, predicted);
         if (NtkGp is not null)
             foreach (var (name, value) in NtkGp.Values("ntkgp"))
                 if (value is not null) yield return (name, value);
@@ -103,6 +116,12 @@ public sealed record SweepCheckpoint
             return new ModelMetrics(Required(SweepMetrics.Model(model, "loss", "train")), Optional(SweepMetrics.Model(model, "accuracy", "train")),
                 Optional(SweepMetrics.Model(model, "loss", "test")), Optional(SweepMetrics.Model(model, "accuracy", "test")));
         }
+        var taylor = new List<TaylorCheckpoint>();
+        for (int order = 2; order <= Linearization.TaylorizedNetwork.MaxOrder; order++)
+            if (byName.ContainsKey(SweepMetrics.OutputRmse("train", order)))
+                taylor.Add(new TaylorCheckpoint(order, Model(SweepMetrics.TaylorModel(order), required: true)!,
+                Required(SweepMetrics.OutputRmse("train", order)), Optional(SweepMetrics.OutputRmse("test", order)),
+                Required(SweepMetrics.KernelDriftOfOrder(order))));
         var layers = new List<double>();
         while (byName.ContainsKey(SweepMetrics.LayerDrift(layers.Count + 1))) layers.Add(Required(SweepMetrics.LayerDrift(layers.Count + 1)));
         var checkpoint = new SweepCheckpoint
@@ -119,6 +138,9 @@ public sealed record SweepCheckpoint
             OutputRelativeRmseTrain = Required(SweepMetrics.OutputRelativeRmseTrain),
             OutputRmseTest = Optional(SweepMetrics.OutputRmseTest),
             OutputRelativeRmseTest = Optional(SweepMetrics.OutputRelativeRmseTest),
+            Taylor = taylor,
+            KernelVelocity = Optional(SweepMetrics.KernelVelocity),
+            KernelDriftPredicted = Optional(SweepMetrics.KernelDriftPredicted),
             NtkGp = Model("ntkgp", required: false),
         };
         if (byName.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)

@@ -27,6 +27,32 @@ public static class SweepMetrics
     /// <summary>‖K̂_0 − K‖_F/‖K‖_F.</summary>
     public const string NngpInitDistance = "nngp_init_distance";
 
+    /// <summary>
+    /// ‖dΘ̂/dτ(0)‖_F/‖Θ̂_0‖_F for the gradient flow dθ/dτ = −∇L of ½·mean MSE (output-averaged, on the kernel examples):
+    /// the kernel's relative velocity at initialization, a run-level value repeated at every checkpoint.
+    /// </summary>
+    public const string KernelVelocity = "kernel_velocity";
+
+    /// <summary>η·t·<see cref="KernelVelocity"/>: the first-order prediction of <see cref="KernelDrift"/> after t GD steps at rate η.</summary>
+    public const string KernelDriftPredicted = "kernel_drift_predicted";
+
+    /// <summary>The model name of the Taylor model of order <paramref name="order"/> ≥ 2 in <see cref="Model"/> names ("taylor2", …).</summary>
+    public static string TaylorModel(int order) => $"taylor{order}";
+
+    /// <summary>
+    /// RMSE(f_t, f_k,t) on <paramref name="split"/> ("train", "test") for the Taylor model of order k: <see cref="OutputRmseTrain"/>
+    /// and <see cref="OutputRmseTest"/> for k = 1 (the linearization), "output_rmse_{split}_order{k}" above.
+    /// </summary>
+    public static string OutputRmse(string split, int order) => order == 1 ? $"output_rmse_{split}" : $"output_rmse_{split}_order{order}";
+
+    /// <summary>‖Θ̂_k,t − Θ̂_0‖_F/‖Θ̂_0‖_F of the Taylor model of order k ≥ 2 (f_1's kernel never moves).</summary>
+    public static string KernelDriftOfOrder(int order) => $"kernel_drift_order{order}";
+
+    /// <summary>Whether <paramref name="metric"/> is a per-order gap or drift of a Taylor model of order ≥ 2 (fitted like the fixed metrics).</summary>
+    public static bool IsTaylorGap(string metric) =>
+        metric.StartsWith("kernel_drift_order", StringComparison.Ordinal) ||
+        (metric.StartsWith("output_rmse_", StringComparison.Ordinal) && metric.Contains("_order", StringComparison.Ordinal));
+
     /// <summary>Drift of the contribution of affine layer <paramref name="layer"/> (1-based).</summary>
     public static string LayerDrift(int layer) => $"kernel_drift_layer{layer}";
 
@@ -36,6 +62,6 @@ public static class SweepMetrics
     /// <summary>The metrics whose scaling with width the summary fits (at the last checkpoint).</summary>
     public static readonly string[] Fitted =
     [
-        KernelDrift, OutputRmseTrain, OutputRmseTest, OutputRelativeRmseTest, WeightChange, NtkInitDistance, NngpInitDistance,
+        KernelDrift, OutputRmseTrain, OutputRmseTest, OutputRelativeRmseTest, WeightChange, NtkInitDistance, NngpInitDistance, KernelVelocity,
     ];
 }

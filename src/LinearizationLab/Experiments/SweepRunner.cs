@@ -68,9 +68,13 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             double? networkSeconds = null;   // when the network's training ended and the linearization's began
             var runProgress = progress is null ? null : new ActionProgress<SweepProgress>(p =>
             {
-                bool linearized = p.Phase == "linearized";
-                if (linearized) networkSeconds ??= runClock.Elapsed.TotalSeconds;
-                double runFraction = linearized || p.Phase == "network" ? eta.RunFraction(linearized, p.Fraction) : 0;
+                // The second phase is every comparator in turn: the linearization, then the Taylor models of order ≥ 2.
+                int comparator = ComparatorIndex(p.Phase);
+                bool second = comparator >= 0;
+                if (second) networkSeconds ??= runClock.Elapsed.TotalSeconds;
+                double comparators = context.Spec.TaylorOrders.Count;
+                double runFraction = second ? eta.RunFraction(true, (comparator + p.Fraction) / comparators)
+                    : p.Phase == "network" ? eta.RunFraction(false, p.Fraction) : 0;
                 double? remaining = eta.SecondsRemaining(runFraction, runClock.Elapsed.TotalSeconds);
                 progress.Report(p with
                 {
@@ -89,6 +93,16 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             progress?.Report(new SweepProgress(ran + skipped, keys.Length, key.Width, key.Seed, "done", 1, Fraction(left, workDone), left));
         }
         return (ran, skipped);
+    }
+
+    /// <summary>0 for the linearization's phase, i for the i-th Taylor model of order ≥ 2, −1 for other phases.</summary>
+    private int ComparatorIndex(string phase)
+    {
+        if (phase == "linearized") return 0;
+        var orders = context.Spec.TaylorOrders;
+        for (int i = 1; i < orders.Count; i++)
+            if (phase == SweepMetrics.TaylorModel(orders[i])) return i;
+        return -1;
     }
 
     /// <summary>The relative cost of a run before any is measured: its network's parameter count.</summary>
@@ -111,6 +125,8 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         double ntkDistance = MatrixDistance.RelativeFrobenius(ntk0.Averaged, context.AnalyticNtk);
         double criticalRate = CriticalLearningRate.Of(ntk, data.X, ntk0);
         var optimizer = spec.Setup.Optimizer.WithCriticalLearningRate(criticalRate);
+        double? velocity = spec.Setup.Loss is MeanSquaredError ? Velocity(network, data, kernelX, ntk0.Averaged) : null;
+        bool plainGd = optimizer.IsFullBatch && optimizer.Momentum == 0;
         var options = new TrainingOptions(spec.Setup.Loss, optimizer, spec.Setup.Steps, spec.Setup.Checkpoints, key.Seed);
         var trainer = new Trainer(options);
         using var linearized = new LinearizedNetwork(network);
@@ -133,6 +149,22 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var linResult = trainer.Train(linearized, data,
             (record, model) => linear[record.Step] = (Outputs(trainer, model, data.X), Outputs(trainer, model, data.TestX), record),
             Phase(progress, key, "linearized"), cancel);
+
+        // Taylor models of order ≥ 2 from the same θ0, same optimizer and batches; one that diverges stops its own rows only.
+        var taylor = new Dictionary<int, Dictionary<int, (double[] Train, double[] Test, CheckpointMetrics Metrics, double Drift)>>();
+        foreach (int order in spec.TaylorOrders.Where(k => k >= 2))
+        {
+            using var model = new TaylorizedNetwork(network, order, linearized.InitialParameters);
+            var rows = taylor[order] = [];
+            trainer.Train(model, data, (record, m) =>
+            {
+                double drift;
+                using (var kernelScope = NewDisposeScope())
+                    drift = MatrixDistance.RelativeFrobenius(
+                        KernelTensors.ToMatrix(KernelTensors.OutputAverage(model.Ntk(kernelX), context.Train.OutputCount)), ntk0.Averaged);
+                rows[record.Step] = (Outputs(trainer, m, data.X), Outputs(trainer, m, data.TestX), record, drift);
+            }, Phase(progress, key, SweepMetrics.TaylorModel(order)), cancel);
+        }
 
         var checkpoints = new List<SweepCheckpoint>();
         var trackedIndices = Enumerable.Range(0, Math.Min(spec.TrackedOutputs, context.Test.Count)).ToArray();
@@ -158,6 +190,14 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
                 OutputRelativeRmseTrain = MatrixDistance.Rmse(netTrain, linTrain) / MatrixDistance.Rms(netTrain),
                 OutputRmseTest = hasTest ? MatrixDistance.Rmse(netTest, linTest) : null,
                 OutputRelativeRmseTest = hasTest ? MatrixDistance.Rmse(netTest, linTest) / MatrixDistance.Rms(netTest) : null,
+                Taylor = taylor.Where(t => t.Value.ContainsKey(step)).Select(t =>
+                {
+                    var (train, test, metrics, drift) = t.Value[step];
+                    return new TaylorCheckpoint(t.Key, Model(metrics), MatrixDistance.Rmse(netTrain, train),
+                        hasTest ? MatrixDistance.Rmse(netTest, test) : null, drift);
+                }).ToArray(),
+                KernelVelocity = velocity,
+                KernelDriftPredicted = velocity is { } v && plainGd ? optimizer.LearningRate * step * v : null,
                 NtkGp = gp,
             });
             int o = context.Train.OutputCount;
@@ -194,6 +234,18 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             FinalTestNetwork = Enumerable.Range(0, lastNet.Length / outputs).Select(i => lastNet[i * outputs]).ToArray(),
             FinalTestLinearized = Enumerable.Range(0, lastLin.Length / outputs).Select(i => lastLin[i * outputs]).ToArray(),
         };
+    }
+
+    /// <summary>
+    /// ‖dΘ̂/dτ(0)‖_F/‖Θ̂_0‖_F on the kernel examples (output-averaged) for the gradient flow of the training loss on the whole
+    /// training set, at the network's current parameters (θ0): the forward-mode derivative of the structured NTK along −∇L.
+    /// </summary>
+    private double Velocity(Network network, TrainingData data, Tensor kernelX, double[,] ntk0)
+    {
+        using var scope = NewDisposeScope();
+        var direction = KernelVelocity.FlowDirection(network, network.Parameters, context.Spec.Setup.Loss, data.X, data.Y, data.Labels);
+        var rate = KernelVelocity.Along(network, network.Parameters, kernelX, direction);
+        return MatrixDistance.RelativeNorm(KernelTensors.ToMatrix(KernelTensors.OutputAverage(rate, context.Train.OutputCount)), ntk0);
     }
 
     /// <summary>The NTK-GP mean's metrics at the time of <paramref name="step"/> and its test outputs; nulls without an NTK-GP.</summary>

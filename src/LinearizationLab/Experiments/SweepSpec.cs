@@ -10,7 +10,8 @@ namespace LinearizationLab.Experiments;
 /// (<see cref="TrainingSetup"/>: arch, data, loss, optimizer, steps, checkpoints, dtype, device; the checkpoints
 /// always include 0 and steps) and the sweep's own: name, widths, seeds (a count or a list),
 /// ntk_method (structured | jacobian | ntvp), kernel_examples (training points on which kernels are
-/// compared, default all), tracked_outputs (test points whose outputs are kept for plots).
+/// compared, default all), tracked_outputs (test points whose outputs are kept for plots), taylor_orders (the orders k of
+/// the Taylor models f_k trained alongside the network, from 1 to 3, default [1]: order 1 is the linearization, always trained).
 /// </summary>
 public sealed record SweepSpec(
     string File,
@@ -23,6 +24,9 @@ public sealed record SweepSpec(
     int TrackedOutputs,
     JsonElement Raw)
 {
+    /// <summary>The Taylor orders trained alongside the network, ascending; always starts with 1 (the linearization).</summary>
+    public IReadOnlyList<int> TaylorOrders { get; init; } = [1];
+
     /// <summary>Reads and validates a sweep file.</summary>
     public static SweepSpec Load(string path) => Read(JsonSection.Load(path));
 
@@ -41,9 +45,15 @@ public sealed record SweepSpec(
         var method = EmpiricalNtk.ParseMethod(s.String("ntk_method", "structured", "structured", "jacobian", "ntvp"));
         int? kernelExamples = s.OptionalInt("kernel_examples", min: 2);
         int tracked = s.Int("tracked_outputs", 8, min: 0);
+        int[] orders = s.IntArray("taylor_orders", min: 1, max: Linearization.TaylorizedNetwork.MaxOrder) ?? [1];
+        if (orders.Length == 0) throw s.Error("taylor_orders", "must list at least one order (1 is the linearization)");
+        if (orders.Distinct().Count() != orders.Length) throw s.Error("taylor_orders", "has duplicates");
         s.RejectUnknownFields();
         setup = setup with { Checkpoints = setup.Checkpoints.Append(0).Append(setup.Steps).Distinct().Order().ToArray() };
-        return new SweepSpec(s.File, name, setup, widths.Order().ToArray(), seeds, method, kernelExamples, tracked, s.Raw);
+        return new SweepSpec(s.File, name, setup, widths.Order().ToArray(), seeds, method, kernelExamples, tracked, s.Raw)
+        {
+            TaylorOrders = orders.Append(1).Distinct().Order().ToArray(),
+        };
     }
 
     private static long[] ReadSeeds(JsonSection s)

@@ -11,7 +11,7 @@ namespace LinearizationLab.Experiments;
 /// </summary>
 public sealed record SweepSummary(int Step, int Runs, int Diverged, IReadOnlyList<ScalingFit> Fits)
 {
-    /// <summary>Fits every metric of <see cref="SweepMetrics.Fitted"/> and every per-layer drift.</summary>
+    /// <summary>Fits every metric of <see cref="SweepMetrics.Fitted"/>, every Taylor order's gaps and drift, and every per-layer drift.</summary>
     public static SweepSummary Build(IReadOnlyList<SweepRunResult> runs)
     {
         var finished = runs.Where(r => !r.Diverged && r.Checkpoints.Count > 0).ToArray();
@@ -20,7 +20,8 @@ public sealed record SweepSummary(int Step, int Runs, int Diverged, IReadOnlyLis
             .Select(r => (r.Width, Metrics: r.Checkpoints[^1].Values().ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal))).ToArray();
         var layerMetrics = finals.SelectMany(f => f.Metrics.Keys).Where(k => k.StartsWith("kernel_drift_layer", StringComparison.Ordinal))
             .Distinct().Order(StringComparer.Ordinal);
-        var fits = SweepMetrics.Fitted.Concat(layerMetrics)
+        var taylorMetrics = finals.SelectMany(f => f.Metrics.Keys).Where(SweepMetrics.IsTaylorGap).Distinct().Order(StringComparer.Ordinal);
+        var fits = SweepMetrics.Fitted.Concat(taylorMetrics).Concat(layerMetrics)
             .Select(metric => ScalingFit.Fit(metric, finals
                 .Where(f => f.Metrics.GetValueOrDefault(metric) is not null)
                 .Select(f => (f.Width, f.Metrics[metric]!.Value))))
