@@ -35,6 +35,7 @@ public static class SweepFigures
             .. KernelHeatmapFigure.Draw(runs, info, plotsDirectory),
             .. SpectrumFigure.Draw(runs, info, plotsDirectory),
             .. PredictiveBandsFigure.Draw(runs, info, plotsDirectory),
+            .. TaylorOrdersFigure.Draw(runs, plotsDirectory),
         ];
     }
 }

@@ -53,6 +53,11 @@ internal static class SweepSeries
         SweepMetrics.WeightChange => "weight change ‖θₜ − θ₀‖/‖θ₀‖",
         SweepMetrics.NtkInitDistance => "NTK at init ‖Θ̂₀ − Θ‖/‖Θ‖",
         SweepMetrics.NngpInitDistance => "NNGP at init ‖K̂₀ − K‖/‖K‖",
+        SweepMetrics.KernelVelocity => "NTK velocity ‖dΘ̂/dτ(0)‖/‖Θ̂₀‖",
+        _ when metric.StartsWith("kernel_drift_order", StringComparison.Ordinal) =>
+            $"NTK drift of the order-{metric["kernel_drift_order".Length..]} Taylor model",
+        _ when metric.StartsWith("output_rmse_", StringComparison.Ordinal) && metric.Contains("_order", StringComparison.Ordinal) =>
+            $"output gap RMSE(f, f_{metric[(metric.LastIndexOf("_order", StringComparison.Ordinal) + 6)..]}), {(metric.Contains("test", StringComparison.Ordinal) ? "test" : "train")}",
         _ when metric.StartsWith("kernel_drift_layer", StringComparison.Ordinal) =>
             $"NTK drift of layer {metric["kernel_drift_layer".Length..]}",
         _ => metric.Replace('_', ' '),

@@ -1,0 +1,116 @@
+using System.Globalization;
+using LinearizationLab.Experiments;
+using ScottPlot;
+
+namespace LinearizationLab.Plotting;
+
+/// <summary>
+/// The Taylor models f_k against the network (sweeps with <c>taylor_orders</c> beyond 1), and the kernel's velocity:
+/// taylor-gap-vs-width (RMSE(f, f_k) on the test set — the training set without one — at the last checkpoint, mean over
+/// seeds, one line per order with its fitted slope, log-log), taylor-gap-vs-step (the same gaps during training at the
+/// largest width), and kernel-velocity (the measured NTK drift beside its first-order prediction η·t·‖dΘ̂/dτ(0)‖/‖Θ̂₀‖,
+/// one color per width). A figure whose metrics no run has is skipped.
+/// </summary>
+public static class TaylorOrdersFigure
+{
+    /// <summary>Draws the figures into <paramref name="directory"/>; returns the files written.</summary>
+    public static IReadOnlyList<string> Draw(IReadOnlyList<SweepRunResult> runs, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var files = new List<string>();
+        var finished = SweepSeries.Finished(runs);
+        var orders = finished.SelectMany(r => r.Checkpoints).SelectMany(c => c.Taylor).Select(t => t.Order).Distinct().Order().ToArray();
+        if (orders.Length > 0)
+        {
+            bool test = finished.Any(r => r.Checkpoints.Any(c => c.OutputRmseTest is not null));
+            string split = test ? "test" : "train";
+            int[] all = [1, .. orders];
+            if (GapVsWidth(runs, all, split) is { } width) files.AddRange(FigureCanvas.Save(width, directory, "taylor-gap-vs-width", 800, 600));
+            if (GapVsStep(runs, all, split) is { } step) files.AddRange(FigureCanvas.Save(step, directory, "taylor-gap-vs-step", 800, 600));
+        }
+        if (Velocity(runs) is { } velocity) files.AddRange(FigureCanvas.Save(velocity, directory, "kernel-velocity", 800, 600));
+        return files;
+    }
+
+    private static Plot? GapVsWidth(IReadOnlyList<SweepRunResult> runs, int[] orders, string split)
+    {
+        int step = SweepSeries.FinalStep(runs);
+        var plot = FigureCanvas.NewPlot($"gap to the network of the Taylor model f_k at step {step}", "width n", $"RMSE(f, f_k), {split}");
+        var summary = SweepSummary.Build(runs);
+        var widths = new SortedSet<int>();
+        int drawn = 0;
+        for (int i = 0; i < orders.Length; i++)
+        {
+            string metric = SweepMetrics.OutputRmse(split, orders[i]);
+            var means = SweepSeries.Finals(runs, metric).Where(s => s.Value > 0).GroupBy(s => s.Width).OrderBy(g => g.Key)
+                .Select(g => (Width: g.Key, Mean: g.Average(s => s.Value))).ToArray();
+            if (means.Length < 2) continue;
+            var color = FigureCanvas.Ordered(i, orders.Length);
+            var points = plot.Add.Scatter(LogAxis.Log10(means.Select(m => (double)m.Width)), LogAxis.Log10(means.Select(m => m.Mean)), color);
+            points.LineWidth = 2;
+            points.MarkerSize = 9;
+            var fit = summary.Fits.FirstOrDefault(f => f.Metric == metric);
+            points.LegendText = fit is null ? $"k = {orders[i]}" : string.Create(CultureInfo.InvariantCulture,
+                $"k = {orders[i]}: n^{fit.Slope:F2}, 95% [{fit.SlopeLow:F2}, {fit.SlopeHigh:F2}]");
+            foreach (var m in means) widths.Add(m.Width);
+            drawn++;
+        }
+        if (drawn == 0) return null;
+        LogAxis.Apply(plot, logX: false, logY: true);
+        LogAxis.Widths(plot, widths);
+        plot.ShowLegend(Alignment.LowerLeft);
+        return plot;
+    }
+
+    private static Plot? GapVsStep(IReadOnlyList<SweepRunResult> runs, int[] orders, string split)
+    {
+        var widest = SweepSeries.ByWidth(runs).LastOrDefault();
+        if (widest is null) return null;
+        var plot = FigureCanvas.NewPlot($"gap to the network during training, n = {widest.Key}", "step", $"RMSE(f, f_k), {split}");
+        int drawn = 0;
+        for (int i = 0; i < orders.Length; i++)
+        {
+            var (steps, means) = SweepSeries.MeanCurve([.. widest], SweepMetrics.OutputRmse(split, orders[i]));
+            var keep = Enumerable.Range(0, steps.Length).Where(k => steps[k] > 0 && means[k] > 0).ToArray();
+            if (keep.Length == 0) continue;
+            var line = plot.Add.Scatter(LogAxis.Log10(keep.Select(k => steps[k])), LogAxis.Log10(keep.Select(k => means[k])),
+                FigureCanvas.Ordered(i, orders.Length));
+            line.LineWidth = 2;
+            line.MarkerSize = 6;
+            line.LegendText = $"k = {orders[i]}";
+            drawn++;
+        }
+        if (drawn == 0) return null;
+        LogAxis.Apply(plot, logX: true, logY: true);
+        plot.ShowLegend(Alignment.UpperLeft);
+        return plot;
+    }
+
+    private static Plot? Velocity(IReadOnlyList<SweepRunResult> runs)
+    {
+        var widths = SweepSeries.ByWidth(runs);
+        var plot = FigureCanvas.NewPlot("NTK drift: measured (solid) and η·t·‖dΘ̂/dτ(0)‖/‖Θ̂₀‖ (dashed)", "step", "‖Θ̂ₜ − Θ̂₀‖/‖Θ̂₀‖");
+        int drawn = 0;
+        for (int i = 0; i < widths.Length; i++)
+        {
+            var color = FigureCanvas.Ordered(i, widths.Length);
+            var (steps, measured) = SweepSeries.MeanCurve([.. widths[i]], SweepMetrics.KernelDrift);
+            var (predictedSteps, predicted) = SweepSeries.MeanCurve([.. widths[i]], SweepMetrics.KernelDriftPredicted);
+            var keep = Enumerable.Range(0, predictedSteps.Length).Where(k => predictedSteps[k] > 0 && predicted[k] > 0).ToArray();
+            if (keep.Length == 0) continue;
+            var dashed = plot.Add.ScatterLine(LogAxis.Log10(keep.Select(k => predictedSteps[k])), LogAxis.Log10(keep.Select(k => predicted[k])), color);
+            dashed.LinePattern = LinePattern.Dashed;
+            dashed.LineWidth = 2;
+            var kept = Enumerable.Range(0, steps.Length).Where(k => steps[k] > 0 && measured[k] > 0).ToArray();
+            var line = plot.Add.Scatter(LogAxis.Log10(kept.Select(k => steps[k])), LogAxis.Log10(kept.Select(k => measured[k])), color);
+            line.LineWidth = 2;
+            line.MarkerSize = 5;
+            line.LegendText = $"n = {widths[i].Key}";
+            drawn++;
+        }
+        if (drawn == 0) return null;
+        LogAxis.Apply(plot, logX: true, logY: true);
+        plot.ShowLegend(Alignment.UpperLeft);
+        return plot;
+    }
+}
