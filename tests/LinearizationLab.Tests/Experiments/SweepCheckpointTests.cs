@@ -26,6 +26,20 @@ public sealed class SweepCheckpointTests
     }
 
     [Fact]
+    public void TaylorModelsAndTheKernelVelocityReadBackByteForByte()
+    {
+        // A row of a sweep with taylor_orders [1, 3] (no order 2): its f_3 metrics after the linearization's, then the velocity.
+        string row = Row.Trim().Replace(",\"ntkgp_train_loss\"", ",\"taylor3_train_loss\":0.11,\"taylor3_train_accuracy\":null,\"taylor3_test_loss\":0.12,\"taylor3_test_accuracy\":null,\"output_rmse_train_order3\":1E-05,\"output_rmse_test_order3\":2E-05,\"kernel_drift_order3\":0.021,\"kernel_velocity\":0.5,\"kernel_drift_predicted\":1.5,\"ntkgp_train_loss\"");
+        var c = JsonSerializer.Deserialize<SweepCheckpoint>(row, Compact)!;
+        var taylor = Assert.Single(c.Taylor);
+        Assert.Equal(new TaylorCheckpoint(3, new ModelMetrics(0.11, null, 0.12, null), 1e-5, 2e-5, 0.021), taylor);
+        Assert.Equal(0.5, c.KernelVelocity);
+        Assert.Equal(1.5, c[SweepMetrics.KernelDriftPredicted]);
+        Assert.Equal(2e-5, c[SweepMetrics.OutputRmse("test", 3)]);
+        Assert.Equal(row, JsonSerializer.Serialize(c, Compact));
+    }
+
+    [Fact]
     public void ValuesNameEveryMetricInFileOrderAndTheIndexerReadsThem()
     {
         var c = JsonSerializer.Deserialize<SweepCheckpoint>(Row, Compact)!;

@@ -34,6 +34,32 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Fact]
+    public void TaylorModelsAreTrainedAlongsideAndTheirMetricsSummarized()
+    {
+        var spec = Spec(""", "taylor_orders": [1, 2, 3]""");
+        new SweepRunner(SweepContext.Create(spec), Out("t")).Run();
+        var runs = SweepStore.ReadAll(Out("t"));
+        foreach (var run in runs)
+        foreach (var c in run.Checkpoints)
+        {
+            Assert.Equal([2, 3], c.Taylor.Select(t => t.Order));
+            Assert.NotNull(c.KernelVelocity);
+            // GD at the run's rate for t steps: the predicted drift is linear in t from 0.
+            Assert.Equal(c.Step * run.LearningRate * c.KernelVelocity!.Value, c.KernelDriftPredicted!.Value, 1e-12);
+        }
+        foreach (var c in runs.Select(r => r.Checkpoints[0]))
+        {
+            // At step 0 every model is f(θ0) and every kernel Θ̂0.
+            Assert.All(c.Taylor, t => Assert.Equal(0, t.OutputRmseTrain));
+            Assert.All(c.Taylor, t => Assert.Equal(0, t.KernelDrift, 1e-12));
+        }
+        var fitted = SweepSummary.Build(runs).Fits.Select(f => f.Metric).ToArray();
+        Assert.Contains(SweepMetrics.OutputRmse("test", 3), fitted);
+        Assert.Contains(SweepMetrics.KernelDriftOfOrder(2), fitted);
+        Assert.Contains(SweepMetrics.KernelVelocity, fitted);
+    }
+
+    [Fact]
     public void RunsMadeWithAnotherConfigAreNotReused()
     {
         var context = SweepContext.Create(Spec());

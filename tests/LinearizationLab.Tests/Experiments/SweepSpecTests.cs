@@ -25,6 +25,10 @@ public class SweepSpecTests
     [InlineData("[16]", "2", """, "checkpoints": [0, 7]""", "checkpoints", "beyond steps")]
     [InlineData("[16]", "2", """, "widht": 3""", "widht", "unknown field")]
     [InlineData("[16]", "2", """, "kernel_examples": 1""", "kernel_examples", "at least 2")]
+    [InlineData("[16]", "2", """, "taylor_orders": [1, 4]""", "taylor_orders[1]", "at most 3")]
+    [InlineData("[16]", "2", """, "taylor_orders": [0]""", "taylor_orders[0]", "at least 1")]
+    [InlineData("[16]", "2", """, "taylor_orders": [2, 2]""", "taylor_orders", "duplicates")]
+    [InlineData("[16]", "2", """, "taylor_orders": []""", "taylor_orders", "at least one order")]
     public void Bad_fields_are_named(string widths, string seeds, string extra, string field, string reason)
     {
         var e = Assert.Throws<InvalidInputException>(() => Parse(Json(widths, seeds, extra)));
@@ -38,6 +42,13 @@ public class SweepSpecTests
     [InlineData(""", "ntk_method": "jacobian" """, NtkMethod.Jacobian)]
     public void NtkMethodIsReadIntoTheEnumCaseInsensitively(string extra, NtkMethod expected) =>
         Assert.Equal(expected, Parse(Json(extra: extra)).NtkMethod);
+
+    [Theory]
+    [InlineData("", new[] { 1 })]
+    [InlineData(""", "taylor_orders": [3, 2]""", new[] { 1, 2, 3 })]
+    [InlineData(""", "taylor_orders": 2""", new[] { 1, 2 })]
+    public void TaylorOrdersAlwaysIncludeTheLinearizationAndAscend(string extra, int[] expected) =>
+        Assert.Equal(expected, Parse(Json(extra: extra)).TaylorOrders);
 
     [Fact]
     public void AnArchitectureWithoutAHiddenLayerCannotBeSwept()
