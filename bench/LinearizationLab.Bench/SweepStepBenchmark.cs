@@ -22,15 +22,15 @@ public static class SweepStepBenchmark
 {
     private const int WarmUp = 3, Measured = 15;
 
-    /// <summary>The protocol as a sweep config; <paramref name="dtype"/> is "float64" or "float32".</summary>
-    public static SweepSpec Protocol(int width, string dtype, int steps = 1000) => SweepSpec.Read(JsonSection.Parse($$"""
+    /// <summary>The protocol as a sweep config; <paramref name="dtype"/> is "float64" or "float32", <paramref name="activation"/> the hidden φ.</summary>
+    public static SweepSpec Protocol(int width, string dtype, int steps = 1000, string activation = "relu") => SweepSpec.Read(JsonSection.Parse($$"""
         {
           "name": "sweep-step",
           "arch": {
             "input_shape": [16], "parameterization": "ntk",
             "layers": [
-              {"type": "dense", "width": {{width}}, "w_std": 1.4142135623730951, "b_std": 0.1}, {"type": "relu"},
-              {"type": "dense", "width": {{width}}, "w_std": 1.4142135623730951, "b_std": 0.1}, {"type": "relu"},
+              {"type": "dense", "width": {{width}}, "w_std": 1.4142135623730951, "b_std": 0.1}, {"type": "{{activation}}"},
+              {"type": "dense", "width": {{width}}, "w_std": 1.4142135623730951, "b_std": 0.1}, {"type": "{{activation}}"},
               {"type": "dense", "width": 1, "w_std": 1.4142135623730951, "b_std": 0.1}
             ]
           },

@@ -11,7 +11,8 @@ namespace LinearizationLab.Bench;
 /// The cost of training the Taylor models f_2 and f_3 (<see cref="TaylorizedNetwork"/>: jets with autograd through them)
 /// beside a network step and a linearized step (f_1, the hand-written <see cref="LinearizedNetwork"/>), on the protocol of
 /// <see cref="SweepStepBenchmark"/>: milliseconds per step (median of 15 after 3, through the <see cref="Trainer"/>) and
-/// the ratios to the network step. Usage: <c>taylor-step [--widths 1024,4096] [--dtypes float64]</c>.
+/// the ratios to the network step, for ReLU (whose jets skip the curvature terms) and erf hidden layers.
+/// Usage: <c>taylor-step [--widths 1024,4096] [--dtypes float64] [--activations relu,erf]</c>.
 /// </summary>
 public static class TaylorStepBenchmark
 {
@@ -22,12 +23,14 @@ public static class TaylorStepBenchmark
     {
         int[] widths = Option(args, "--widths")?.Split(',').Select(int.Parse).ToArray() ?? [1024, 4096];
         string[] dtypes = Option(args, "--dtypes")?.Split(',') ?? ["float64"];
-        Console.WriteLine($"Taylor model steps, ReLU MLP 16-n-n-1 on 64 points of S^15, full-batch GD on MSE at eta_crit/2; torch threads {get_num_threads()}");
-        Console.WriteLine($"{"width",6} {"dtype",8} {"network ms",11} {"f_1 ms",9} {"f_2 ms",9} {"f_3 ms",9} {"f_1/net",8} {"f_2/net",8} {"f_3/net",8}");
+        string[] activations = Option(args, "--activations")?.Split(',') ?? ["relu", "erf"];
+        Console.WriteLine($"Taylor model steps, MLP 16-n-n-1 on 64 points of S^15, full-batch GD on MSE at eta_crit/2; torch threads {get_num_threads()}");
+        Console.WriteLine($"{"phi",5} {"width",6} {"dtype",8} {"network ms",11} {"f_1 ms",9} {"f_2 ms",9} {"f_3 ms",9} {"f_1/net",8} {"f_2/net",8} {"f_3/net",8}");
+        foreach (string activation in activations)
         foreach (string dtype in dtypes)
         foreach (int width in widths)
         {
-            var context = SweepContext.Create(SweepStepBenchmark.Protocol(width, dtype, WarmUp + Measured));
+            var context = SweepContext.Create(SweepStepBenchmark.Protocol(width, dtype, WarmUp + Measured, activation));
             var spec = context.Spec;
             using var scope = NewDisposeScope();
             using var network = Network.Create(spec.Setup.Arch.WithHiddenWidth(width), 0, spec.Setup.Settings);
@@ -45,7 +48,7 @@ public static class TaylorStepBenchmark
             double f2 = Time(() => new TaylorizedNetwork(network, 2, theta0));
             double f3 = Time(() => new TaylorizedNetwork(network, 3, theta0));
             double net = Time(() => network);
-            Console.WriteLine($"{width,6} {dtype,8} {net,11:F2} {f1,9:F2} {f2,9:F2} {f3,9:F2} {f1 / net,8:F2} {f2 / net,8:F2} {f3 / net,8:F2}");
+            Console.WriteLine($"{activation,5} {width,6} {dtype,8} {net,11:F2} {f1,9:F2} {f2,9:F2} {f3,9:F2} {f1 / net,8:F2} {f2 / net,8:F2} {f3 / net,8:F2}");
         }
     }
 

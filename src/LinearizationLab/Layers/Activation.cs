@@ -19,6 +19,12 @@ public abstract class Activation
     /// <summary>Whether φ(x) = x (the fused passes then skip the layer).</summary>
     public virtual bool IsIdentity => false;
 
+    /// <summary>
+    /// Whether φ″ or φ‴ can be nonzero (false for piecewise-linear φ: ReLU and the identity), so the jets of Taylor models
+    /// can skip their curvature terms.
+    /// </summary>
+    public virtual bool HasCurvature => true;
+
     /// <summary>φ(z).</summary>
     public abstract double Value(double z);
 

@@ -59,6 +59,73 @@ public sealed record ActivationLayer(Activation Function) : Layer, ILayerKind
         return output;
     }
 
+    /// <summary>
+    /// <see cref="Jet"/> in place on stacked blocks: at a new point, a_0 = φ(z_0) and φ′, φ″, φ‴ at z_0 are stored; then
+    /// a_1 = φ′z_1, a_2 = φ′z_2 + ½φ″z_1², a_3 = φ′z_3 + φ″z_1z_2 + ⅙φ‴z_1³. The identity passes its input through.
+    /// </summary>
+    public override Tensor JetInto(LayerContext context, Tensor input, int order, IReadOnlyList<Tensor> parameters,
+        IReadOnlyList<Tensor> displacement, int offset, LayerBuffers buffers, bool newPoint)
+    {
+        if (Function.IsIdentity) return input;
+        long n = input.shape[0] / (order + 1);
+        var a = buffers.Output(input.shape, input);
+        Tensor Block(Tensor t, int j) => t.narrow(0, j * n, n);
+        var z0 = Block(input, 0);
+        if (newPoint)
+        {
+            var d1 = buffers.Derivative(z0.shape, z0).copy_(z0);
+            Function.ApplyInPlace(z0, Block(a, 0).copy_(z0), d1);
+            using var scope = NewDisposeScope();
+            if (order >= 2 && Function.HasCurvature) buffers.HigherDerivative(2, z0.shape, z0).copy_(Function.SecondDerivative(z0));
+            if (order >= 3 && Function.HasCurvature) buffers.HigherDerivative(3, z0.shape, z0).copy_(Function.ThirdDerivative(z0));
+        }
+        var phi1 = buffers.StoredDerivative;
+        for (int j = 1; j <= order; j++) Block(a, j).copy_(Block(input, j)).mul_(phi1);
+        if (!Function.HasCurvature) return a;
+        using var stepScope = NewDisposeScope();
+        var z1 = Block(input, 1);
+        if (order >= 2)
+        {
+            var phi2 = buffers.StoredHigherDerivative(2);
+            Block(a, 2).AddScaled_(z1.square().mul_(phi2), 0.5);
+            if (order >= 3)
+            {
+                Block(a, 3).add_(z1.mul(Block(input, 2)).mul_(phi2));
+                Block(a, 3).AddScaled_(z1.square().mul_(z1).mul_(buffers.StoredHigherDerivative(3)), 1.0 / 6);
+            }
+        }
+        return a;
+    }
+
+    /// <summary>
+    /// The transpose of <see cref="JetInto"/> for h_j = ∂L/∂a_j: ∂L/∂z_3 = φ′h_3, ∂L/∂z_2 = φ′h_2 + φ″z_1h_3,
+    /// ∂L/∂z_1 = φ′h_1 + φ″z_1h_2 + (φ″z_2 + ½φ‴z_1²)h_3.
+    /// </summary>
+    public override Tensor? JetBackprop(LayerContext context, Tensor input, Tensor outputGradient, int order, IReadOnlyList<Tensor> parameters,
+        IReadOnlyList<Tensor> displacement, int offset, LayerBuffers buffers, bool needInputGradient, IGradientSink sink)
+    {
+        if (Function.IsIdentity) return outputGradient;
+        long n = input.shape[0] / (order + 1);
+        var g = buffers.InputGradient(input.shape, input);
+        Tensor Block(Tensor t, int j) => t.narrow(0, j * n, n);
+        var phi1 = buffers.StoredDerivative;
+        for (int j = 1; j <= order; j++) Block(g, j).copy_(Block(outputGradient, j)).mul_(phi1);
+        if (order >= 2 && Function.HasCurvature)
+        {
+            using var scope = NewDisposeScope();
+            var phi2z1 = buffers.StoredHigherDerivative(2).mul(Block(input, 1));
+            Block(g, 1).add_(phi2z1.mul(Block(outputGradient, 2)));
+            if (order >= 3)
+            {
+                Block(g, 2).add_(phi2z1.mul(Block(outputGradient, 3)));
+                var curvature = buffers.StoredHigherDerivative(2).mul(Block(input, 2));
+                curvature.AddScaled_(Block(input, 1).square().mul_(buffers.StoredHigherDerivative(3)), 0.5);
+                Block(g, 1).add_(curvature.mul_(Block(outputGradient, 3)));
+            }
+        }
+        return g;
+    }
+
     private static Tensor? Sum(Tensor? a, Tensor? b) => a is null ? b : b is null ? a : a + b;
 
     /// <inheritdoc/>

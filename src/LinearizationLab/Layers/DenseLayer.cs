@@ -89,6 +89,56 @@ public sealed record DenseLayer(int Width, double WStd, double BStd) : AffineLay
         return tangent;
     }
 
+    /// <summary>
+    /// z_j = m_W·(a_j·W0ᵀ + a_(j−1)·ΔWᵀ) + [j = 1]·m_b·Δb for j = 1…k as two GEMMs over the stacked blocks (blocks 1…k with W0,
+    /// blocks 0…k−1 with ΔW); block 0 is z at θ0.
+    /// </summary>
+    public override Tensor JetInto(LayerContext context, Tensor input, int order, IReadOnlyList<Tensor> parameters,
+        IReadOnlyList<Tensor> displacement, int offset, LayerBuffers buffers, bool newPoint)
+    {
+        var s = Scaling(context);
+        long n = input.shape[0] / (order + 1);
+        var z = buffers.Output([input.shape[0], Width], input);
+        if (newPoint)
+        {
+            var z0 = z.narrow(0, 0, n);
+            z0.addmm_(input.narrow(0, 0, n), parameters[offset].t(), 0, 1);
+            z0.Scale_(s.WeightMultiplier);
+            z0.AddScaled_(parameters[offset + 1], s.BiasMultiplier);
+        }
+        var coefficients = z.narrow(0, n, order * n);
+        coefficients.addmm_(input.narrow(0, n, order * n), parameters[offset].t(), 0, 1);
+        coefficients.addmm_(input.narrow(0, 0, order * n), displacement[offset].t(), 1, 1);
+        coefficients.Scale_(s.WeightMultiplier);
+        coefficients.narrow(0, 0, n).AddScaled_(displacement[offset + 1], s.BiasMultiplier);
+        return z;
+    }
+
+    /// <summary>
+    /// With g_j = ∂L/∂z_j: ∂L/∂ΔW = m_W·Σ_j g_jᵀ·a_(j−1) (one GEMM over the stacked blocks, fused into the sink),
+    /// ∂L/∂Δb = m_b·Σ_n g_1, ∂L/∂a_j = m_W·(g_j·W0 + g_(j+1)·ΔW) (computed first: the sink may update ΔW in place).
+    /// </summary>
+    public override Tensor? JetBackprop(LayerContext context, Tensor input, Tensor outputGradient, int order, IReadOnlyList<Tensor> parameters,
+        IReadOnlyList<Tensor> displacement, int offset, LayerBuffers buffers, bool needInputGradient, IGradientSink sink)
+    {
+        var s = Scaling(context);
+        long n = input.shape[0] / (order + 1);
+        var g = outputGradient.narrow(0, n, order * n);
+        Tensor? inputGradient = null;
+        if (needInputGradient)
+        {
+            inputGradient = buffers.InputGradient(input.shape, input);
+            var coefficients = inputGradient.narrow(0, n, order * n);
+            coefficients.addmm_(g, parameters[offset], 0, 1);
+            if (order > 1) inputGradient.narrow(0, n, (order - 1) * n).addmm_(g.narrow(0, n, (order - 1) * n), displacement[offset], 1, 1);
+            coefficients.Scale_(s.WeightMultiplier);
+        }
+        using (var scope = NewDisposeScope())
+            sink.Add(offset + 1, g.narrow(0, 0, n).sum(0, false), s.BiasMultiplier);
+        sink.AddProduct(offset, g, input.narrow(0, 0, order * n), s.WeightMultiplier);
+        return inputGradient;
+    }
+
     /// <summary>The affine map of <see cref="AffineScaling.Kernel"/> on the (flat) pair kernel.</summary>
     public override KernelStep KernelStep(LayerContext context, KernelPlan plan)
     {

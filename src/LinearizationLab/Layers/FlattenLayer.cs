@@ -38,6 +38,15 @@ public sealed record FlattenLayer : Layer, ILayerKind
         IReadOnlyList<Tensor> parameterTangents, int offset, LayerBuffers pointBuffers, LayerBuffers tangentBuffers) =>
         inputTangent?.flatten(1);
 
+    /// <inheritdoc/>
+    public override Tensor JetInto(LayerContext context, Tensor input, int order, IReadOnlyList<Tensor> parameters,
+        IReadOnlyList<Tensor> displacement, int offset, LayerBuffers buffers, bool newPoint) => input.flatten(1);
+
+    /// <summary>∂L/∂a is the gradient reshaped back to the input's shape.</summary>
+    public override Tensor? JetBackprop(LayerContext context, Tensor input, Tensor outputGradient, int order, IReadOnlyList<Tensor> parameters,
+        IReadOnlyList<Tensor> displacement, int offset, LayerBuffers buffers, bool needInputGradient, IGradientSink sink) =>
+        outputGradient.view(input.shape);
+
     /// <summary>K, Θ ← the means of their spatial diagonals; a flat kernel passes through.</summary>
     public override KernelStep KernelStep(LayerContext context, KernelPlan plan) => state =>
     {

@@ -18,6 +18,9 @@ public sealed class IdentityActivation : Activation
     /// <inheritdoc/>
     public override bool IsIdentity => true;
 
+    /// <summary>False: piecewise linear.</summary>
+    public override bool HasCurvature => false;
+
     /// <inheritdoc/>
     public override double Value(double z) => z;
 

@@ -64,8 +64,30 @@ public abstract record Layer
         inputCoefficients.Select(a => a is null ? null : Forward(context, a, parameters, offset)).ToArray();
 
     /// <summary>
+    /// The jet of <see cref="Jet"/> by hand, on stacked coefficients: <paramref name="input"/> is [(k+1)·N, ...] with
+    /// block j (rows j·N … (j+1)·N) the coefficient a_j, block 0 the value at θ0. Returns the output stacked the same way,
+    /// in <paramref name="buffers"/>. Block 0 of the output (and what the layer keeps from the point, e.g. φ′, φ″, φ‴) is
+    /// computed only when <paramref name="newPoint"/>; otherwise it is left from the last call with a new point.
+    /// Part of the hand-written passes (<see cref="SupportsBackprop"/>).
+    /// </summary>
+    public virtual Tensor JetInto(LayerContext context, Tensor input, int order, IReadOnlyList<Tensor> parameters,
+        IReadOnlyList<Tensor> displacement, int offset, LayerBuffers buffers, bool newPoint) =>
+        throw new NotSupportedException($"{TypeName} has no hand-written jet");
+
+    /// <summary>
+    /// Reverse mode through <see cref="JetInto"/> by hand: for ∂L/∂y_j stacked in blocks 1…k of
+    /// <paramref name="outputGradient"/> (block 0 is not read), hands the gradients with respect to the displacement Δθ to
+    /// <paramref name="sink"/> and returns ∂L/∂a_j stacked in blocks 1…k (null when <paramref name="needInputGradient"/>
+    /// is false). The point is fixed, so nothing flows to block 0. <paramref name="outputGradient"/> may be overwritten.
+    /// </summary>
+    public virtual Tensor? JetBackprop(LayerContext context, Tensor input, Tensor outputGradient, int order, IReadOnlyList<Tensor> parameters,
+        IReadOnlyList<Tensor> displacement, int offset, LayerBuffers buffers, bool needInputGradient, IGradientSink sink) =>
+        throw new NotSupportedException($"{TypeName} has no hand-written jet");
+
+    /// <summary>
     /// Whether the layer has the hand-written passes of fused training (<see cref="ForwardInto"/>, <see cref="Backprop"/>,
-    /// <see cref="TangentInto"/>); networks with any other layer train through autograd.
+    /// <see cref="TangentInto"/>, and for Taylor models <see cref="JetInto"/>, <see cref="JetBackprop"/>); networks with any
+    /// other layer train through autograd.
     /// </summary>
     public virtual bool SupportsBackprop => false;
 

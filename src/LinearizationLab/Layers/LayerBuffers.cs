@@ -9,13 +9,25 @@ namespace LinearizationLab.Layers;
 /// </summary>
 public sealed class LayerBuffers : IDisposable
 {
-    private Tensor? _output, _derivative, _inputGradient;
+    private Tensor? _output, _derivative, _secondDerivative, _thirdDerivative, _inputGradient;
 
     /// <summary>The output buffer, of <paramref name="shape"/> and <paramref name="like"/>'s dtype and device.</summary>
     public Tensor Output(long[] shape, Tensor like) => Ensure(ref _output, shape, like);
 
     /// <summary>φ′ evaluated at the layer's input (activation layers), shaped like the input.</summary>
     public Tensor Derivative(long[] shape, Tensor like) => Ensure(ref _derivative, shape, like);
+
+    /// <summary>φ″ (<paramref name="order"/> 2) or φ‴ (3) at the layer's input, for the jets of Taylor models.</summary>
+    public Tensor HigherDerivative(int order, long[] shape, Tensor like) => order switch
+    {
+        2 => Ensure(ref _secondDerivative, shape, like),
+        3 => Ensure(ref _thirdDerivative, shape, like),
+        _ => throw new ArgumentOutOfRangeException(nameof(order), order, "2 or 3"),
+    };
+
+    /// <summary>φ″ or φ‴ as last written by a jet's expansion point.</summary>
+    public Tensor StoredHigherDerivative(int order) => (order == 2 ? _secondDerivative : order == 3 ? _thirdDerivative : null)
+        ?? throw new InvalidOperationException($"the expansion point has not stored derivative {order} in these buffers");
 
     /// <summary>The buffer that receives ∂L/∂input.</summary>
     public Tensor InputGradient(long[] shape, Tensor like) => Ensure(ref _inputGradient, shape, like);
@@ -36,6 +48,8 @@ public sealed class LayerBuffers : IDisposable
     {
         _output?.Dispose();
         _derivative?.Dispose();
+        _secondDerivative?.Dispose();
+        _thirdDerivative?.Dispose();
         _inputGradient?.Dispose();
     }
 }

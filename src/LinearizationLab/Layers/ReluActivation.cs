@@ -23,6 +23,9 @@ public sealed class ReluActivation : Activation
     /// <inheritdoc/>
     public override string Name => "relu";
 
+    /// <summary>False: piecewise linear.</summary>
+    public override bool HasCurvature => false;
+
     /// <inheritdoc/>
     public override double Value(double z) => Math.Max(z, 0.0);
 

@@ -15,8 +15,9 @@ namespace LinearizationLab.Linearization;
 /// adds ½·Δθᵀ∇²f(θ0)Δθ, so its Jacobian J0 + ∇²f(θ0)·Δθ — and hence its kernel — moves during training.
 /// For ReLU the expansion is the one valid almost everywhere: φ″ = φ‴ = 0, kinks contribute nothing.
 /// Its <see cref="Parameters"/> are Δθ (starting at 0), trained by the <see cref="Trainer"/> with the network's loss,
-/// optimizer and batches; gradients are reverse mode (autograd) through the jet. On a full batch the expansion point
-/// (the pass at θ0 and the activations' derivatives there) is computed once.
+/// optimizer and batches; gradients are reverse mode through the jet — by hand for networks of dense layers, activations
+/// and flatten (stacked coefficients: each weight meets all k orders in one GEMM), by autograd otherwise. On a full batch
+/// the expansion point (the pass at θ0 and the activations' derivatives there) is computed once.
 /// </summary>
 public sealed class TaylorizedNetwork : IBackpropModel, IDisposable
 {
@@ -26,8 +27,12 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisposable
     private readonly Network _network;
     private readonly Tensor[] _theta0;
     private readonly Tensor[] _delta;
+    private readonly BackpropWorkspace _jet;
+    private readonly LayerBuffers _sum = new();
+    private readonly LayerBuffers _gradient = new();
     private JetPoint? _point;
     private Tensor? _output;
+    private bool _pointValid;
 
     /// <summary>The order-<paramref name="order"/> Taylor model of <paramref name="network"/> around its current parameters (or <paramref name="theta0"/>).</summary>
     public TaylorizedNetwork(Network network, int order, IReadOnlyList<Tensor>? theta0 = null)
@@ -41,6 +46,7 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisposable
             throw new ArgumentException($"expected {network.Parameters.Count} parameter tensors, got {source.Count}");
         _theta0 = source.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
         _delta = source.Select(p => zeros_like(p).requires_grad_(true).DetachFromDisposeScope()).ToArray();
+        _jet = new BackpropWorkspace(network.Layers.Count);
     }
 
     /// <summary>k.</summary>
@@ -89,12 +95,24 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisposable
     public bool SupportsBackprop => true;
 
     /// <summary>
-    /// f_k(x) with its autograd graph kept for <see cref="Backprop"/>; the expansion point is recomputed only for a new
-    /// batch. Returns a detached view, valid until the next call.
+    /// f_k(x) = f(θ0) + f_1 + … + f_k for training. Networks whose layers all have hand-written passes run the jet by hand
+    /// on stacked coefficients (<see cref="Network.JetInto"/>); others keep an autograd graph through
+    /// <see cref="Network.Jet"/>. Either way the expansion point is recomputed only for a new batch. The result is a
+    /// buffer (or a detached view), valid until the next call.
     /// </summary>
     public Tensor ForwardForBackprop(Tensor x, bool sameBatch)
     {
-        if (!sameBatch || _point is null)
+        bool newPoint = !sameBatch || !_pointValid;
+        _pointValid = true;
+        if (_network.SupportsBackprop)
+        {
+            long n = x.shape[0];
+            var stacked = _network.JetInto(x, Order, _theta0, _delta, _jet, newPoint);
+            var f = _sum.Output([n, stacked.shape[1]], stacked).copy_(stacked.narrow(0, 0, n));
+            for (int j = 1; j <= Order; j++) f.add_(stacked.narrow(0, j * n, n));
+            return f;
+        }
+        if (newPoint)
         {
             _point?.Dispose();
             using var scope = NewDisposeScope();
@@ -102,13 +120,24 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisposable
             _point = Point(x).Detached();
         }
         using var grad = enable_grad();
-        _output = Sum(_point, _network.Jet(_point, _theta0, _delta));
+        _output = Sum(_point!, _network.Jet(_point!, _theta0, _delta));
         return _output.detach();
     }
 
-    /// <summary>∂L/∂Δθ = (∂f_k/∂Δθ)ᵀ·δ by autograd through the jet of the last forward pass, handed to <paramref name="sink"/>.</summary>
+    /// <summary>
+    /// ∂L/∂Δθ = (∂f_k/∂Δθ)ᵀ·δ handed to <paramref name="sink"/>: by hand through the stored jet (f_k is the sum of the
+    /// coefficients, so every block's gradient is δ), or by autograd through the graph of the last forward pass.
+    /// </summary>
     public void Backprop(Tensor outputGradient, IGradientSink sink)
     {
+        if (_network.SupportsBackprop)
+        {
+            long n = outputGradient.shape[0];
+            var stacked = _gradient.Output([(Order + 1) * n, outputGradient.shape[1]], outputGradient);
+            for (int j = 1; j <= Order; j++) stacked.narrow(0, j * n, n).copy_(outputGradient);
+            _network.JetBackprop(stacked, Order, _theta0, _delta, _jet, sink);
+            return;
+        }
         var output = _output ?? throw new InvalidOperationException("call ForwardForBackprop before Backprop");
         using (var grad = enable_grad())
             output.backward([outputGradient]);
@@ -187,5 +216,8 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisposable
     {
         foreach (var t in _theta0.Concat(_delta)) t.Dispose();
         _point?.Dispose();
+        _jet.Dispose();
+        _sum.Dispose();
+        _gradient.Dispose();
     }
 }

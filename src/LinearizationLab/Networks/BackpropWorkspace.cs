@@ -11,6 +11,7 @@ public sealed class BackpropWorkspace : IDisposable
 {
     private readonly LayerBuffers[] _buffers;
     private readonly Tensor?[] _inputs;
+    private readonly LayerBuffers _stacked = new();
 
     /// <summary>A workspace for a network of <paramref name="layerCount"/> layers.</summary>
     public BackpropWorkspace(int layerCount)
@@ -25,6 +26,9 @@ public sealed class BackpropWorkspace : IDisposable
     /// <summary>The input layer <paramref name="layer"/> saw in the last pass.</summary>
     public Tensor Input(int layer) => _inputs[layer] ?? throw new InvalidOperationException("no forward pass has been stored");
 
+    /// <summary>The network's input stacked with its Taylor coefficients for a hand-written jet, [(k+1)·N, ...].</summary>
+    public Tensor StackedInput(long[] shape, Tensor like) => _stacked.Output(shape, like);
+
     /// <summary>The output of the last pass.</summary>
     public Tensor? Output { get; private set; }
 
@@ -37,5 +41,6 @@ public sealed class BackpropWorkspace : IDisposable
     public void Dispose()
     {
         foreach (var b in _buffers) b.Dispose();
+        _stacked.Dispose();
     }
 }

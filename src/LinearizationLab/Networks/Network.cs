@@ -160,6 +160,45 @@ public sealed class Network : IBackpropModel, IDisposable
         return coefficients.Select(c => c ?? zeros_like(point.Output)).ToArray();
     }
 
+    /// <summary>
+    /// The jet of order <paramref name="order"/> by hand (<see cref="NetworkLayer.JetInto"/>) through the buffers of
+    /// <paramref name="workspace"/>: x [N, ...] enters as block 0 of a stacked input whose blocks 1…k are 0 (the data does not
+    /// depend on θ). Returns the output stacked [(k+1)·N, O]: block 0 is f(x; θ0), block j is f_j. With
+    /// <paramref name="newPoint"/> false the point (block 0 everywhere, φ′, φ″, φ‴) is reused from the last call.
+    /// </summary>
+    public Tensor JetInto(Tensor x, int order, IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> displacement,
+        BackpropWorkspace workspace, bool newPoint)
+    {
+        long n = x.shape[0];
+        var stacked = workspace.StackedInput([(order + 1) * n, .. x.shape.Skip(1)], x);
+        if (newPoint)
+        {
+            stacked.narrow(0, 0, n).copy_(x);
+            stacked.narrow(0, n, order * n).zero_();
+        }
+        var a = stacked;
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            workspace.SetInput(i, a);
+            a = Layers[i].JetInto(a, order, parameters, displacement, _offsets[i], workspace[i], newPoint);
+        }
+        workspace.SetOutput(a);
+        return a;
+    }
+
+    /// <summary>
+    /// Reverse mode by hand through the jet stored in <paramref name="workspace"/>, from ∂L/∂f_j stacked in blocks 1…k of
+    /// <paramref name="outputGradient"/>: each layer hands its displacement's gradients to <paramref name="sink"/>.
+    /// </summary>
+    public void JetBackprop(Tensor outputGradient, int order, IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> displacement,
+        BackpropWorkspace workspace, IGradientSink sink)
+    {
+        int first = FirstParameterLayer >= 0 ? FirstParameterLayer : throw new InvalidOperationException("the network has no parameters");
+        var delta = outputGradient;
+        for (int i = Layers.Count - 1; i >= first; i--)
+            delta = Layers[i].JetBackprop(workspace.Input(i), delta, order, parameters, displacement, _offsets[i], workspace[i], i > first, sink)!;
+    }
+
     /// <summary>Whether every layer has the hand-written passes (dense, activations, flatten), so training can skip autograd.</summary>
     public bool SupportsBackprop => Layers.All(l => l.SupportsBackprop);
 

@@ -43,6 +43,15 @@ public sealed class NetworkLayer(Layer kind, LayerContext context)
         IReadOnlyList<Tensor> parameterTangents, int offset, LayerBuffers pointBuffers, LayerBuffers tangentBuffers) =>
         Kind.TangentInto(Context, input, inputTangent, parameters, parameterTangents, offset, pointBuffers, tangentBuffers);
 
+    /// <summary>The hand-written jet on stacked coefficients (<see cref="Layer.JetInto"/>).</summary>
+    public Tensor JetInto(Tensor input, int order, IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> displacement, int offset,
+        LayerBuffers buffers, bool newPoint) => Kind.JetInto(Context, input, order, parameters, displacement, offset, buffers, newPoint);
+
+    /// <summary>Reverse mode through the hand-written jet (<see cref="Layer.JetBackprop"/>).</summary>
+    public Tensor? JetBackprop(Tensor input, Tensor outputGradient, int order, IReadOnlyList<Tensor> parameters,
+        IReadOnlyList<Tensor> displacement, int offset, LayerBuffers buffers, bool needInputGradient, IGradientSink sink) =>
+        Kind.JetBackprop(Context, input, outputGradient, order, parameters, displacement, offset, buffers, needInputGradient, sink);
+
     /// <summary>This layer's structured empirical-NTK term (<see cref="Layer.StructuredNtkTerm"/>).</summary>
     public Tensor StructuredNtkTerm(Tensor a1, Tensor d1, Tensor a2, Tensor d2, int outputs, bool bias = true) =>
         Kind.StructuredNtkTerm(Context, a1, d1, a2, d2, outputs, bias);
