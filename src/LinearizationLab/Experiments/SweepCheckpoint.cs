@@ -62,6 +62,12 @@ public sealed record SweepCheckpoint
     /// <summary>η·t·<see cref="KernelVelocity"/> for full-batch GD without momentum; null otherwise (<see cref="SweepMetrics.KernelDriftPredicted"/>).</summary>
     public double? KernelDriftPredicted { get; init; }
 
+    /// <summary>RMSE(f_t, f_hierarchy,t) on the training set; null without <c>hierarchy</c> (<see cref="SweepMetrics.OutputRmseTrainHierarchy"/>).</summary>
+    public double? HierarchyOutputRmseTrain { get; init; }
+
+    /// <summary>The hierarchy's kernel drift on the training set; null without <c>hierarchy</c> (<see cref="SweepMetrics.KernelDriftHierarchy"/>).</summary>
+    public double? HierarchyKernelDrift { get; init; }
+
     /// <summary>
     /// Loss and accuracy of the NTK-GP mean at the same time t (MSE with full-batch gradient descent only; null
     /// otherwise). Its losses are the MSE; its accuracies and test values are null (and left out of the file) without
@@ -90,6 +96,8 @@ public sealed record SweepCheckpoint
             foreach (var v in taylor.Values()) yield return v;
         if (KernelVelocity is { } velocity) yield return (SweepMetrics.KernelVelocity, velocity);
         if (KernelDriftPredicted is { } predicted) yield return (SweepMetrics.KernelDriftPredicted, predicted);
+        if (HierarchyOutputRmseTrain is { } hierarchyGap) yield return (SweepMetrics.OutputRmseTrainHierarchy, hierarchyGap);
+        if (HierarchyKernelDrift is { } hierarchyDrift) yield return (SweepMetrics.KernelDriftHierarchy, hierarchyDrift);
         if (NtkGp is not null)
             foreach (var (name, value) in NtkGp.Values("ntkgp"))
                 if (value is not null) yield return (name, value);
@@ -141,6 +149,8 @@ public sealed record SweepCheckpoint
             Taylor = taylor,
             KernelVelocity = Optional(SweepMetrics.KernelVelocity),
             KernelDriftPredicted = Optional(SweepMetrics.KernelDriftPredicted),
+            HierarchyOutputRmseTrain = Optional(SweepMetrics.OutputRmseTrainHierarchy),
+            HierarchyKernelDrift = Optional(SweepMetrics.KernelDriftHierarchy),
             NtkGp = Model("ntkgp", required: false),
         };
         if (byName.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)

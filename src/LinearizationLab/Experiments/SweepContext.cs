@@ -53,6 +53,9 @@ public sealed class SweepContext
     public static SweepContext Create(SweepSpec spec, IProgress<double>? progress = null)
     {
         var (train, test) = spec.Setup.Data.LoadFor(spec.Setup.Arch);
+        if (spec.Hierarchy && train.Count * train.OutputCount > Linearization.NtkHierarchy.MaxOutputs)
+            throw new InvalidInputException(spec.File, "hierarchy",
+                $"the hierarchy keeps O₄ with (N·O)⁴ entries; N·O = {train.Count * train.OutputCount} exceeds {Linearization.NtkHierarchy.MaxOutputs} (use a smaller train_size)");
         int kernelCount = Math.Min(spec.KernelExamples ?? train.Count, train.Count);
         var x = CsvMatrix.FromRowMajor([.. train.Inputs, .. test.Inputs], train.Count + test.Count, train.FeatureSize);
         var xTrain = CsvMatrix.FromRowMajor(train.Inputs, train.Count, train.FeatureSize);

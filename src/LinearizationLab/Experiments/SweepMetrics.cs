@@ -48,10 +48,20 @@ public static class SweepMetrics
     /// <summary>‖Θ̂_k,t − Θ̂_0‖_F/‖Θ̂_0‖_F of the Taylor model of order k ≥ 2 (f_1's kernel never moves).</summary>
     public static string KernelDriftOfOrder(int order) => $"kernel_drift_order{order}";
 
-    /// <summary>Whether <paramref name="metric"/> is a per-order gap or drift of a Taylor model of order ≥ 2 (fitted like the fixed metrics).</summary>
-    public static bool IsTaylorGap(string metric) =>
+    /// <summary>RMSE(f_t, f_hierarchy,t) on the training set: the network against the truncated NTK hierarchy at τ = η·t.</summary>
+    public const string OutputRmseTrainHierarchy = "output_rmse_train_hierarchy";
+
+    /// <summary>‖Θ_t − Θ_0‖_F/‖Θ_0‖_F of the hierarchy's kernel on the training set (output-averaged).</summary>
+    public const string KernelDriftHierarchy = "kernel_drift_hierarchy";
+
+    /// <summary>
+    /// Whether <paramref name="metric"/> is a gap or drift of a comparator beyond the linearization (a Taylor model of order
+    /// ≥ 2, or the hierarchy), fitted like the fixed metrics when present.
+    /// </summary>
+    public static bool IsComparatorGap(string metric) =>
         metric.StartsWith("kernel_drift_order", StringComparison.Ordinal) ||
-        (metric.StartsWith("output_rmse_", StringComparison.Ordinal) && metric.Contains("_order", StringComparison.Ordinal));
+        (metric.StartsWith("output_rmse_", StringComparison.Ordinal) && metric.Contains("_order", StringComparison.Ordinal)) ||
+        metric is OutputRmseTrainHierarchy or KernelDriftHierarchy;
 
     /// <summary>Drift of the contribution of affine layer <paramref name="layer"/> (1-based).</summary>
     public static string LayerDrift(int layer) => $"kernel_drift_layer{layer}";

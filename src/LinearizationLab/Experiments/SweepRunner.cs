@@ -127,6 +127,8 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var optimizer = spec.Setup.Optimizer.WithCriticalLearningRate(criticalRate);
         double? velocity = spec.Setup.Loss is MeanSquaredError ? Velocity(network, data, kernelX, ntk0.Averaged) : null;
         bool plainGd = optimizer.IsFullBatch && optimizer.Momentum == 0;
+        if (spec.Hierarchy) progress?.Report(new SweepProgress(0, 0, key.Width, key.Seed, "hierarchy", 0));
+        var hierarchy = spec.Hierarchy ? Hierarchy(network, data, optimizer) : null;
         var options = new TrainingOptions(spec.Setup.Loss, optimizer, spec.Setup.Steps, spec.Setup.Checkpoints, key.Seed);
         var trainer = new Trainer(options);
         using var linearized = new LinearizedNetwork(network);
@@ -197,6 +199,8 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
                         hasTest ? MatrixDistance.Rmse(netTest, test) : null, drift);
                 }).ToArray(),
                 KernelVelocity = velocity,
+                HierarchyOutputRmseTrain = hierarchy?[step].OutputRmse(netTrain),
+                HierarchyKernelDrift = hierarchy?[step].KernelDrift,
                 KernelDriftPredicted = velocity is { } v && plainGd ? optimizer.LearningRate * step * v : null,
                 NtkGp = gp,
             });
@@ -246,6 +250,43 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var direction = KernelVelocity.FlowDirection(network, network.Parameters, context.Spec.Setup.Loss, data.X, data.Y, data.Labels);
         var rate = KernelVelocity.Along(network, network.Parameters, kernelX, direction);
         return MatrixDistance.RelativeNorm(KernelTensors.ToMatrix(KernelTensors.OutputAverage(rate, context.Train.OutputCount)), ntk0);
+    }
+
+    /// <summary>
+    /// The truncated NTK hierarchy at θ0 on the training set, followed to every checkpoint t of GD at rate η
+    /// (<see cref="NtkHierarchy.GradientDescent"/>): its training outputs y + ε and the output-averaged drift of its kernel.
+    /// </summary>
+    private Dictionary<int, HierarchyPoint> Hierarchy(Network network, TrainingData data, OptimizerSpec optimizer)
+    {
+        var hierarchy = NtkHierarchy.AtInitialization(network, data.X, data.Y);
+        var steps = context.Spec.Setup.Checkpoints;
+        double[] targets = context.Train.Targets;
+        int outputs = context.Train.OutputCount, n = context.Train.Count;
+        var initial = OutputAverage(hierarchy.InitialKernel, n, outputs);
+        return hierarchy.GradientDescent(optimizer.LearningRate, steps).ToDictionary(p => p.Step, p => new HierarchyPoint(
+            p.Residual.Select((e, i) => e + targets[i]).ToArray(),
+            MatrixDistance.RelativeFrobenius(OutputAverage(p.Kernel, n, outputs), initial)));
+    }
+
+    /// <summary>(1/O)·Σ_k Θ[(i,k),(j,k)] of a row-major [N·O, N·O] kernel.</summary>
+    private static double[,] OutputAverage(double[] kernel, int n, int outputs)
+    {
+        var average = new double[n, n];
+        int m = n * outputs;
+        for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++)
+        {
+            double sum = 0;
+            for (int k = 0; k < outputs; k++) sum += kernel[(i * outputs + k) * m + j * outputs + k];
+            average[i, j] = sum / outputs;
+        }
+        return average;
+    }
+
+    /// <summary>The hierarchy at one checkpoint: training outputs [N·O] and kernel drift.</summary>
+    private sealed record HierarchyPoint(double[] Outputs, double KernelDrift)
+    {
+        public double OutputRmse(double[] network) => MatrixDistance.Rmse(network, Outputs);
     }
 
     /// <summary>The NTK-GP mean's metrics at the time of <paramref name="step"/> and its test outputs; nulls without an NTK-GP.</summary>

@@ -11,7 +11,9 @@ namespace LinearizationLab.Experiments;
 /// always include 0 and steps) and the sweep's own: name, widths, seeds (a count or a list),
 /// ntk_method (structured | jacobian | ntvp), kernel_examples (training points on which kernels are
 /// compared, default all), tracked_outputs (test points whose outputs are kept for plots), taylor_orders (the orders k of
-/// the Taylor models f_k trained alongside the network, from 1 to 3, default [1]: order 1 is the linearization, always trained).
+/// the Taylor models f_k trained alongside the network, from 1 to 3, default [1]: order 1 is the linearization, always trained),
+/// hierarchy (default false: integrate the NTK hierarchy truncated at O₄ beside the network; MSE, full-batch GD without
+/// momentum, at most 32 training outputs N·O).
 /// </summary>
 public sealed record SweepSpec(
     string File,
@@ -26,6 +28,9 @@ public sealed record SweepSpec(
 {
     /// <summary>The Taylor orders trained alongside the network, ascending; always starts with 1 (the linearization).</summary>
     public IReadOnlyList<int> TaylorOrders { get; init; } = [1];
+
+    /// <summary>Whether each run also integrates the truncated NTK hierarchy (<see cref="Linearization.NtkHierarchy"/>).</summary>
+    public bool Hierarchy { get; init; }
 
     /// <summary>Reads and validates a sweep file.</summary>
     public static SweepSpec Load(string path) => Read(JsonSection.Load(path));
@@ -48,11 +53,17 @@ public sealed record SweepSpec(
         int[] orders = s.IntArray("taylor_orders", min: 1, max: Linearization.TaylorizedNetwork.MaxOrder) ?? [1];
         if (orders.Length == 0) throw s.Error("taylor_orders", "must list at least one order (1 is the linearization)");
         if (orders.Distinct().Count() != orders.Length) throw s.Error("taylor_orders", "has duplicates");
+        bool hierarchy = s.Bool("hierarchy", false);
+        if (hierarchy && setup.Loss is not Training.MeanSquaredError)
+            throw s.Error("hierarchy", "the NTK hierarchy is the gradient flow of the MSE loss; use \"loss\": \"mse\"");
+        if (hierarchy && (!setup.Optimizer.IsFullBatch || setup.Optimizer.Momentum != 0))
+            throw s.Error("hierarchy", "needs full-batch gradient descent without momentum (\"type\": \"gd\"), whose steps follow the flow");
         s.RejectUnknownFields();
         setup = setup with { Checkpoints = setup.Checkpoints.Append(0).Append(setup.Steps).Distinct().Order().ToArray() };
         return new SweepSpec(s.File, name, setup, widths.Order().ToArray(), seeds, method, kernelExamples, tracked, s.Raw)
         {
             TaylorOrders = orders.Append(1).Distinct().Order().ToArray(),
+            Hierarchy = hierarchy,
         };
     }
 

@@ -20,7 +20,7 @@ public sealed record SweepSummary(int Step, int Runs, int Diverged, IReadOnlyLis
             .Select(r => (r.Width, Metrics: r.Checkpoints[^1].Values().ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal))).ToArray();
         var layerMetrics = finals.SelectMany(f => f.Metrics.Keys).Where(k => k.StartsWith("kernel_drift_layer", StringComparison.Ordinal))
             .Distinct().Order(StringComparer.Ordinal);
-        var taylorMetrics = finals.SelectMany(f => f.Metrics.Keys).Where(SweepMetrics.IsTaylorGap).Distinct().Order(StringComparer.Ordinal);
+        var taylorMetrics = finals.SelectMany(f => f.Metrics.Keys).Where(SweepMetrics.IsComparatorGap).Distinct().Order(StringComparer.Ordinal);
         var fits = SweepMetrics.Fitted.Concat(taylorMetrics).Concat(layerMetrics)
             .Select(metric => ScalingFit.Fit(metric, finals
                 .Where(f => f.Metrics.GetValueOrDefault(metric) is not null)

@@ -9,7 +9,9 @@ namespace LinearizationLab.Plotting;
 /// taylor-gap-vs-width (RMSE(f, f_k) on the test set — the training set without one — at the last checkpoint, mean over
 /// seeds, one line per order with its fitted slope, log-log), taylor-gap-vs-step (the same gaps during training at the
 /// largest width), and kernel-velocity (the measured NTK drift beside its first-order prediction η·t·‖dΘ̂/dτ(0)‖/‖Θ̂₀‖,
-/// one color per width). A figure whose metrics no run has is skipped.
+/// one color per width); with <c>hierarchy</c>, hierarchy (the training-set gaps of f_1 … f_k and of the truncated NTK
+/// hierarchy at the largest width, and the hierarchy's kernel drift beside the network's). A figure whose metrics no run
+/// has is skipped.
 /// </summary>
 public static class TaylorOrdersFigure
 {
@@ -29,7 +31,68 @@ public static class TaylorOrdersFigure
             if (GapVsStep(runs, all, split) is { } step) files.AddRange(FigureCanvas.Save(step, directory, "taylor-gap-vs-step", 800, 600));
         }
         if (Velocity(runs) is { } velocity) files.AddRange(FigureCanvas.Save(velocity, directory, "kernel-velocity", 800, 600));
+        if (finished.Any(r => r.Checkpoints.Any(c => c.HierarchyOutputRmseTrain is not null)))
+        {
+            var panels = new[] { HierarchyGaps(runs, [1, .. orders]), HierarchyDrift(runs) }.OfType<Plot>().ToArray();
+            if (panels.Length > 0) files.AddRange(FigureCanvas.SaveGrid(panels, panels.Length, directory, "hierarchy", 700 * panels.Length, 600));
+        }
         return files;
+    }
+
+    /// <summary>Training-set gaps to the network during training at the largest width: f_1 … f_k and the truncated hierarchy.</summary>
+    private static Plot? HierarchyGaps(IReadOnlyList<SweepRunResult> runs, int[] orders)
+    {
+        var widest = SweepSeries.ByWidth(runs).LastOrDefault();
+        if (widest is null) return null;
+        var plot = FigureCanvas.NewPlot($"gap to the network, training set, n = {widest.Key}", "step", "RMSE(f, model), train");
+        var series = orders.Select(k => (Metric: SweepMetrics.OutputRmse("train", k), Label: $"f_{k}"))
+            .Append((Metric: SweepMetrics.OutputRmseTrainHierarchy, Label: "hierarchy (O₄ frozen)")).ToArray();
+        int drawn = 0;
+        for (int i = 0; i < series.Length; i++)
+        {
+            var (steps, means) = SweepSeries.MeanCurve([.. widest], series[i].Metric);
+            var keep = Enumerable.Range(0, steps.Length).Where(k => steps[k] > 0 && means[k] > 0).ToArray();
+            if (keep.Length == 0) continue;
+            var line = plot.Add.Scatter(LogAxis.Log10(keep.Select(k => steps[k])), LogAxis.Log10(keep.Select(k => means[k])),
+                i == series.Length - 1 ? Colors.Red : FigureCanvas.Ordered(i, series.Length - 1));
+            line.LineWidth = 2;
+            line.MarkerSize = 6;
+            line.LegendText = series[i].Label;
+            drawn++;
+        }
+        if (drawn == 0) return null;
+        LogAxis.Apply(plot, logX: true, logY: true);
+        plot.ShowLegend(Alignment.UpperLeft);
+        return plot;
+    }
+
+    /// <summary>The network's kernel drift (solid) beside the hierarchy's (dashed), per width.</summary>
+    private static Plot? HierarchyDrift(IReadOnlyList<SweepRunResult> runs)
+    {
+        var widths = SweepSeries.ByWidth(runs);
+        var plot = FigureCanvas.NewPlot("NTK drift: network (solid), hierarchy (dashed)", "step", "‖Θₜ − Θ₀‖/‖Θ₀‖");
+        int drawn = 0;
+        for (int i = 0; i < widths.Length; i++)
+        {
+            var color = FigureCanvas.Ordered(i, widths.Length);
+            var (steps, measured) = SweepSeries.MeanCurve([.. widths[i]], SweepMetrics.KernelDrift);
+            var (hSteps, hierarchy) = SweepSeries.MeanCurve([.. widths[i]], SweepMetrics.KernelDriftHierarchy);
+            var keep = Enumerable.Range(0, hSteps.Length).Where(k => hSteps[k] > 0 && hierarchy[k] > 0).ToArray();
+            if (keep.Length == 0) continue;
+            var dashed = plot.Add.ScatterLine(LogAxis.Log10(keep.Select(k => hSteps[k])), LogAxis.Log10(keep.Select(k => hierarchy[k])), color);
+            dashed.LinePattern = LinePattern.Dashed;
+            dashed.LineWidth = 2;
+            var kept = Enumerable.Range(0, steps.Length).Where(k => steps[k] > 0 && measured[k] > 0).ToArray();
+            var line = plot.Add.Scatter(LogAxis.Log10(kept.Select(k => steps[k])), LogAxis.Log10(kept.Select(k => measured[k])), color);
+            line.LineWidth = 2;
+            line.MarkerSize = 5;
+            line.LegendText = $"n = {widths[i].Key}";
+            drawn++;
+        }
+        if (drawn == 0) return null;
+        LogAxis.Apply(plot, logX: true, logY: true);
+        plot.ShowLegend(Alignment.UpperLeft);
+        return plot;
     }
 
     private static Plot? GapVsWidth(IReadOnlyList<SweepRunResult> runs, int[] orders, string split)
