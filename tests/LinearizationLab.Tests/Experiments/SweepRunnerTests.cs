@@ -60,6 +60,22 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Fact]
+    public void TheTruncatedHierarchyIsFollowedBesideTheNetwork()
+    {
+        var spec = Spec(""", "hierarchy": true""");
+        new SweepRunner(SweepContext.Create(spec), Out("h")).Run();
+        var runs = SweepStore.ReadAll(Out("h"));
+        foreach (var run in runs)
+        {
+            var first = run.Checkpoints[0];
+            Assert.Equal(0, first.HierarchyOutputRmseTrain!.Value, 1e-12);   // at t = 0 it is f(θ0) on the training set
+            Assert.Equal(0, first.HierarchyKernelDrift);
+            Assert.All(run.Checkpoints.Skip(1), c => Assert.True(c.HierarchyKernelDrift > 0));
+        }
+        Assert.Contains(SweepSummary.Build(runs).Fits, f => f.Metric == SweepMetrics.KernelDriftHierarchy);
+    }
+
+    [Fact]
     public void RunsMadeWithAnotherConfigAreNotReused()
     {
         var context = SweepContext.Create(Spec());

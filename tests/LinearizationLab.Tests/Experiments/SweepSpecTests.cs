@@ -51,6 +51,16 @@ public class SweepSpecTests
         Assert.Equal(expected, Parse(Json(extra: extra)).TaylorOrders);
 
     [Fact]
+    public void TheHierarchyNeedsMseAndPlainGradientDescent()
+    {
+        var sgd = Json(extra: """, "hierarchy": true""").Replace("""{"type": "gd", "learning_rate_fraction": 0.5}""",
+            """{"type": "sgd", "learning_rate": 0.1, "batch_size": 4}""");
+        Assert.Equal("hierarchy", Assert.Throws<InvalidInputException>(() => Parse(sgd)).Field);
+        Assert.True(Parse(Json(extra: """, "hierarchy": true""")).Hierarchy);
+        Assert.False(Parse(Json()).Hierarchy);
+    }
+
+    [Fact]
     public void AnArchitectureWithoutAHiddenLayerCannotBeSwept()
     {
         var e = Assert.Throws<InvalidInputException>(() =>
