@@ -98,22 +98,22 @@ public sealed class NtkHierarchy
         using var scope = NewDisposeScope();
         using var grad = enable_grad();
         int m = (int)a.shape[0];
-        var rows = new Tensor[m * m];
+        var products = zeros([m * m, a.shape[1]], a.dtype, a.device);   // written row by row: no second copy
         var leaves = theta.Select(t => t.detach().requires_grad_(true)).ToArray();
         for (int k = 0; k < m; k++)
         {
             using var kScope = NewDisposeScope();
             var (_, tangent) = network.Jvp(x, leaves, Unflatten(a[k], theta));
             var t = tangent.reshape(-1);
+            // A network affine in θ has no second derivative: its tangent does not depend on θ at all (rows stay 0).
+            if (!t.requires_grad) continue;
             for (int i = 0; i < m; i++)
             {
-                // A network affine in θ has no second derivative: its tangent does not depend on θ at all.
-                rows[i * m + k] = (t.requires_grad
-                    ? Flatten(autograd.grad([t[i]], leaves, retain_graph: i < m - 1, allow_unused: true), leaves)
-                    : zeros_like(a[0])).MoveToOuterDisposeScope();
+                using var rowScope = NewDisposeScope();
+                products[i * m + k].copy_(Flatten(autograd.grad([t[i]], leaves, retain_graph: i < m - 1, allow_unused: true), leaves));
             }
         }
-        return stack(rows).MoveToOuterDisposeScope();
+        return products.MoveToOuterDisposeScope();
     }
 
     /// <summary>
