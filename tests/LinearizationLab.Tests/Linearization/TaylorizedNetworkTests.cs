@@ -117,6 +117,35 @@ public class TaylorizedNetworkTests
         }
     }
 
+    [Fact]
+    public void ANetworkWithoutHandWrittenPassesTrainsItsTaylorModelThroughAutograd()
+    {
+        // A CNN with pooling takes the autograd path (graph through Network.Jet, point cached across steps): three GD steps
+        // through the Trainer equal three steps of Δθ ← Δθ − η·∇_Δθ L(f_2) written out with autograd.grad (round-off).
+        var spec = Spec("""{"input_shape":[2,6],"layers":[{"type":"conv","channels":4,"kernel":[3],"padding":"same","w_std":1.4,"b_std":0.2},{"type":"tanh"},{"type":"global_avg_pool"},{"type":"dense","width":2,"w_std":1.0,"b_std":0.1}]}""");
+        using var scope = NewDisposeScope();
+        using var network = Network.Create(spec, 3, TensorSettings.CpuFloat64);
+        Assert.False(network.SupportsBackprop);
+        var x = Inputs(spec, 5, 1);
+        var y = Inputs(spec, 5, 2).flatten(1).narrow(1, 0, 2);
+        using var data = LinearizedNetworkTests.TrainingDataOf(x, y);
+        const double Rate = 0.3;
+        using var trained = new TaylorizedNetwork(network, 2);
+        new Trainer(new TrainingOptions(new MeanSquaredError(), new OptimizerSpec(Rate), 3, [3], 0)).Train(trained, data);
+        using var manual = new TaylorizedNetwork(network, 2);
+        for (int step = 0; step < 3; step++)
+        {
+            Tensor[] gradient;
+            using (var grad = enable_grad())
+                gradient = autograd.grad([new MeanSquaredError().Value(manual.Forward(x), y, null)], manual.Parameters.ToArray())
+                    .Select(g => g.detach()).ToArray();
+            using var noGrad = no_grad();
+            for (int i = 0; i < gradient.Length; i++) manual.Parameters[i].sub_(gradient[i] * Rate);
+        }
+        for (int i = 0; i < manual.Parameters.Count; i++)
+            Assert.True((trained.Parameters[i] - manual.Parameters[i]).abs().max().ToDouble() < 1e-13);
+    }
+
     /// <summary>Accumulates the gradients a hand-written reverse pass hands over, without updating anything.</summary>
     private sealed class RecordingSink(IReadOnlyList<Tensor> parameters) : LinearizationLab.Layers.IGradientSink
     {
