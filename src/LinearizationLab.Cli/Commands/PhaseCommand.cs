@@ -22,6 +22,7 @@ public sealed class PhaseCommand : Command
     private readonly Option<string> _trainability = LabOptions.Value("--trainability", "L1,L2,…",
         "Also train MLPs of these depths on MNIST over the σ_w² grid and draw their training accuracy beside 6ξ_c");
     private readonly Option<string> _trainBias = LabOptions.Value("--trainability-b-var", "B", "σ_b² of the trainability grid [default: 0.05]");
+    private readonly Option<string> _trainWeights = LabOptions.Value("--trainability-w-var", "A:B:N", "σ_w² grid of the trainability grid [default: --w-var]");
     private readonly Option<string> _trainWidth = LabOptions.Value("--trainability-width", "N", "Hidden width of the trained MLPs [default: 256]");
     private readonly Option<string> _trainSteps = LabOptions.Value("--trainability-steps", "T", "Full-batch GD steps at η_crit/2 [default: 300]");
     private readonly Option<string> _trainExamples = LabOptions.Value("--trainability-examples", "N", "MNIST training images [default: 256]");
@@ -32,7 +33,7 @@ public sealed class PhaseCommand : Command
                         "NTK growth; writes DIR/phase.csv and the phase diagram (and a measured trainability grid with --trainability)")
     {
         _cancel = cancel;
-        foreach (var option in new[] { _activation, _weights, _biases, _depth, _out, _trainability, _trainBias, _trainWidth, _trainSteps, _trainExamples })
+        foreach (var option in new[] { _activation, _weights, _biases, _depth, _out, _trainability, _trainBias, _trainWeights, _trainWidth, _trainSteps, _trainExamples })
             Options.Add(option);
         SetAction(Run);
     }
@@ -49,6 +50,7 @@ public sealed class PhaseCommand : Command
         int[]? depths = args.GetValue(_trainability) is { } list
             ? list.Split(',').Select(d => Integer(d.Trim(), _trainability.Name, 1)).ToArray() : null;
         double trainBias = args.GetValue(_trainBias) is { } tb ? VarianceGrid.Parse(tb, _trainBias.Name, positive: false)[0] : 0.05;
+        var trainWeights = args.GetValue(_trainWeights) is { } tw ? VarianceGrid.Parse(tw, _trainWeights.Name, positive: true) : weights;
         int width = Integer(args.GetValue(_trainWidth) ?? "256", _trainWidth.Name, 1);
         int steps = Integer(args.GetValue(_trainSteps) ?? "300", _trainSteps.Name, 1);
         int examples = Integer(args.GetValue(_trainExamples) ?? "256", _trainExamples.Name, 10);
@@ -58,10 +60,10 @@ public sealed class PhaseCommand : Command
         IReadOnlyList<PhaseDiagram.TrainabilityCell>? cells = null;
         if (depths is not null)
         {
-            Console.Error.WriteLine($"phase: training {depths.Length} depths × {weights.Length} σ_w² at σ_b² = {trainBias.ToString(CultureInfo.InvariantCulture)} " +
+            Console.Error.WriteLine($"phase: training {depths.Length} depths × {trainWeights.Length} σ_w² at σ_b² = {trainBias.ToString(CultureInfo.InvariantCulture)} " +
                                     $"(width {width}, {examples} MNIST images, {steps} GD steps)");
             cells = ConsoleProgress.Fraction("trainability", progress =>
-                PhaseDiagram.Trainability(phi, weights, trainBias, depths, width, examples, steps, progress, _cancel));
+                PhaseDiagram.Trainability(phi, trainWeights, trainBias, depths, width, examples, steps, progress, _cancel));
         }
         var files = PhaseDiagram.Write(output, phi, depth, points, cells);
         var critical = Plotting.PhaseFigure.CriticalLine(points, weights, biases);

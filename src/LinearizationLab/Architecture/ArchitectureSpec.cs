@@ -68,4 +68,38 @@ public sealed record ArchitectureSpec
         var layers = Layers.Select((l, i) => i == readout ? l : l.WithWidth(width)).ToArray();
         return new ArchitectureSpec(InputShape, Parameterization, layers);
     }
+
+    /// <summary>
+    /// The same network with <paramref name="blocks"/> hidden blocks: a block is the layers from one hidden affine layer up
+    /// to the next affine layer (e.g. dense + relu); the template's first block is repeated (its later hidden blocks are
+    /// dropped), and what precedes it and the readout (from the last affine layer on) are kept.
+    /// </summary>
+    public ArchitectureSpec WithDepth(int blocks)
+    {
+        if (blocks < 1) throw new ArgumentOutOfRangeException(nameof(blocks), blocks, "at least one hidden block");
+        var affine = AffineLayerIndices;
+        if (affine.Count < 2) throw new InvalidOperationException("the architecture has no hidden affine layer whose block could be repeated");
+        int first = affine[0], next = affine[1], readout = affine[^1];
+        var block = Layers.Skip(first).Take(next - first).ToArray();
+        var layers = Layers.Take(first).Concat(Enumerable.Repeat(block, blocks).SelectMany(b => b)).Concat(Layers.Skip(readout)).ToArray();
+        return new ArchitectureSpec(InputShape, Parameterization, layers);
+    }
+
+    /// <summary>The same network with every hidden affine layer's w_std and/or b_std replaced (the readout keeps its own).</summary>
+    public ArchitectureSpec WithHiddenVariances(double? wStd, double? bStd)
+    {
+        int readout = AffineLayerIndices[^1];
+        var layers = Layers.Select((l, i) => i == readout || l is not AffineLayer a ? l
+            : a switch
+            {
+                DenseLayer d => d with { WStd = wStd ?? d.WStd, BStd = bStd ?? d.BStd },
+                ConvLayer c => (Layer)(c with { WStd = wStd ?? c.WStd, BStd = bStd ?? c.BStd }),
+                _ => l,
+            }).ToArray();
+        return new ArchitectureSpec(InputShape, Parameterization, layers);
+    }
+
+    /// <summary>The same network with every activation layer's φ replaced by <paramref name="activation"/>.</summary>
+    public ArchitectureSpec WithActivation(Activation activation) =>
+        new(InputShape, Parameterization, Layers.Select(l => l is ActivationLayer ? new ActivationLayer(activation) : l).ToArray());
 }

@@ -11,6 +11,10 @@ public sealed record ScalingFit(string Metric, double Slope, double SlopeLow, do
     /// <summary>Bootstrap resamples used for the interval.</summary>
     public const int Resamples = 2000;
 
+    /// <summary>The grid point the fit is within (<see cref="GridPoint.Label"/>); null for a plain width sweep.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Slice { get; init; }
+
     /// <summary>Whether the 95% interval excludes 0.</summary>
     public bool IsSignificant => SlopeHigh < 0 || SlopeLow > 0;
 

@@ -53,6 +53,12 @@ public sealed record SweepCheckpoint
     /// <summary>RMSE(f_t, f_lin_t)/RMS(f_t) on the test set; null without one (<see cref="SweepMetrics.OutputRelativeRmseTest"/>).</summary>
     public double? OutputRelativeRmseTest { get; init; }
 
+    /// <summary>max_(s ≤ t) L_s/L_0 of the network (<see cref="SweepMetrics.LossRise"/>); null in files made before it was recorded.</summary>
+    public double? LossRise { get; init; }
+
+    /// <summary>λ_max(Θ̂_t)/λ_max(Θ̂_0) (<see cref="SweepMetrics.TopEigenvalueRatio"/>); null in files made before it was recorded.</summary>
+    public double? TopEigenvalueRatio { get; init; }
+
     /// <summary>The Taylor models of order ≥ 2 trained alongside (the sweep's <c>taylor_orders</c>), by increasing order.</summary>
     public IReadOnlyList<TaylorCheckpoint> Taylor { get; init; } = [];
 
@@ -92,6 +98,8 @@ public sealed record SweepCheckpoint
         yield return (SweepMetrics.OutputRelativeRmseTrain, OutputRelativeRmseTrain);
         if (OutputRmseTest is { } rmse) yield return (SweepMetrics.OutputRmseTest, rmse);
         if (OutputRelativeRmseTest is { } relative) yield return (SweepMetrics.OutputRelativeRmseTest, relative);
+        if (LossRise is { } rise) yield return (SweepMetrics.LossRise, rise);
+        if (TopEigenvalueRatio is { } top) yield return (SweepMetrics.TopEigenvalueRatio, top);
         foreach (var taylor in Taylor)
             foreach (var v in taylor.Values()) yield return v;
         if (KernelVelocity is { } velocity) yield return (SweepMetrics.KernelVelocity, velocity);
@@ -146,6 +154,8 @@ public sealed record SweepCheckpoint
             OutputRelativeRmseTrain = Required(SweepMetrics.OutputRelativeRmseTrain),
             OutputRmseTest = Optional(SweepMetrics.OutputRmseTest),
             OutputRelativeRmseTest = Optional(SweepMetrics.OutputRelativeRmseTest),
+            LossRise = Optional(SweepMetrics.LossRise),
+            TopEigenvalueRatio = Optional(SweepMetrics.TopEigenvalueRatio),
             Taylor = taylor,
             KernelVelocity = Optional(SweepMetrics.KernelVelocity),
             KernelDriftPredicted = Optional(SweepMetrics.KernelDriftPredicted),

@@ -22,8 +22,25 @@ public sealed class SweepContext
         NtkGp = gp;
     }
 
+    private readonly Dictionary<string, SweepContext> _points = [];
+
     /// <summary>The sweep.</summary>
     public SweepSpec Spec { get; }
+
+    /// <summary>
+    /// The context of grid point <paramref name="point"/>: its spec (<see cref="SweepSpec.At"/>) with its own analytic kernels
+    /// (depth, variances and activation change them), computed once per point and shared by its runs; the origin is this one.
+    /// </summary>
+    public SweepContext At(GridPoint point)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        if (point.IsOrigin) return this;
+        lock (_points)
+        {
+            if (!_points.TryGetValue(point.Label, out var context)) _points[point.Label] = context = Create(Spec.At(point));
+            return context;
+        }
+    }
 
     /// <summary>Training set (fitted to the architecture's input shape).</summary>
     public Dataset Train { get; }

@@ -48,6 +48,15 @@ public static class SweepMetrics
     /// <summary>‖Θ̂_k,t − Θ̂_0‖_F/‖Θ̂_0‖_F of the Taylor model of order k ≥ 2 (f_1's kernel never moves).</summary>
     public static string KernelDriftOfOrder(int order) => $"kernel_drift_order{order}";
 
+    /// <summary>
+    /// max over steps s ≤ t of L_s/L_0, the network's training loss (its batch loss under SGD) relative to the initial: above
+    /// 1 when the loss rose on its way down, the signature of the catapult phase (Lewkowycz et al. 2020).
+    /// </summary>
+    public const string LossRise = "loss_rise";
+
+    /// <summary>λ_max(Θ̂_t)/λ_max(Θ̂_0) of the output-averaged NTK on the kernel examples (below 1 after a catapult).</summary>
+    public const string TopEigenvalueRatio = "top_eigenvalue_ratio";
+
     /// <summary>RMSE(f_t, f_hierarchy,t) on the training set: the network against the truncated NTK hierarchy at τ = η·t.</summary>
     public const string OutputRmseTrainHierarchy = "output_rmse_train_hierarchy";
 

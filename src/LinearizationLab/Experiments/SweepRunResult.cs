@@ -20,6 +20,15 @@ public sealed record SweepRunResult
     /// <summary>Seed of θ0 and of the minibatch order.</summary>
     public long Seed { get; init; }
 
+    /// <summary>The grid point's values by axis (<see cref="SweepGrid"/>); null for a plain width sweep (and left out of the file).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? Point { get; init; }
+
+    /// <summary>The grid point of this run (the origin for a plain width sweep).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public GridPoint GridPoint => Point is null ? GridPoint.Origin
+        : new GridPoint(SweepGrid.AxisNames.Where(Point.ContainsKey).Select(a => (a, Point[a])).ToArray());
+
     /// <summary>Number of parameters P.</summary>
     public long ParameterCount { get; init; }
 
@@ -35,8 +44,15 @@ public sealed record SweepRunResult
     /// <summary>‖K̂0 − K‖_F/‖K‖_F for the NNGP kernel.</summary>
     public double NngpInitDistance { get; init; }
 
-    /// <summary>Whether the network or its linearization diverged.</summary>
+    /// <summary>Whether the network diverged (its loss became non-finite or grew a millionfold); such runs are left out of the fits.</summary>
     public bool Diverged { get; init; }
+
+    /// <summary>
+    /// Whether the linearization diverged (η above its η_crit); the network's metrics continue and the linearization's
+    /// (and the gaps to it) are NaN from there. Left out of the file when false.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool LinearizedDiverged { get; init; }
 
     /// <summary>Why, when it diverged.</summary>
     public string? DivergenceReason { get; init; }

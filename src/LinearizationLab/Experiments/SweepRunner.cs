@@ -31,7 +31,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
     {
         var keys = context.Spec.Runs.Where(k => k.InShard(shard, shardCount)).ToArray();
         int ran = 0, skipped = 0;
-        context.BuildInfo().Write(outputDirectory);
+        if (context.Spec.Grid.Axes.Count == 0) context.BuildInfo().Write(outputDirectory);   // a grid has one infinite-width side per point
         string hash = context.Spec.ConfigHash;
         var earlier = new List<(int Width, double Seconds)>();
         var pending = keys.Where(k =>
@@ -106,11 +106,18 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
     }
 
     /// <summary>The relative cost of a run before any is measured: its network's parameter count.</summary>
-    private double Work(SweepRunKey key) => context.Spec.Setup.Arch.WithHiddenWidth(key.Width).ParameterCount;
+    private double Work(SweepRunKey key) => context.Spec.At(key.Point).Setup.Arch.WithHiddenWidth(key.Width).ParameterCount;
 
     /// <summary>One (width, seed) run.</summary>
     public SweepRunResult RunOne(SweepRunKey key, IProgress<SweepProgress>? progress = null, CancellationToken cancel = default)
     {
+        ArgumentNullException.ThrowIfNull(key);
+        if (!key.Point.IsOrigin)
+        {
+            // A grid point is a plain width sweep of its own setup; the result records the point.
+            var result = new SweepRunner(context.At(key.Point), outputDirectory).RunOne(key with { Point = GridPoint.Origin }, progress, cancel);
+            return result with { Point = key.Point.Values.ToDictionary(v => v.Axis, v => v.Value) };
+        }
         var clock = Stopwatch.StartNew();
         var spec = context.Spec;
         using var scope = NewDisposeScope();
@@ -135,6 +142,10 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
 
         var network_ = new Dictionary<int, (double[] Train, double[] Test, CheckpointMetrics Metrics)>();
         var drifts = new Dictionary<int, (double WeightChange, double Kernel, double[] Layers)>();
+        var rises = new Dictionary<int, (double LossRise, double TopEigenvalueRatio)>();
+        var losses = new List<double>();
+        double topEigenvalue0 = new GradientDescentMse(ntk0.Averaged).Eigenvalues.Max();
+        var networkPhase = Phase(progress, key, "network");
         double[,]? finalKernel = null;
         int lastStep = spec.Setup.Checkpoints[^1];
         var netResult = trainer.Train(network, data, (record, model) =>
@@ -145,7 +156,14 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             drifts[record.Step] = (weightChange, MatrixDistance.RelativeFrobenius(ntkT.Averaged, ntk0.Averaged),
                 Enumerable.Range(0, ntk0.PerLayer.Count).Select(l => MatrixDistance.RelativeFrobenius(ntkT.PerLayer[l], ntk0.PerLayer[l])).ToArray());
             if (record.Step == lastStep) finalKernel = ntkT.Averaged;
-        }, Phase(progress, key, "network"), cancel);
+            double initialLoss = losses.Count > 0 ? losses[0] : record.TrainLoss;
+            rises[record.Step] = (losses.Append(record.TrainLoss).Max() / initialLoss,
+                (record.Step == 0 ? topEigenvalue0 : new GradientDescentMse(ntkT.Averaged).Eigenvalues.Max()) / topEigenvalue0);
+        }, new ActionProgress<TrainingProgress>(p =>
+        {
+            losses.Add(p.Loss);
+            networkPhase?.Report(p);
+        }), cancel);
 
         var linear = new Dictionary<int, (double[] Train, double[] Test, CheckpointMetrics Metrics)>();
         var linResult = trainer.Train(linearized, data,
@@ -171,10 +189,13 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var checkpoints = new List<SweepCheckpoint>();
         var trackedIndices = Enumerable.Range(0, Math.Min(spec.TrackedOutputs, context.Test.Count)).ToArray();
         var (trackedNet, trackedLin, trackedGp) = (new List<double[]>(), new List<double[]>(), new List<double[]>());
-        foreach (int step in spec.Setup.Checkpoints.Where(s => network_.ContainsKey(s) && linear.ContainsKey(s)))
+        foreach (int step in spec.Setup.Checkpoints.Where(network_.ContainsKey))
         {
             var (netTrain, netTest, netMetrics) = network_[step];
-            var (linTrain, linTest, linMetrics) = linear[step];
+            // Past the linearization's divergence (η above its η_crit, where the network may still converge: the catapult
+            // phase) its values are NaN, so the network's own metrics are kept.
+            var (linTrain, linTest, linMetrics) = linear.TryGetValue(step, out var lin) ? lin
+                : (NaNs(netTrain.Length), NaNs(netTest.Length), new CheckpointMetrics(step, double.NaN, null, netTest.Length > 0 ? double.NaN : null, null, 0));
             var (weightChange, kernelDrift, layerDrifts) = drifts[step];
             var (gp, gpTest) = NtkGp(optimizer, step);
             bool hasTest = netTest.Length > 0;
@@ -189,6 +210,8 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
                 NtkInitDistance = ntkDistance,
                 NngpInitDistance = nngpDistance,
                 OutputRmseTrain = MatrixDistance.Rmse(netTrain, linTrain),
+                LossRise = rises[step].LossRise,
+                TopEigenvalueRatio = rises[step].TopEigenvalueRatio,
                 OutputRelativeRmseTrain = MatrixDistance.Rmse(netTrain, linTrain) / MatrixDistance.Rms(netTrain),
                 OutputRmseTest = hasTest ? MatrixDistance.Rmse(netTest, linTest) : null,
                 OutputRelativeRmseTest = hasTest ? MatrixDistance.Rmse(netTest, linTest) / MatrixDistance.Rms(netTest) : null,
@@ -224,8 +247,9 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             CriticalLearningRate = criticalRate,
             NtkInitDistance = ntkDistance,
             NngpInitDistance = nngpDistance,
-            Diverged = netResult.Diverged || linResult.Diverged,
-            DivergenceReason = netResult.DivergenceReason ?? linResult.DivergenceReason,
+            Diverged = netResult.Diverged,
+            LinearizedDiverged = linResult.Diverged,
+            DivergenceReason = netResult.DivergenceReason ?? (linResult.DivergenceReason is { } reason ? $"linearization: {reason}" : null),
             WallSeconds = clock.Elapsed.TotalSeconds,
             Checkpoints = checkpoints,
             Spectrum = new GradientDescentMse(ntk0.Averaged).Eigenvalues.ToArray(),
@@ -305,6 +329,8 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             m > 0 && context.Test.Labels is not null ? RegressionClassifier.Accuracy(MatrixBlocks.Rows(mean, n, m), context.Test.Labels) : null);
         return (metrics, test);
     }
+
+    private static double[] NaNs(int count) => Enumerable.Repeat(double.NaN, count).ToArray();
 
     private static ModelMetrics Model(CheckpointMetrics m) => new(m.TrainLoss, m.TrainAccuracy, m.TestLoss, m.TestAccuracy);
 

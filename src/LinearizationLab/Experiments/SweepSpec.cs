@@ -13,7 +13,7 @@ namespace LinearizationLab.Experiments;
 /// compared, default all), tracked_outputs (test points whose outputs are kept for plots), taylor_orders (the orders k of
 /// the Taylor models f_k trained alongside the network, from 1 to 3, default [1]: order 1 is the linearization, always trained),
 /// hierarchy (default false: integrate the NTK hierarchy truncated at O₄ beside the network; MSE, full-batch GD without
-/// momentum, at most 32 training outputs N·O).
+/// momentum, at most 32 training outputs N·O), grid (axes beyond width and seed, <see cref="SweepGrid"/>).
 /// </summary>
 public sealed record SweepSpec(
     string File,
@@ -28,6 +28,9 @@ public sealed record SweepSpec(
 {
     /// <summary>The Taylor orders trained alongside the network, ascending; always starts with 1 (the linearization).</summary>
     public IReadOnlyList<int> TaylorOrders { get; init; } = [1];
+
+    /// <summary>The axes beyond width and seed (<c>grid</c>); empty for a plain width sweep.</summary>
+    public SweepGrid Grid { get; init; } = SweepGrid.Empty;
 
     /// <summary>Whether each run also integrates the truncated NTK hierarchy (<see cref="Linearization.NtkHierarchy"/>).</summary>
     public bool Hierarchy { get; init; }
@@ -54,6 +57,7 @@ public sealed record SweepSpec(
         if (orders.Length == 0) throw s.Error("taylor_orders", "must list at least one order (1 is the linearization)");
         if (orders.Distinct().Count() != orders.Length) throw s.Error("taylor_orders", "has duplicates");
         bool hierarchy = s.Bool("hierarchy", false);
+        var grid = SweepGrid.Read(s);
         if (hierarchy && setup.Loss is not Training.MeanSquaredError)
             throw s.Error("hierarchy", "the NTK hierarchy is the gradient flow of the MSE loss; use \"loss\": \"mse\"");
         if (hierarchy && (!setup.Optimizer.IsFullBatch || setup.Optimizer.Momentum != 0))
@@ -64,6 +68,7 @@ public sealed record SweepSpec(
         {
             TaylorOrders = orders.Append(1).Distinct().Order().ToArray(),
             Hierarchy = hierarchy,
+            Grid = grid,
         };
     }
 
@@ -93,14 +98,22 @@ public sealed record SweepSpec(
         get
         {
             var node = System.Text.Json.Nodes.JsonNode.Parse(Raw.GetRawText())!.AsObject();
-            foreach (var key in new[] { "name", "widths", "seeds" }) node.Remove(key);
+            foreach (var key in new[] { "name", "widths", "seeds", "grid" }) node.Remove(key);
             if (Setup.ArchFile is not null) node["arch"] = System.IO.File.ReadAllText(Setup.ArchFile);
             var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(node.ToJsonString()));
             return Convert.ToHexString(bytes)[..16].ToLowerInvariant();
         }
     }
 
-    /// <summary>The runs of the sweep in a fixed order (width-major), each with its index.</summary>
+    /// <summary>The runs of the sweep in a fixed order (grid point, then width, then seed), each with its index.</summary>
     public IReadOnlyList<SweepRunKey> Runs =>
-        Widths.SelectMany(w => Seeds.Select(s => (w, s))).Select((p, i) => new SweepRunKey(i, p.w, p.s)).ToArray();
+        Grid.Points.SelectMany(point => Widths.SelectMany(w => Seeds.Select(s => (point, w, s))))
+            .Select((p, i) => new SweepRunKey(i, p.w, p.s) { Point = p.point }).ToArray();
+
+    /// <summary>The plain width sweep at grid point <paramref name="point"/>: its setup applied, no grid.</summary>
+    public SweepSpec At(GridPoint point)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        return point.IsOrigin ? this : this with { Setup = point.Apply(Setup), Grid = SweepGrid.Empty };
+    }
 }

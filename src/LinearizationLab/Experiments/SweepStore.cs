@@ -37,18 +37,20 @@ public static class SweepStore
         string runs = Path.Combine(directory, "runs");
         if (!Directory.Exists(runs)) return [];
         return Directory.GetFiles(runs, "*.json").Select(TryRead).OfType<SweepRunResult>()
-            .OrderBy(r => r.Width).ThenBy(r => r.Seed).ToArray();
+            .OrderBy(r => r.GridPoint, GridPoint.Order).ThenBy(r => r.Width).ThenBy(r => r.Seed).ToArray();
     }
 
-    /// <summary>summary.csv: width, seed, step and every metric that any run recorded, one row per run × checkpoint.</summary>
+    /// <summary>summary.csv: the grid axes (if any), width, seed, step and every metric that any run recorded, one row per run × checkpoint.</summary>
     public static string SummaryCsv(IReadOnlyList<SweepRunResult> runs)
     {
         var columns = runs.SelectMany(r => r.Checkpoints).SelectMany(c => c.Values()).Select(v => v.Name)
             .Distinct().Order(StringComparer.Ordinal).ToArray();
-        var sb = new StringBuilder("width,seed,step," + string.Join(",", columns) + "\n");
+        var axes = SweepGrid.AxisNames.Where(a => runs.Any(r => r.Point?.ContainsKey(a) == true)).ToArray();
+        var sb = new StringBuilder(string.Concat(axes.Select(a => a + ",")) + "width,seed,step," + string.Join(",", columns) + "\n");
         foreach (var run in runs)
         foreach (var c in run.Checkpoints)
         {
+            foreach (string axis in axes) sb.Append(run.Point?.GetValueOrDefault(axis)).Append(',');
             sb.Append(CultureInfo.InvariantCulture, $"{run.Width},{run.Seed},{c.Step}");
             var values = c.Values().ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal);
             foreach (var col in columns)

@@ -11,22 +11,33 @@ namespace LinearizationLab.Experiments;
 /// </summary>
 public sealed record SweepSummary(int Step, int Runs, int Diverged, IReadOnlyList<ScalingFit> Fits)
 {
-    /// <summary>Fits every metric of <see cref="SweepMetrics.Fitted"/>, every Taylor order's gaps and drift, and every per-layer drift.</summary>
+    /// <summary>
+    /// Fits every metric of <see cref="SweepMetrics.Fitted"/>, every comparator's gaps and drift, and every per-layer drift
+    /// against width — within each grid point's runs when the sweep has a grid (each fit then names its
+    /// <see cref="ScalingFit.Slice"/>).
+    /// </summary>
     public static SweepSummary Build(IReadOnlyList<SweepRunResult> runs)
     {
+        ArgumentNullException.ThrowIfNull(runs);
         var finished = runs.Where(r => !r.Diverged && r.Checkpoints.Count > 0).ToArray();
         int step = finished.Length == 0 ? 0 : finished.Max(r => r.Checkpoints[^1].Step);
+        var fits = finished.GroupBy(r => r.GridPoint.Label).OrderBy(g => Array.IndexOf(runs.Select(r => r.GridPoint.Label).Distinct().ToArray(), g.Key))
+            .SelectMany(g => FitsOf(g.ToArray(), step).Select(f => g.Key.Length == 0 ? f : f with { Slice = g.Key })).ToArray();
+        return new SweepSummary(step, runs.Count, runs.Count(r => r.Diverged), fits);
+    }
+
+    private static IEnumerable<ScalingFit> FitsOf(IReadOnlyList<SweepRunResult> finished, int step)
+    {
         var finals = finished.Where(r => r.Checkpoints[^1].Step == step)
             .Select(r => (r.Width, Metrics: r.Checkpoints[^1].Values().ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal))).ToArray();
         var layerMetrics = finals.SelectMany(f => f.Metrics.Keys).Where(k => k.StartsWith("kernel_drift_layer", StringComparison.Ordinal))
             .Distinct().Order(StringComparer.Ordinal);
-        var taylorMetrics = finals.SelectMany(f => f.Metrics.Keys).Where(SweepMetrics.IsComparatorGap).Distinct().Order(StringComparer.Ordinal);
-        var fits = SweepMetrics.Fitted.Concat(taylorMetrics).Concat(layerMetrics)
+        var comparatorMetrics = finals.SelectMany(f => f.Metrics.Keys).Where(SweepMetrics.IsComparatorGap).Distinct().Order(StringComparer.Ordinal);
+        return SweepMetrics.Fitted.Concat(comparatorMetrics).Concat(layerMetrics)
             .Select(metric => ScalingFit.Fit(metric, finals
                 .Where(f => f.Metrics.GetValueOrDefault(metric) is not null)
                 .Select(f => (f.Width, f.Metrics[metric]!.Value))))
             .OfType<ScalingFit>().ToArray();
-        return new SweepSummary(step, runs.Count, runs.Count(r => r.Diverged), fits);
     }
 
     /// <summary>The table as aligned text: metric, slope, 95% interval, prefactor.</summary>
@@ -35,9 +46,13 @@ public sealed record SweepSummary(int Step, int Runs, int Diverged, IReadOnlyLis
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"scaling with width n at step {Step} ({Runs} runs, {Diverged} diverged): metric ≈ A·n^slope");
         sb.AppendLine($"{"metric",-30} {"slope",8} {"95% interval",20} {"A",10} {"widths",6}");
+        string? slice = null;
         foreach (var f in Fits)
+        {
+            if (f.Slice is not null && f.Slice != slice) sb.AppendLine(CultureInfo.InvariantCulture, $"-- {slice = f.Slice}");
             sb.AppendLine(CultureInfo.InvariantCulture,
                 $"{f.Metric,-30} {f.Slope,8:F3} {$"[{f.SlopeLow:F3}, {f.SlopeHigh:F3}]",20} {f.Prefactor,10:G3} {f.WidthCount,6}");
+        }
         return sb.ToString();
     }
 

@@ -5,7 +5,8 @@ namespace LinearizationLab.Plotting;
 /// <summary>
 /// Draws every figure of a sweep's output folder (runs/*.json and, when present, sweep.json) into a plots
 /// folder, each as PNG and SVG. A figure whose data is absent (no NTK-GP for cross-entropy, no sweep.json,
-/// a single width) is skipped: no file is written for it.
+/// a single width) is skipped: no file is written for it. A sweep over a grid gets heatmaps over its axes
+/// (<see cref="GridHeatmapFigure"/>) and, in a folder per grid point, that point's figures.
 /// </summary>
 public static class SweepFigures
 {
@@ -26,6 +27,15 @@ public static class SweepFigures
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(plotsDirectory);
+        if (runs.Any(r => r.Point is not null))
+        {
+            // A grid: heatmaps over its axes here, and each point's width-sweep figures in a folder named after the point.
+            var files = new List<string>(GridHeatmapFigure.Draw(runs, plotsDirectory));
+            files.AddRange(GridHeatmapFigure.LossCurves(runs, plotsDirectory));
+            foreach (var point in runs.GroupBy(r => r.GridPoint.FilePrefix))
+                files.AddRange(Draw([.. point.Select(r => r with { Point = null })], null, Path.Combine(plotsDirectory, point.Key.TrimEnd('-'))));
+            return files;
+        }
         return
         [
             .. ScalingFigure.Draw(runs, plotsDirectory),

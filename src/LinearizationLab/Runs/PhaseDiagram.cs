@@ -80,12 +80,12 @@ public static class PhaseDiagram
             "lab phase --trainability"));
         var cells = new List<TrainabilityCell>();
         int total = depths.Count * weightVariances.Count;
+        var (train, _) = dataSpec.LoadFor(Mlp(phi, 1, biasVariance, 1, width));   // the same images for every cell
         foreach (int depth in depths)
         foreach (double w in weightVariances)
         {
             cancel.ThrowIfCancellationRequested();
             var arch = Mlp(phi, w, biasVariance, depth, width);
-            var (train, _) = dataSpec.LoadFor(arch);
             using var scope = NewDisposeScope();
             using var network = Network.Create(arch, 0, new TensorSettings(ScalarType.Float32, CPU));
             using var data = TrainingData.From(train, null, new TensorSettings(ScalarType.Float32, CPU));

@@ -1,0 +1,87 @@
+using LinearizationLab.Configuration;
+using LinearizationLab.Experiments;
+using LinearizationLab.Layers;
+using LinearizationLab.Plotting;
+
+namespace LinearizationLab.Tests.Experiments;
+
+[Collection("TorchSharp")]
+public sealed class SweepGridTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sweep-grid-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static SweepSpec Parse(string extra, string widths = "[16, 32]", string seeds = "2") =>
+        SweepSpec.Read(JsonSection.Parse(SweepSpecTests.Json(widths, seeds, extra), "sweep.json"));
+
+    [Theory]
+    [InlineData(""", "grid": {"depht": [1, 2]}""", "grid.depht", "unknown axis")]
+    [InlineData(""", "grid": {"depth": []}""", "grid.depth", "non-empty")]
+    [InlineData(""", "grid": {"depth": [0, 2]}""", "grid.depth[0]", "at least 1")]
+    [InlineData(""", "grid": {"depth": [1.5]}""", "grid.depth[0]", "whole number")]
+    [InlineData(""", "grid": {"learning_rate_fraction": [0.5, -1]}""", "grid.learning_rate_fraction[1]", "greater than 0")]
+    [InlineData(""", "grid": {"b_std": [-0.1]}""", "grid.b_std[0]", "at least 0")]
+    [InlineData(""", "grid": {"activation": ["relu", "swish"]}""", "grid.activation[1]", "unknown activation")]
+    [InlineData(""", "grid": {"w_std": [1, 1]}""", "grid.w_std", "duplicates")]
+    [InlineData(""", "grid": {}""", "grid", "names no axis")]
+    public void BadGridsAreNamed(string extra, string field, string reason)
+    {
+        var e = Assert.Throws<InvalidInputException>(() => Parse(extra));
+        Assert.Equal(field, e.Field);
+        Assert.Contains(reason, e.Reason);
+    }
+
+    [Fact]
+    public void RunsArePointsTimesWidthsTimesSeedsWithStableNamesAndAPlainSweepKeepsItsNames()
+    {
+        var spec = Parse(""", "grid": {"learning_rate_fraction": [0.25, 1], "activation": ["relu", "erf"]}""");
+        var runs = spec.Runs;
+        Assert.Equal(2 * 2 * 2 * 2, runs.Count);
+        Assert.Equal(Enumerable.Range(0, 16), runs.Select(r => r.Index));
+        Assert.Equal("learning_rate_fraction0.25-activationerf-w0016-s0.json", runs[4].FileName);
+        Assert.Equal(16, runs.Select(r => r.FileName).Distinct().Count());
+        // Extending the grid does not change the config hash (like widths and seeds), so finished points are kept.
+        Assert.Equal(spec.ConfigHash, Parse(""", "grid": {"learning_rate_fraction": [0.25, 1, 2], "activation": ["relu"]}""").ConfigHash);
+        Assert.Equal(["w0016-s0.json", "w0016-s1.json", "w0032-s0.json", "w0032-s1.json"], Parse("").Runs.Select(r => r.FileName));
+    }
+
+    [Fact]
+    public void APointSetsDepthVariancesActivationAndTheLearningRateFraction()
+    {
+        var spec = Parse(""", "grid": {"depth": [3], "w_std": [2.0], "b_std": [0.5], "activation": ["tanh"], "learning_rate_fraction": [1.5]}""");
+        var setup = spec.At(spec.Grid.Points.Single()).Setup;
+        var affine = setup.Arch.AffineLayerIndices;
+        Assert.Equal(4, affine.Count);                                  // three hidden blocks and the readout
+        Assert.All(affine.SkipLast(1), i => Assert.Equal(new DenseLayer(8, 2.0, 0.5), setup.Arch.Layers[i]));
+        Assert.Equal(spec.Setup.Arch.Layers[^1], setup.Arch.Layers[^1]);   // the readout keeps its own
+        Assert.All(setup.Arch.Layers.OfType<ActivationLayer>(), l => Assert.Equal("tanh", l.Function.Name));
+        Assert.Equal(1.5, setup.Optimizer.CriticalFraction);
+    }
+
+    [Fact]
+    public void AGridSweepResumesAndIsSummarizedAndDrawnPerPoint()
+    {
+        var spec = Parse(""", "grid": {"learning_rate_fraction": [0.25, 0.5], "depth": [1, 2]}""", seeds: "1");
+        var context = SweepContext.Create(spec);
+        string output = Path.Combine(_dir, "g");
+        Assert.Equal((8, 0), new SweepRunner(context, output).Run());
+        var file = Path.Combine(output, "runs", "depth2-learning_rate_fraction0.5-w0032-s0.json");
+        Assert.True(File.Exists(file));
+        File.Delete(file);                                              // as if killed during that run
+        Assert.Equal((1, 7), new SweepRunner(context, output).Run());
+
+        var runs = SweepStore.ReadAll(output);
+        var run = runs.Single(r => r.Point?["depth"] == "2" && r.Point["learning_rate_fraction"] == "0.5" && r.Width == 32);
+        Assert.Equal(0.5 * run.CriticalLearningRate, run.LearningRate, 1e-12);
+        var summary = SweepSummary.Build(runs);
+        Assert.Equal(4, summary.Fits.Where(f => f.Metric == SweepMetrics.KernelDrift).Select(f => f.Slice).Distinct().Count());
+        Assert.StartsWith("depth=1, learning_rate_fraction=0.25", summary.Fits[0].Slice);
+        Assert.StartsWith("depth,learning_rate_fraction,width,seed,step,", SweepStore.SummaryCsv(runs));   // axes in the grid's order
+
+        var files = SweepFigures.Draw(runs, null, Path.Combine(_dir, "plots"));
+        Assert.Contains(files, f => Path.GetFileName(f) == "grid-kernel_drift.png");
+        Assert.Contains(files, f => Path.GetFileName(f) == "grid-loss-curves.png");
+        Assert.Contains(files, f => f.EndsWith(Path.Combine("depth1-learning_rate_fraction0.25", "scaling.png"), StringComparison.Ordinal));
+    }
+}
