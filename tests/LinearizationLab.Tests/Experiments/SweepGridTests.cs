@@ -83,5 +83,30 @@ public sealed class SweepGridTests : IDisposable
         Assert.Contains(files, f => Path.GetFileName(f) == "grid-kernel_drift.png");
         Assert.Contains(files, f => Path.GetFileName(f) == "grid-loss-curves.png");
         Assert.Contains(files, f => f.EndsWith(Path.Combine("depth1-learning_rate_fraction0.25", "scaling.png"), StringComparison.Ordinal));
+        Assert.Contains(files, f => Path.GetFileName(f) == "depth-width.png");
+    }
+
+    [Fact]
+    public void TheDepthWidthFitRecoversAPowerOfTheAspectRatio()
+    {
+        // Runs whose NTK distance is exactly 0.7·(L/n)^0.5: the fit over (depth, width) cells returns 0.5 and 0.7.
+        var runs = (from depth in new[] { 1, 2, 4, 8 }
+                    from width in new[] { 64, 256, 1024 }
+                    select new SweepRunResult
+                    {
+                        Width = width,
+                        Point = new Dictionary<string, string> { ["depth"] = depth.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                        Checkpoints = [new SweepCheckpoint
+                        {
+                            Step = 10,
+                            Network = new ModelMetrics(1, null, null, null),
+                            Linearized = new ModelMetrics(1, null, null, null),
+                            NtkInitDistance = 0.7 * Math.Sqrt((double)depth / width),
+                        }],
+                    }).ToArray();
+        var fit = DepthWidthFigure.Fit(runs, SweepMetrics.NtkInitDistance)!.Value;
+        Assert.Equal(0.5, fit.Exponent, 1e-12);
+        Assert.Equal(0.7, fit.Prefactor, 1e-12);
+        Assert.Equal(12, fit.Cells);
     }
 }
