@@ -52,10 +52,14 @@ public static class SignalPropagation
         double h = 1e-4 * q;
         double chiQ = (Length(q + h) - Length(q - h)) / (2 * h);
         return new SignalPropagationPoint(weightVariance, biasVariance, qStar, cStar, chi1, chiC, chiQ,
-            DepthScale(chiQ), finite ? FittedDepthScale(Length, 2 * qStar, qStar, depth) : double.NaN,
-            DepthScale(chiC), FittedDepthScale(Correlation, InputCorrelation, cStar, depth),
+            DepthScale(chiQ), finite ? FittedDepthScale(Length, 2 * qStar, qStar, Horizon(DepthScale(chiQ), depth)) : double.NaN,
+            DepthScale(chiC), FittedDepthScale(Correlation, InputCorrelation, cStar, Horizon(DepthScale(chiC), depth)),
             ntkDiagonal, ntkCorrelation, ntkGrowth);
     }
+
+    /// <summary>Layers followed to fit ξ: enough for a geometric decay over 40 depth scales, at least the depth, at most 10⁵.</summary>
+    private static int Horizon(double closedForm, int depth) =>
+        double.IsFinite(closedForm) ? (int)Math.Clamp(40 * closedForm, depth, 100_000) : depth;
 
     /// <summary>ξ = −1/ln χ for 0 &lt; χ &lt; 1 (perturbations decay); +∞ at or beyond χ = 1.</summary>
     public static double DepthScale(double chi) => chi > 0 && chi < 1 ? -1 / Math.Log(chi) : double.PositiveInfinity;
@@ -75,8 +79,9 @@ public static class SignalPropagation
     }
 
     /// <summary>
-    /// ξ from the recursion itself: ln|x_l − x*| against l over the layers where the distance is between 1e−9 and 1e−2 of
-    /// the starting one (the geometric regime, away from round-off), ξ = −1/slope; NaN with fewer than 4 such layers.
+    /// ξ from the recursion itself, followed for <paramref name="depth"/> layers: ln|x_l − x*| against l over the layers where
+    /// the distance is between 1e−9 and 1e−2 of the starting one (the geometric regime, away from round-off), ξ = −1/slope;
+    /// NaN with fewer than 4 such layers.
     /// </summary>
     private static double FittedDepthScale(Func<double, double> map, double start, double fixedPoint, int depth)
     {
