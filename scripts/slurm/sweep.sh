@@ -61,12 +61,13 @@ out="${out:-$root/results/$name}"
 mkdir -p "$out/logs"
 out="$(cd "$out" && pwd)"
 
-# No more tasks than runs (widths × seeds), where jq or python3 can count them; an extra task would find its shard empty.
+# No more tasks than runs (grid points × widths × seeds), where jq or python3 can count them; an extra task would find
+# its shard empty.
 runs=""
 if command -v jq >/dev/null; then
-  runs="$(jq -r '(.widths | length) * (if (.seeds | type) == "number" then .seeds else (.seeds | length) end)' "$spec" 2>/dev/null || true)"
+  runs="$(jq -r '(.widths | length) * (if (.seeds | type) == "number" then .seeds else (.seeds | length) end) * ([(.grid // {})[] | length] | reduce .[] as $n (1; . * $n))' "$spec" 2>/dev/null || true)"
 elif command -v python3 >/dev/null; then
-  runs="$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); n=s["seeds"]; print(len(s["widths"]) * (n if isinstance(n, int) else len(n)))' "$spec" 2>/dev/null || true)"
+  runs="$(python3 -c 'import json,math,sys; s=json.load(open(sys.argv[1])); n=s["seeds"]; print(len(s["widths"]) * (n if isinstance(n, int) else len(n)) * math.prod(len(v) for v in s.get("grid", {}).values()))' "$spec" 2>/dev/null || true)"
 fi
 if [[ "$runs" =~ ^[1-9][0-9]*$ ]] && [ "$runs" -lt "$tasks" ]; then tasks="$runs"; fi
 

@@ -67,7 +67,7 @@ public static class ConsoleProgress
             {
                 if (p.Phase == WidthSweep.KernelPhase) return;
                 started ??= DateTime.UtcNow;
-                string run = $"width {p.Width} seed {p.Seed}";
+                string run = p.Run;
                 if (p.Phase == "done")
                 {
                     double elapsed = (DateTime.UtcNow - started.Value).TotalSeconds;
@@ -100,7 +100,7 @@ public static class ConsoleProgress
                     }
                     phase.MaxValue = 1;
                     phase.Value = Math.Clamp(p.Fraction, 0, 1);
-                    phase.Description = p.Phase == WidthSweep.KernelPhase ? p.Phase : $"width {p.Width} seed {p.Seed}: {p.Phase}";
+                    phase.Description = p.Phase == WidthSweep.KernelPhase ? p.Phase : $"{p.Run}: {p.Phase}";
                 });
                 result = work(sink);
                 runs.Value = runs.MaxValue;

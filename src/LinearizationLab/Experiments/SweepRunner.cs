@@ -82,6 +82,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
                     Total = keys.Length,
                     WorkFraction = Fraction(remaining, before + work * runFraction),
                     SecondsRemaining = remaining,
+                    Point = key.Point.Label,
                 });
             });
             var result = RunOne(key, runProgress, cancel);
@@ -90,7 +91,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             ran++;
             workDone += work;
             double? left = eta.SecondsRemaining();
-            progress?.Report(new SweepProgress(ran + skipped, keys.Length, key.Width, key.Seed, "done", 1, Fraction(left, workDone), left));
+            progress?.Report(new SweepProgress(ran + skipped, keys.Length, key.Width, key.Seed, "done", 1, Fraction(left, workDone), left, key.Point.Label));
         }
         return (ran, skipped);
     }
