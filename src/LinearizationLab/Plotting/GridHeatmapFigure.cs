@@ -110,12 +110,15 @@ public static class GridHeatmapFigure
         map.Extent = new CoordinateRect(-0.5, x.Values.Length - 0.5, -0.5, y.Values.Length - 0.5);
         var bar = plot.Add.ColorBar(map);
         bar.Label = $"log₁₀ {metric}";
+        var finite = grid.Cast<double>().Where(double.IsFinite).ToArray();
+        double lo = finite.Length > 0 ? finite.Min() : 0, hi = finite.Length > 0 ? finite.Max() : 1;
         foreach (var (col, row, text, diverged) in labels)
         {
             var label = plot.Add.Text(text, col, row);
             label.LabelFontSize = 10;
             label.LabelAlignment = Alignment.MiddleCenter;
-            label.LabelFontColor = diverged ? Colors.Red : Colors.White;
+            bool light = double.IsFinite(grid[row, col]) && hi > lo && (grid[row, col] - lo) / (hi - lo) > 0.6;   // Viridis turns yellow
+            label.LabelFontColor = diverged ? Colors.Red : light ? Colors.Black : Colors.White;
             label.LabelBold = diverged;
         }
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, x.Values.Length).Select(i => (double)i).ToArray(), x.Values);
