@@ -10,7 +10,9 @@ namespace LinearizationLab.Bench;
 /// <summary>
 /// Wall time and memory of <see cref="AnalyticKernels.Compute"/> (NNGP and NTK of x with itself) on real images:
 /// a depth-5 ReLU MLP on N = 1,000 and 10,000 MNIST digits, and a 3-layer ReLU CNN with global_avg_pool on
-/// N = 200 Fashion-MNIST images pooled to 14×14. Prints the median and range over repetitions, the managed bytes
+/// N = 200 Fashion-MNIST images pooled to 14×14; and the MNIST-1k rows of Lee et al. 2018 at depth 20 (σ_w² = 1.96,
+/// σ_b² = 0.62): K and Θ between 11,000 images (1,000 training, 10,000 test) and the 1,000 training images, for tanh (from
+/// tables of its Gaussian integrals) and for ReLU (closed form) on the same blocks (tanh20, relu20). Prints the median and range over repetitions, the managed bytes
 /// allocated per repetition, and the process's peak working set after each case (cases run small to large, so the
 /// peak of a case bounds what it needed). Arguments: case names (mlp1k, mlp10k, cnn; default all) and
 /// <c>--reps R</c> (default 3).
@@ -28,7 +30,7 @@ public static class AnalyticKernelBenchmark
             if (args[i] == "--reps" && i + 1 < args.Length) reps = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else cases.Add(args[i]);
         }
-        if (cases.Count == 0) cases.AddRange(["mlp1k", "mlp10k", "cnn"]);
+        if (cases.Count == 0) cases.AddRange(["mlp1k", "mlp10k", "cnn", "relu20", "tanh20"]);
 
         Console.WriteLine($"analytic kernels, {Environment.ProcessorCount} cores, {reps} repetitions (median [min, max])");
         foreach (string name in cases)
@@ -38,9 +40,12 @@ public static class AnalyticKernelBenchmark
                 "mlp1k" => (Mlp(5), Images("mnist", 1000, 1), "depth-5 ReLU MLP, MNIST N=1000"),
                 "mlp10k" => (Mlp(5), Images("mnist", 10000, 1), "depth-5 ReLU MLP, MNIST N=10000"),
                 "cnn" => (Cnn(3), Images("fashion_mnist", 200, 2), "3-layer ReLU CNN + global_avg_pool, Fashion-MNIST 14x14 N=200"),
-                _ => throw new ArgumentException($"unknown case '{name}' (mlp1k, mlp10k, cnn)"),
+                "relu20" => (Deep("relu", 20), Images("mnist", 11000, 1), "depth-20 ReLU MLP (1.96, 0.62), MNIST 11000 x 1000"),
+                "tanh20" => (Deep("tanh", 20), Images("mnist", 11000, 1), "depth-20 tanh MLP (1.96, 0.62), MNIST 11000 x 1000"),
+                _ => throw new ArgumentException($"unknown case '{name}' (mlp1k, mlp10k, cnn, relu20, tanh20)"),
             };
-            Measure(label, reps, () => AnalyticKernels.Compute(arch, x));
+            bool rectangular = name.EndsWith("20", StringComparison.Ordinal);
+            Measure(label, reps, () => rectangular ? AnalyticKernels.Compute(arch, x, FirstRows(x, 1000)) : AnalyticKernels.Compute(arch, x));
         }
     }
 
@@ -72,6 +77,20 @@ public static class AnalyticKernelBenchmark
     {
         string hidden = string.Concat(Enumerable.Repeat("""{"type":"dense","width":1024,"w_std":1.414,"b_std":0.1},{"type":"relu"},""", depth));
         return Parse($$"""{"input_shape":[784],"layers":[{{hidden}}{"type":"dense","width":10,"w_std":1.414,"b_std":0.1}]}""");
+    }
+
+    private static ArchitectureSpec Deep(string activation, int depth)
+    {
+        string hidden = string.Concat(Enumerable.Repeat(
+            $$"""{"type":"dense","width":1024,"w_std":1.4,"b_std":0.7874007874011811},{"type":"{{activation}}"},""", depth));
+        return Parse($$"""{"input_shape":[784],"layers":[{{hidden}}{"type":"dense","width":10,"w_std":1.4,"b_std":0.7874007874011811}]}""");
+    }
+
+    private static double[,] FirstRows(double[,] x, int count)
+    {
+        var rows = new double[count, x.GetLength(1)];
+        Buffer.BlockCopy(x, 0, rows, 0, count * x.GetLength(1) * sizeof(double));
+        return rows;
     }
 
     private static ArchitectureSpec Cnn(int depth)

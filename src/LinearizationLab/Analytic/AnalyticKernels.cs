@@ -14,6 +14,13 @@ namespace LinearizationLab.Analytic;
 /// </summary>
 public static class AnalyticKernels
 {
+    /// <summary>
+    /// Kernels with at least this many entries let activations without a closed form (tanh) read their Gaussian integrals
+    /// from a table per layer (<see cref="Layers.TabulatedGaussianKernel"/>: 2049 exact quadratures per table against one per
+    /// entry, within 1e-7 of the kernel's scale); smaller ones use the exact quadrature per entry.
+    /// </summary>
+    public const long TabulationThreshold = 100_000;
+
     private const int RowBlock = 16;
 
     /// <summary>
@@ -27,16 +34,20 @@ public static class AnalyticKernels
     /// <param name="x2">Second examples, N2 × prod(input_shape); null for x1 against itself.</param>
     /// <param name="progress">Receives the fraction of pairs done, from 0 to 1.</param>
     /// <exception cref="ArgumentException">An input has the wrong number of columns.</exception>
-    public static KernelPair Compute(ArchitectureSpec arch, double[,] x1, double[,]? x2 = null, IProgress<double>? progress = null)
+    /// <param name="tabulate">Whether activations without a closed form read tables (null: when the kernel has at least
+    /// <see cref="TabulationThreshold"/> entries; false: the exact quadrature per entry, the reference path).</param>
+    public static KernelPair Compute(ArchitectureSpec arch, double[,] x1, double[,]? x2 = null, IProgress<double>? progress = null,
+        bool? tabulate = null)
     {
+        ArgumentNullException.ThrowIfNull(arch);
         ArgumentNullException.ThrowIfNull(arch);
         ArgumentNullException.ThrowIfNull(x1);
         CheckColumns(arch, x1, nameof(x1));
         if (x2 is not null) CheckColumns(arch, x2, nameof(x2));
-        var recursion = new KernelRecursion(arch);
         bool symmetric = x2 is null;
         var second = x2 ?? x1;
         int n1 = x1.GetLength(0), n2 = second.GetLength(0);
+        var recursion = new KernelRecursion(arch, tabulate ?? (long)n1 * n2 >= TabulationThreshold);
         var nngp = new double[n1, n2];
         var ntk = new double[n1, n2];
         if (n1 == 0 || n2 == 0) return new KernelPair(nngp, ntk);

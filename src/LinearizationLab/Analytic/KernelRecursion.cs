@@ -15,14 +15,14 @@ internal sealed class KernelRecursion
 {
     private readonly KernelStep[] _steps;
 
-    public KernelRecursion(ArchitectureSpec arch)
+    public KernelRecursion(ArchitectureSpec arch, bool tabulate = false)
     {
         var input = arch.InputShape;
         SpatialInput = input.Length > 1;
         InputChannels = input[0];
         InputPositions = SpatialInput ? input.Skip(1).Aggregate(1, (a, n) => a * n) : 1;
         FullSpatial = SpatialInput && arch.Layers.Any(l => l.NeedsFullSpatialCovariance);
-        var plan = new KernelPlan(FullSpatial, SpatialInput, InputPositions);
+        var plan = new KernelPlan(FullSpatial, SpatialInput, InputPositions) { Tabulate = tabulate };
         _steps = new KernelStep[arch.Layers.Count];
         for (int i = 0; i < _steps.Length; i++)
         {

@@ -67,6 +67,12 @@ public abstract class Activation
     /// </summary>
     public abstract (double Nngp, double Derivative) Transform(double s11, double s22, double s12);
 
+    /// <summary>
+    /// <see cref="Transform"/> for large kernels: activations without a closed form read it from a table per variance
+    /// (<see cref="TabulatedGaussianKernel"/>, within 1e-7 of the kernel's scale); the default is <see cref="Transform"/> itself.
+    /// </summary>
+    public virtual (double Nngp, double Derivative) TabulatedTransform(double s11, double s22, double s12) => Transform(s11, s22, s12);
+
     /// <summary>E[φ(u)²] for u ~ N(0, <paramref name="variance"/>): the diagonal of the NNGP map.</summary>
     public virtual double SelfCovariance(double variance) => Transform(variance, variance, variance).Nngp;
 

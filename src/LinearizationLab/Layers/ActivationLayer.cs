@@ -161,6 +161,7 @@ public sealed record ActivationLayer(Activation Function) : Layer, ILayerKind
     public override KernelStep KernelStep(LayerContext context, KernelPlan plan)
     {
         var phi = Function;
+        Func<double, double, double, (double Nngp, double Derivative)> transform = plan.Tabulate ? phi.TabulatedTransform : phi.Transform;
         int slot = plan.ReserveVariances(context.SpatialInput ? context.InputPositions : 1);
         return state =>
         {
@@ -175,7 +176,7 @@ public sealed record ActivationLayer(Activation Function) : Layer, ILayerKind
                 }
                 else
                 {
-                    var (kNew, derivative) = phi.Transform(v1[0], state.Variances2(slot, 1)[0], k[0]);
+                    var (kNew, derivative) = transform(v1[0], state.Variances2(slot, 1)[0], k[0]);
                     theta[0] *= derivative;
                     k[0] = kNew;
                 }
@@ -200,14 +201,14 @@ public sealed record ActivationLayer(Activation Function) : Layer, ILayerKind
                     for (int j = 0; j < positions; j++)
                     {
                         int e = i * positions + j;
-                        var (kNew, derivative) = phi.Transform(s1[i], s2[j], k[e]);
+                        var (kNew, derivative) = transform(s1[i], s2[j], k[e]);
                         k[e] = kNew;
                         theta[e] *= derivative;
                     }
                 }
                 else
                 {
-                    var (kNew, derivative) = phi.Transform(s1[i], s2[i], k[i]);
+                    var (kNew, derivative) = transform(s1[i], s2[i], k[i]);
                     k[i] = kNew;
                     theta[i] *= derivative;
                 }

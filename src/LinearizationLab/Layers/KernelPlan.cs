@@ -13,6 +13,12 @@ public sealed class KernelPlan
         BufferSize = spatialInput ? BufferLength(inputPositions) : 1;
     }
 
+    /// <summary>
+    /// Whether activations may read their Gaussian integrals from tables (<see cref="Activation.TabulatedTransform"/>): set for
+    /// kernels with enough entries that building a table per layer pays off.
+    /// </summary>
+    public bool Tabulate { get; init; }
+
     /// <summary>True when the full covariance over position pairs is tracked (some layer needs it), the diagonal otherwise.</summary>
     public bool FullSpatial { get; }
 

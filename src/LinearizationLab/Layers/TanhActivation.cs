@@ -70,4 +70,11 @@ public sealed class TanhActivation : Activation
     /// <inheritdoc/>
     public override (double Nngp, double Derivative) Transform(double s11, double s22, double s12) =>
         GaussianQuadratureKernel.Tanh.Transform(s11, s22, s12);
+
+    /// <summary>From a table per variance built on <see cref="Transform"/> (<see cref="TabulatedGaussianKernel"/>).</summary>
+    public override (double Nngp, double Derivative) TabulatedTransform(double s11, double s22, double s12) =>
+        Tables.Transform(s11, s22, s12);
+
+    /// <summary>The tables of the exact transform, one per variance.</summary>
+    public static TabulatedGaussianKernel Tables { get; } = new((s11, s22, s12) => GaussianQuadratureKernel.Tanh.Transform(s11, s22, s12));
 }
