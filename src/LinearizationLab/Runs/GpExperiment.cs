@@ -99,9 +99,9 @@ public static class GpExperiment
         {
             // Factorize one kernel, then let it go before the other: each N×N kernel is 800 MB at N = 10⁴.
             var trainNtk = trainKernels.Ntk;
-            var nngp = new NngpPosterior(trainKernels.Nngp, yTrain, noiseVariance);
+            using var nngp = new NngpPosterior(trainKernels.Nngp, yTrain, noiseVariance);
             trainKernels = null;
-            var ntk = new NngpPosterior(trainNtk, yTrain, noiseVariance);
+            using var ntk = new NngpPosterior(trainNtk, yTrain, noiseVariance);
             for (int start = 0; start < m; start += TestBlockRows)
             {
                 cancel.ThrowIfCancellationRequested();
@@ -120,7 +120,7 @@ public static class GpExperiment
             var testTrain = AnalyticKernels.Compute(arch, xTest, xTrain, kernelProgress.Part((double)m * n));
             kernelClock.Stop();
             cancel.ThrowIfCancellationRequested();
-            var nngp = new NngpPosterior(trainKernels.Nngp, yTrain, noiseVariance);
+            using var nngp = new NngpPosterior(trainKernels.Nngp, yTrain, noiseVariance);
             scoreNngp.Add(nngp.Mean(testTrain.Nngp), 0);
             var regularized = noiseVariance > 0 ? new KernelPair(trainKernels.Nngp, AddDiagonal(trainKernels.Ntk, noiseVariance)) : trainKernels;
             trainKernels = null;

@@ -6,8 +6,38 @@ using LinearizationLab.Inference;
 namespace LinearizationLab.Tests.Inference;
 
 /// <summary>Facts about exact GP inference with the NNGP kernel.</summary>
+[Collection("TorchSharp")]
 public class NngpPosteriorTests
 {
+    [Theory]
+    [InlineData(5, 1e-3)]
+    [InlineData(60, 1e-6)]
+    [InlineData(200, 1e-8)]
+    public void LapackAgreesWithTheManagedCholeskyOnRandomSpdMatrices(int n, double noise)
+    {
+        // K = AAᵀ/n + σ²I with A Gaussian (κ ≲ 1e3–1e8): the libtorch/LAPACK path against MathNet's managed Cholesky, the
+        // previous implementation, for the mean and the covariance; 1e-10 relative to the largest entry.
+        var random = new Random(n);
+        double Gaussian() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        var a = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(n, n, (_, _) => Gaussian());
+        var k = a * a.Transpose() / n;
+        var y = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(n, 3, (_, _) => Gaussian());
+        var test = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(7, n, (_, _) => Gaussian() / n);
+        var testTest = test * test.Transpose() + MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseIdentity(7);
+        using var posterior = new NngpPosterior(k.ToArray(), y.ToArray(), noise);
+        var reference = (k + MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseIdentity(n) * noise).Cholesky();
+        var mean = test * reference.Solve(y);
+        var covariance = testTest - test * reference.Solve(test.Transpose());
+        var lapackMean = posterior.Mean(test.ToArray());
+        var lapackCovariance = posterior.Covariance(test.ToArray(), testTest.ToArray());
+        double meanScale = mean.Enumerate().Max(Math.Abs), covarianceScale = covariance.Enumerate().Max(Math.Abs);
+        for (int i = 0; i < 7; i++)
+        {
+            for (int o = 0; o < 3; o++) Assert.Equal(mean[i, o], lapackMean[i, o], 1e-10 * meanScale);
+            for (int j = 0; j < 7; j++) Assert.Equal(covariance[i, j], lapackCovariance[i, j], 1e-10 * covarianceScale);
+        }
+    }
+
     [Fact]
     public void NoiselessPosteriorInterpolatesTheTrainingTargetsWithZeroVariance()
     {
