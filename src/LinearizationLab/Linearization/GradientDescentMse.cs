@@ -28,8 +28,8 @@ public sealed class GradientDescentMse
     private readonly double[] _descending;
 
     /// <summary>
-    /// Eigendecomposes <paramref name="kernel"/>. Θ is symmetric up to round-off and is read through its lower triangle
-    /// Θ_ij (i ≥ j), mirrored, which is the part the symmetric eigensolver reads.
+    /// Eigendecomposes <paramref name="kernel"/> (LAPACK through libtorch). Θ is symmetric up to round-off and is read through
+    /// its lower triangle Θ_ij (i ≥ j), the part the symmetric eigensolver reads.
     /// </summary>
     /// <param name="kernel">Θ(X, X), [N, N] or [N·O, N·O].</param>
     /// <param name="outputCount">O when <paramref name="kernel"/> is the full [N·O, N·O] kernel; 1 (the default) when
@@ -45,12 +45,26 @@ public sealed class GradientDescentMse
             throw new ArgumentException($"a {size}×{size} kernel is not N·O square for O = {outputCount}", nameof(outputCount));
         ExampleCount = size / outputCount;
         OutputCount = outputCount;
-        var evd = Matrix<double>.Build.Dense(size, size, (i, j) => i >= j ? kernel[i, j] : kernel[j, i]).Evd(Symmetricity.Symmetric);
-        _modes = evd.EigenVectors;
-        _values = evd.EigenValues.Map(c => c.Real);
+        (_modes, _values) = SymmetricEigen(kernel);
         _descending = [.. _values.OrderByDescending(v => v)];
         MaxEigenvalue = size == 0 ? 0 : _descending[0];
         ZeroEigenvalue = Math.Max(size * 1e-16 * MaxEigenvalue, 0);
+    }
+
+    /// <summary>
+    /// Θ = V·diag(λ)·Vᵀ by LAPACK's symmetric eigensolver through libtorch (<c>linalg.eigh</c>, float64 on the CPU), reading
+    /// Θ's lower triangle; λ ascending, V's columns the eigenvectors.
+    /// </summary>
+    private static (Matrix<double> Modes, Vector<double> Values) SymmetricEigen(double[,] kernel)
+    {
+        int size = kernel.GetLength(0);
+        if (size == 0) return (Matrix<double>.Build.Dense(0, 0), Vector<double>.Build.Dense(0));
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var theta = TorchSharp.torch.tensor(kernel, TorchSharp.torch.ScalarType.Float64, TorchSharp.torch.CPU);
+        var (values, vectors) = TorchSharp.torch.linalg.eigh(theta);
+        // Row-major V transposed is V in column-major order, MathNet's storage.
+        var columnMajor = vectors.t().contiguous().data<double>().ToArray();
+        return (Matrix<double>.Build.Dense(size, size, columnMajor), Vector<double>.Build.Dense(values.data<double>().ToArray()));
     }
 
     /// <summary>Number of training examples N (the N of the loss's mean).</summary>
