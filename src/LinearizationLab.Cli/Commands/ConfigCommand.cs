@@ -13,8 +13,15 @@ public abstract class ConfigCommand : Command
         var output = LabOptions.Out(outDescription);
         Options.Add(config);
         Options.Add(output);
-        SetAction(args => Run(args.GetRequiredValue(config), args.GetRequiredValue(output), cancel));
+        SetAction(args =>
+        {
+            Arguments_ = args;
+            return Run(args.GetRequiredValue(config), args.GetRequiredValue(output), cancel);
+        });
     }
+
+    /// <summary>The parsed command line of the current run, for options a subclass adds.</summary>
+    protected ParseResult? Arguments_ { get; private set; }
 
     /// <summary>Runs the command on the config file <paramref name="configPath"/> into <paramref name="output"/>; returns the exit code.</summary>
     protected abstract int Run(string configPath, string output, CancellationToken cancel);

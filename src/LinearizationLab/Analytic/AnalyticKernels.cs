@@ -60,6 +60,48 @@ public static class AnalyticKernels
         return new KernelPair(nngp, ntk);
     }
 
+    /// <summary>
+    /// The kernels of every truncation of a flat network at once: for each layer index in <paramref name="taps"/> (ascending),
+    /// K and Θ of the network cut after that layer, from one pass of the recursion per pair. For an MLP whose hidden and
+    /// readout layers share σ_w², σ_b², the pre-activation after dense layer d + 1 is the output of the depth-d network
+    /// (the affine map does not depend on the fan-in), so one deep network gives every shallower one (<c>lab gp --search</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">A spatial network, or a tap that is not a layer index.</exception>
+    public static KernelPair[] ComputeAtLayers(ArchitectureSpec arch, double[,] x1, double[,] x2, IReadOnlyList<int> taps,
+        CancellationToken cancel = default, bool? tabulate = null)
+    {
+        ArgumentNullException.ThrowIfNull(arch);
+        ArgumentNullException.ThrowIfNull(x1);
+        ArgumentNullException.ThrowIfNull(x2);
+        ArgumentNullException.ThrowIfNull(taps);
+        CheckColumns(arch, x1, nameof(x1));
+        CheckColumns(arch, x2, nameof(x2));
+        if (taps.Any(t => t < 0 || t >= arch.Layers.Count) || taps.Zip(taps.Skip(1)).Any(p => p.Second <= p.First))
+            throw new ArgumentException("taps must be ascending layer indices", nameof(taps));
+        int n1 = x1.GetLength(0), n2 = x2.GetLength(0), d = x1.GetLength(1);
+        var recursion = new KernelRecursion(arch, tabulate ?? (long)n1 * n2 >= TabulationThreshold);
+        if (recursion.SpatialInput) throw new ArgumentException("kernels at several depths are computed for flat (MLP) networks only", nameof(arch));
+        var result = taps.Select(_ => new KernelPair(new double[n1, n2], new double[n1, n2])).ToArray();
+        if (n1 == 0 || n2 == 0) return result;
+        double scale = 1.0 / d;
+        var (_, var1) = FlatSelf(recursion, x1, scale);
+        var (_, var2) = FlatSelf(recursion, x2, scale);
+        int v = recursion.VarianceLength;
+        var gram = new double[n1, n2];
+        GramMatrix.Fill(Rows(x1), 0, n1, Rows(x2), 0, n2, d, scale, MemoryMarshal.CreateSpan(ref gram[0, 0], gram.Length), n2);
+        Parallel.For(0, n1, new ParallelOptions { CancellationToken = cancel }, recursion.NewState, (i, _, state) =>
+        {
+            Span<(double Nngp, double Ntk)> tapped = stackalloc (double, double)[taps.Count];
+            for (int j = 0; j < n2; j++)
+            {
+                recursion.FlatPairTapped(gram[i, j], var1, i * v, var2, j * v, state, taps, tapped);
+                for (int t = 0; t < taps.Count; t++) (result[t].Nngp[i, j], result[t].Ntk[i, j]) = tapped[t];
+            }
+            return state;
+        }, _ => { });
+        return result;
+    }
+
     private static void CheckColumns(ArchitectureSpec arch, double[,] x, string name)
     {
         if (x.GetLength(1) != arch.InputSize)

@@ -84,6 +84,22 @@ internal sealed class KernelRecursion
         return Run(state);
     }
 
+    /// <summary>
+    /// NNGP and NTK of a flat network for a pair, also read after every step listed in <paramref name="taps"/> (flat
+    /// states only) into <paramref name="tapped"/>: the kernels of the network cut there.
+    /// </summary>
+    public void FlatPairTapped(double k0, double[] v1, int offset1, double[] v2, int offset2, KernelState state,
+        IReadOnlyList<int> taps, Span<(double Nngp, double Ntk)> tapped)
+    {
+        state.StartFlat(k0, v1, offset1, v2, offset2, self: false);
+        int next = 0;
+        for (int i = 0; i < _steps.Length && next < taps.Count; i++)
+        {
+            _steps[i](state);
+            if (taps[next] == i) tapped[next++] = (state.K[0], state.Theta[0]);
+        }
+    }
+
     private (double, double) Run(KernelState state)
     {
         foreach (var step in _steps) step(state);

@@ -25,8 +25,11 @@ namespace LinearizationLab.Inference;
 /// <param name="NoiseVariance">σ² added to the diagonal of K(X,X) and Θ(X,X).</param>
 /// <param name="Time">Training time of the NTK-GP.</param>
 /// <param name="Raw">The config as written, stored with the results.</param>
-public sealed record GpConfig(string File, ArchitectureSpec Arch, DataSpec Data, double NoiseVariance, TrainingTime Time, JsonElement Raw)
+public sealed record GpConfig(string File, ArchitectureSpec? Arch, DataSpec Data, double NoiseVariance, TrainingTime Time, JsonElement Raw)
 {
+    /// <summary>The hyperparameter search of <c>lab gp --search</c> (the <c>search</c> section), or null.</summary>
+    public GpSearchSpec? Search { get; init; }
+
     /// <summary>Reads and validates a gp config file.</summary>
     public static GpConfig Load(string path) => Read(JsonSection.Load(path));
 
@@ -34,12 +37,13 @@ public sealed record GpConfig(string File, ArchitectureSpec Arch, DataSpec Data,
     public static GpConfig Read(JsonSection s)
     {
         ArgumentNullException.ThrowIfNull(s);
-        var arch = ArchitectureReader.ReadField(s, out _);
+        var search = s.Has("search") ? GpSearchSpec.Read(s.RequiredSection("search")) : null;
+        var arch = search is not null && !s.Has("arch") ? null : ArchitectureReader.ReadField(s, out _);
         var data = DataSpec.Read(s.RequiredSection("data"));
         double noise = s.Double("noise", 0.0, min: 0);
         var time = ReadTime(s);
         s.RejectUnknownFields();
-        return new GpConfig(s.File, arch, data, noise, time, s.Raw);
+        return new GpConfig(s.File, arch, data, noise, time, s.Raw) { Search = search };
     }
 
     private static TrainingTime ReadTime(JsonSection s)

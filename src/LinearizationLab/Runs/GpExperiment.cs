@@ -39,14 +39,16 @@ public static class GpExperiment
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(outputDirectory);
-        var (train, test) = config.Data.LoadFor(config.Arch, matchOutputs: false);
+        var arch = config.Arch ?? throw new InvalidInputException(config.File, "arch",
+            "is required (a config with only a search section runs with lab gp --search)");
+        var (train, test) = config.Data.LoadFor(arch, matchOutputs: false);
         if (test.Count == 0)
             throw new InvalidInputException(config.File, config.Data.Path,
                 "lab gp needs a test set (test_size ≥ 1, or x_test and y_test for csv data)");
         GpResult result;
         try
         {
-            result = Evaluate(config.Arch, train, test, config.NoiseVariance, config.Time, progress, cancel);
+            result = Evaluate(arch, train, test, config.NoiseVariance, config.Time, progress, cancel);
         }
         catch (ArgumentException e) when (e.ParamName == "trainKernel")
         {
