@@ -15,13 +15,13 @@ public abstract class ConfigCommand : Command
         Options.Add(output);
         SetAction(args =>
         {
-            Arguments_ = args;
+            Parsed = args;
             return Run(args.GetRequiredValue(config), args.GetRequiredValue(output), cancel);
         });
     }
 
     /// <summary>The parsed command line of the current run, for options a subclass adds.</summary>
-    protected ParseResult? Arguments_ { get; private set; }
+    protected ParseResult? Parsed { get; private set; }
 
     /// <summary>Runs the command on the config file <paramref name="configPath"/> into <paramref name="output"/>; returns the exit code.</summary>
     protected abstract int Run(string configPath, string output, CancellationToken cancel);

@@ -25,7 +25,7 @@ public sealed class GpCommand : ConfigCommand
     protected override int Run(string configPath, string output, CancellationToken cancel)
     {
         var config = GpConfig.Load(configPath);
-        if (Arguments_?.GetValue(_search) == true) return Search(config, output, cancel);
+        if (Parsed?.GetValue(_search) == true) return Search(config, output, cancel);
         if (config.Arch is null)
             throw new InvalidInputException(configPath, "arch", "is required (a config with only a search section runs with lab gp --search)");
         string time = double.IsPositiveInfinity(config.Time.Time) ? "t = ∞"

@@ -145,7 +145,8 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var drifts = new Dictionary<int, (double WeightChange, double Kernel, double[] Layers)>();
         var rises = new Dictionary<int, (double LossRise, double TopEigenvalueRatio)>();
         var losses = new List<double>();
-        double topEigenvalue0 = new GradientDescentMse(ntk0.Averaged).Eigenvalues.Max();
+        var spectrum0 = new GradientDescentMse(ntk0.Averaged).Eigenvalues;   // largest first
+        double topEigenvalue0 = spectrum0[0];
         var networkPhase = Phase(progress, key, "network");
         double[,]? finalKernel = null;
         int lastStep = spec.Setup.Checkpoints[^1];
@@ -159,7 +160,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             if (record.Step == lastStep) finalKernel = ntkT.Averaged;
             double initialLoss = losses.Count > 0 ? losses[0] : record.TrainLoss;
             rises[record.Step] = (losses.Append(record.TrainLoss).Max() / initialLoss,
-                (record.Step == 0 ? topEigenvalue0 : new GradientDescentMse(ntkT.Averaged).Eigenvalues.Max()) / topEigenvalue0);
+                (record.Step == 0 ? topEigenvalue0 : new GradientDescentMse(ntkT.Averaged).MaxEigenvalue) / topEigenvalue0);
         }, new ActionProgress<TrainingProgress>(p =>
         {
             losses.Add(p.Loss);
@@ -253,7 +254,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             DivergenceReason = netResult.DivergenceReason ?? (linResult.DivergenceReason is { } reason ? $"linearization: {reason}" : null),
             WallSeconds = clock.Elapsed.TotalSeconds,
             Checkpoints = checkpoints,
-            Spectrum = new GradientDescentMse(ntk0.Averaged).Eigenvalues.ToArray(),
+            Spectrum = spectrum0.ToArray(),
             TrackedIndices = trackedIndices,
             TrackedNetwork = trackedNet.ToArray(),
             TrackedLinearized = trackedLin.ToArray(),

@@ -18,6 +18,7 @@ namespace LinearizationLab.Linearization;
 public sealed class LinearizedNetwork : IBackpropModel, IDisposable
 {
     private readonly Network _network;
+    private readonly ParameterDisplacement _displacement;
     private readonly Tensor[] _theta0;
     private readonly Tensor[] _delta;
     private readonly BackpropWorkspace _point;
@@ -29,11 +30,8 @@ public sealed class LinearizedNetwork : IBackpropModel, IDisposable
     public LinearizedNetwork(Network network, IReadOnlyList<Tensor>? theta0 = null)
     {
         _network = network;
-        var source = theta0 ?? network.Parameters;
-        if (source.Count != network.Parameters.Count)
-            throw new ArgumentException($"expected {network.Parameters.Count} parameter tensors, got {source.Count}");
-        _theta0 = source.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
-        _delta = source.Select(p => zeros_like(p).requires_grad_(true).DetachFromDisposeScope()).ToArray();
+        _displacement = new ParameterDisplacement(network, theta0);
+        (_theta0, _delta) = (_displacement.Origin, _displacement.Delta);
         _point = new BackpropWorkspace(network.Layers.Count);
         _tangent = new BackpropWorkspace(network.Layers.Count);
     }
@@ -48,11 +46,7 @@ public sealed class LinearizedNetwork : IBackpropModel, IDisposable
     public IReadOnlyList<Tensor> Parameters => _delta;
 
     /// <summary>θ = θ0 + Δθ, detached copies.</summary>
-    public Tensor[] CurrentParameters()
-    {
-        using var noGrad = no_grad();
-        return _theta0.Select((t, i) => t + _delta[i]).ToArray();
-    }
+    public Tensor[] CurrentParameters() => _displacement.Current();
 
     /// <summary>f_lin(x; θ) = f(x; θ0) + J0(x)·Δθ for x [N, ...] → [N, O]; differentiable with respect to Δθ.</summary>
     public Tensor Forward(Tensor x)
@@ -97,16 +91,12 @@ public sealed class LinearizedNetwork : IBackpropModel, IDisposable
     public void Backprop(Tensor outputGradient, IGradientSink sink) => _network.Backprop(outputGradient, _theta0, _point, sink);
 
     /// <summary>Sets θ back to θ0.</summary>
-    public void Reset()
-    {
-        using var noGrad = no_grad();
-        foreach (var d in _delta) d.zero_();
-    }
+    public void Reset() => _displacement.Reset();
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        foreach (var t in _theta0.Concat(_delta)) t.Dispose();
+        _displacement.Dispose();
         _point.Dispose();
         _tangent.Dispose();
         _output.Dispose();

@@ -25,6 +25,7 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisposable
     public const int MaxOrder = 3;
 
     private readonly Network _network;
+    private readonly ParameterDisplacement _displacement;
     private readonly Tensor[] _theta0;
     private readonly Tensor[] _delta;
     private readonly BackpropWorkspace _jet;
@@ -41,11 +42,8 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisposable
             throw new ArgumentOutOfRangeException(nameof(order), order, $"Taylor models of order 1 to {MaxOrder}");
         _network = network;
         Order = order;
-        var source = theta0 ?? network.Parameters;
-        if (source.Count != network.Parameters.Count)
-            throw new ArgumentException($"expected {network.Parameters.Count} parameter tensors, got {source.Count}");
-        _theta0 = source.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
-        _delta = source.Select(p => zeros_like(p).requires_grad_(true).DetachFromDisposeScope()).ToArray();
+        _displacement = new ParameterDisplacement(network, theta0);
+        (_theta0, _delta) = (_displacement.Origin, _displacement.Delta);
         _jet = new BackpropWorkspace(network.Layers.Count);
     }
 
@@ -62,11 +60,7 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisposable
     public IReadOnlyList<Tensor> Parameters => _delta;
 
     /// <summary>θ = θ0 + Δθ, detached copies.</summary>
-    public Tensor[] CurrentParameters()
-    {
-        using var noGrad = no_grad();
-        return _theta0.Select((t, i) => t + _delta[i]).ToArray();
-    }
+    public Tensor[] CurrentParameters() => _displacement.Current();
 
     /// <summary>f_k(x; θ0 + Δθ) for x [N, ...] → [N, O]; differentiable with respect to Δθ.</summary>
     public Tensor Forward(Tensor x) => Forward(x, _delta);
@@ -196,11 +190,7 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisposable
     }
 
     /// <summary>Sets θ back to θ0.</summary>
-    public void Reset()
-    {
-        using var noGrad = no_grad();
-        foreach (var d in _delta) d.zero_();
-    }
+    public void Reset() => _displacement.Reset();
 
     private JetPoint Point(Tensor x) => _network.ExpansionPoint(x, _theta0, Order);
 
@@ -214,7 +204,7 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        foreach (var t in _theta0.Concat(_delta)) t.Dispose();
+        _displacement.Dispose();
         _point?.Dispose();
         _jet.Dispose();
         _sum.Dispose();

@@ -40,17 +40,25 @@ public static class PhaseFigure
     private static Plot Panel(IReadOnlyList<SignalPropagationPoint> points, double[] w, double[] b, Func<SignalPropagationPoint, double> value,
         string title, IColormap colormap)
     {
-        var plot = FigureCanvas.NewPlot(title, "σ_w²", "σ_b²");
         var grid = new double[b.Length, w.Length];
         foreach (var p in points)
             grid[Array.IndexOf(b, p.BiasVariance), Array.IndexOf(w, p.WeightVariance)] = value(p);
+        return VarianceMap(title, grid, w, b, colormap, CriticalLine(points, w, b));
+    }
+
+    /// <summary>
+    /// A heatmap over (σ_w², σ_b²) — <paramref name="grid"/>[σ_b² index, σ_w² index], cells centred on the grid values — with
+    /// its colour bar and, when it has two points or more, the order–chaos line χ₁ = 1 dashed in red.
+    /// </summary>
+    internal static Plot VarianceMap(string title, double[,] grid, double[] w, double[] b, IColormap colormap, (double W, double B)[] critical)
+    {
+        var plot = FigureCanvas.NewPlot(title, "σ_w²", "σ_b²");
         var map = plot.Add.Heatmap(grid);
         map.Colormap = colormap;
         map.FlipVertically = true;
         double dw = (w[^1] - w[0]) / (w.Length - 1), db = (b[^1] - b[0]) / (b.Length - 1);
         map.Extent = new CoordinateRect(w[0] - dw / 2, w[^1] + dw / 2, b[0] - db / 2, b[^1] + db / 2);
         plot.Add.ColorBar(map);
-        var critical = CriticalLine(points, w, b);
         if (critical.Length >= 2)
         {
             var curve = plot.Add.ScatterLine(critical.Select(c => c.W).ToArray(), critical.Select(c => c.B).ToArray(), Colors.Red);

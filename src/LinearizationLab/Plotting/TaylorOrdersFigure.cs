@@ -30,10 +30,15 @@ public static class TaylorOrdersFigure
             if (GapVsWidth(runs, all, split) is { } width) files.AddRange(FigureCanvas.Save(width, directory, "taylor-gap-vs-width", 800, 600));
             if (GapVsStep(runs, all, split) is { } step) files.AddRange(FigureCanvas.Save(step, directory, "taylor-gap-vs-step", 800, 600));
         }
-        if (Velocity(runs) is { } velocity) files.AddRange(FigureCanvas.Save(velocity, directory, "kernel-velocity", 800, 600));
+        if (DriftBeside(runs, SweepMetrics.KernelDriftPredicted, "NTK drift: measured (solid) and η·t·‖dΘ̂/dτ(0)‖/‖Θ̂₀‖ (dashed)") is { } velocity)
+            files.AddRange(FigureCanvas.Save(velocity, directory, "kernel-velocity", 800, 600));
         if (finished.Any(r => r.Checkpoints.Any(c => c.HierarchyOutputRmseTrain is not null)))
         {
-            var panels = new[] { HierarchyGaps(runs, [1, .. orders]), HierarchyDrift(runs) }.OfType<Plot>().ToArray();
+            var panels = new[]
+            {
+                HierarchyGaps(runs, [1, .. orders]),
+                DriftBeside(runs, SweepMetrics.KernelDriftHierarchy, "NTK drift: network (solid), hierarchy (dashed)"),
+            }.OfType<Plot>().ToArray();
             if (panels.Length > 0) files.AddRange(FigureCanvas.SaveGrid(panels, panels.Length, directory, "hierarchy", 700 * panels.Length, 600));
         }
         return files;
@@ -50,12 +55,8 @@ public static class TaylorOrdersFigure
         int drawn = 0;
         for (int i = 0; i < series.Length; i++)
         {
-            var (steps, means) = SweepSeries.MeanCurve([.. widest], series[i].Metric);
-            var keep = Enumerable.Range(0, steps.Length).Where(k => steps[k] > 0 && means[k] > 0).ToArray();
-            if (keep.Length == 0) continue;
-            var line = plot.Add.Scatter(LogAxis.Log10(keep.Select(k => steps[k])), LogAxis.Log10(keep.Select(k => means[k])),
-                i == series.Length - 1 ? Colors.Red : FigureCanvas.Ordered(i, series.Length - 1));
-            line.LineWidth = 2;
+            var color = i == series.Length - 1 ? Colors.Red : FigureCanvas.Ordered(i, series.Length - 1);
+            if (TrainingCurvesFigure.AddMeanCurve(plot, [.. widest], series[i].Metric, color) is not { } line) continue;
             line.MarkerSize = 6;
             line.LegendText = series[i].Label;
             drawn++;
@@ -66,27 +67,26 @@ public static class TaylorOrdersFigure
         return plot;
     }
 
-    /// <summary>The network's kernel drift (solid) beside the hierarchy's (dashed), per width.</summary>
-    private static Plot? HierarchyDrift(IReadOnlyList<SweepRunResult> runs)
+    /// <summary>
+    /// The network's kernel drift against step (solid, mean over seeds) beside <paramref name="reference"/> (dashed), one
+    /// colour per width: the velocity's first-order prediction, or the hierarchy's drift.
+    /// </summary>
+    private static Plot? DriftBeside(IReadOnlyList<SweepRunResult> runs, string reference, string title)
     {
         var widths = SweepSeries.ByWidth(runs);
-        var plot = FigureCanvas.NewPlot("NTK drift: network (solid), hierarchy (dashed)", "step", "‖Θₜ − Θ₀‖/‖Θ₀‖");
+        var plot = FigureCanvas.NewPlot(title, "step", "‖Θ̂ₜ − Θ̂₀‖/‖Θ̂₀‖");
         int drawn = 0;
         for (int i = 0; i < widths.Length; i++)
         {
             var color = FigureCanvas.Ordered(i, widths.Length);
-            var (steps, measured) = SweepSeries.MeanCurve([.. widths[i]], SweepMetrics.KernelDrift);
-            var (hSteps, hierarchy) = SweepSeries.MeanCurve([.. widths[i]], SweepMetrics.KernelDriftHierarchy);
-            var keep = Enumerable.Range(0, hSteps.Length).Where(k => hSteps[k] > 0 && hierarchy[k] > 0).ToArray();
-            if (keep.Length == 0) continue;
-            var dashed = plot.Add.ScatterLine(LogAxis.Log10(keep.Select(k => hSteps[k])), LogAxis.Log10(keep.Select(k => hierarchy[k])), color);
+            if (TrainingCurvesFigure.AddMeanCurve(plot, [.. widths[i]], reference, color) is not { } dashed) continue;
             dashed.LinePattern = LinePattern.Dashed;
-            dashed.LineWidth = 2;
-            var kept = Enumerable.Range(0, steps.Length).Where(k => steps[k] > 0 && measured[k] > 0).ToArray();
-            var line = plot.Add.Scatter(LogAxis.Log10(kept.Select(k => steps[k])), LogAxis.Log10(kept.Select(k => measured[k])), color);
-            line.LineWidth = 2;
-            line.MarkerSize = 5;
-            line.LegendText = $"n = {widths[i].Key}";
+            dashed.MarkerSize = 0;
+            if (TrainingCurvesFigure.AddMeanCurve(plot, [.. widths[i]], SweepMetrics.KernelDrift, color) is { } line)
+            {
+                line.MarkerSize = 5;
+                line.LegendText = $"n = {widths[i].Key}";
+            }
             drawn++;
         }
         if (drawn == 0) return null;
@@ -133,42 +133,10 @@ public static class TaylorOrdersFigure
         int drawn = 0;
         for (int i = 0; i < orders.Length; i++)
         {
-            var (steps, means) = SweepSeries.MeanCurve([.. widest], SweepMetrics.OutputRmse(split, orders[i]));
-            var keep = Enumerable.Range(0, steps.Length).Where(k => steps[k] > 0 && means[k] > 0).ToArray();
-            if (keep.Length == 0) continue;
-            var line = plot.Add.Scatter(LogAxis.Log10(keep.Select(k => steps[k])), LogAxis.Log10(keep.Select(k => means[k])),
-                FigureCanvas.Ordered(i, orders.Length));
-            line.LineWidth = 2;
+            if (TrainingCurvesFigure.AddMeanCurve(plot, [.. widest], SweepMetrics.OutputRmse(split, orders[i]), FigureCanvas.Ordered(i, orders.Length)) is not { } line)
+                continue;
             line.MarkerSize = 6;
             line.LegendText = $"k = {orders[i]}";
-            drawn++;
-        }
-        if (drawn == 0) return null;
-        LogAxis.Apply(plot, logX: true, logY: true);
-        plot.ShowLegend(Alignment.UpperLeft);
-        return plot;
-    }
-
-    private static Plot? Velocity(IReadOnlyList<SweepRunResult> runs)
-    {
-        var widths = SweepSeries.ByWidth(runs);
-        var plot = FigureCanvas.NewPlot("NTK drift: measured (solid) and η·t·‖dΘ̂/dτ(0)‖/‖Θ̂₀‖ (dashed)", "step", "‖Θ̂ₜ − Θ̂₀‖/‖Θ̂₀‖");
-        int drawn = 0;
-        for (int i = 0; i < widths.Length; i++)
-        {
-            var color = FigureCanvas.Ordered(i, widths.Length);
-            var (steps, measured) = SweepSeries.MeanCurve([.. widths[i]], SweepMetrics.KernelDrift);
-            var (predictedSteps, predicted) = SweepSeries.MeanCurve([.. widths[i]], SweepMetrics.KernelDriftPredicted);
-            var keep = Enumerable.Range(0, predictedSteps.Length).Where(k => predictedSteps[k] > 0 && predicted[k] > 0).ToArray();
-            if (keep.Length == 0) continue;
-            var dashed = plot.Add.ScatterLine(LogAxis.Log10(keep.Select(k => predictedSteps[k])), LogAxis.Log10(keep.Select(k => predicted[k])), color);
-            dashed.LinePattern = LinePattern.Dashed;
-            dashed.LineWidth = 2;
-            var kept = Enumerable.Range(0, steps.Length).Where(k => steps[k] > 0 && measured[k] > 0).ToArray();
-            var line = plot.Add.Scatter(LogAxis.Log10(kept.Select(k => steps[k])), LogAxis.Log10(kept.Select(k => measured[k])), color);
-            line.LineWidth = 2;
-            line.MarkerSize = 5;
-            line.LegendText = $"n = {widths[i].Key}";
             drawn++;
         }
         if (drawn == 0) return null;

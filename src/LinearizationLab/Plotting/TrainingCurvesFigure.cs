@@ -24,12 +24,7 @@ public static class TrainingCurvesFigure
             int drawn = 0;
             for (int i = 0; i < widths.Length; i++)
             {
-                var (steps, means) = SweepSeries.MeanCurve([.. widths[i]], metric);
-                var keep = Enumerable.Range(0, steps.Length).Where(k => steps[k] > 0 && means[k] > 0).ToArray();
-                if (keep.Length == 0) continue;
-                var line = plot.Add.Scatter(LogAxis.Log10(keep.Select(k => steps[k])), LogAxis.Log10(keep.Select(k => means[k])),
-                    FigureCanvas.Ordered(i, widths.Length));
-                line.LineWidth = 2;
+                if (AddMeanCurve(plot, [.. widths[i]], metric, FigureCanvas.Ordered(i, widths.Length)) is not { } line) continue;
                 line.MarkerSize = 5;
                 line.LegendText = $"n = {widths[i].Key}";
                 drawn++;
@@ -40,5 +35,19 @@ public static class TrainingCurvesFigure
             files.AddRange(FigureCanvas.Save(plot, directory, "training-" + metric, 800, 600));
         }
         return files;
+    }
+
+    /// <summary>
+    /// The mean over <paramref name="runs"/> of <paramref name="metric"/> against step on log-log axes (steps &gt; 0 and
+    /// positive means only), a line of width 2 in <paramref name="color"/>; null when no point is left.
+    /// </summary>
+    internal static ScottPlot.Plottables.Scatter? AddMeanCurve(Plot plot, IReadOnlyList<SweepRunResult> runs, string metric, Color color)
+    {
+        var (steps, means) = SweepSeries.MeanCurve(runs, metric);
+        var keep = Enumerable.Range(0, steps.Length).Where(k => steps[k] > 0 && means[k] > 0).ToArray();
+        if (keep.Length == 0) return null;
+        var line = plot.Add.Scatter(LogAxis.Log10(keep.Select(k => steps[k])), LogAxis.Log10(keep.Select(k => means[k])), color);
+        line.LineWidth = 2;
+        return line;
     }
 }

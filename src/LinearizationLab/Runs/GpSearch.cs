@@ -87,7 +87,6 @@ public static class GpSearch
         {
             using var posterior = new NngpPosterior(kFit, yFit, noise);
             var mean = posterior.Mean(kValidation);
-            int o = train.OutputCount;
             double mse = MeanSquaredErrorOf(mean, train, validation);
             return new Point(depth, w, b, noise, RegressionClassifier.Accuracy(mean, labels), mse);
         }
@@ -142,22 +141,17 @@ public static class GpSearch
         GpSearchFigure.Draw(search, result.Points.Select(p => (p.Depth, p.WeightVariance, p.BiasVariance, p.ValidationAccuracy)).ToArray(), directory);
     }
 
-    private static double[,] Rows(Dataset data, int[] indices)
-    {
-        int d = data.FeatureSize;
-        var x = new double[indices.Length, d];
-        for (int r = 0; r < indices.Length; r++)
-            for (int f = 0; f < d; f++) x[r, f] = data.Inputs[indices[r] * d + f];
-        return x;
-    }
+    private static double[,] Rows(Dataset data, int[] indices) => Gather(data.Inputs, data.FeatureSize, indices);
 
-    private static double[,] Targets(Dataset data, int[] indices)
+    private static double[,] Targets(Dataset data, int[] indices) => Gather(data.Targets, data.OutputCount, indices);
+
+    /// <summary>Rows <paramref name="indices"/> of a row-major matrix of <paramref name="width"/> columns.</summary>
+    private static double[,] Gather(double[] rowMajor, int width, int[] indices)
     {
-        int o = data.OutputCount;
-        var y = new double[indices.Length, o];
+        var rows = new double[indices.Length, width];
         for (int r = 0; r < indices.Length; r++)
-            for (int k = 0; k < o; k++) y[r, k] = data.Targets[indices[r] * o + k];
-        return y;
+            Buffer.BlockCopy(rowMajor, indices[r] * width * sizeof(double), rows, r * width * sizeof(double), width * sizeof(double));
+        return rows;
     }
 
     /// <summary>d → [dense, φ] × depth → dense O, every layer with σ_w², σ_b² (NTK parameterization; widths do not enter the kernels).</summary>

@@ -32,6 +32,10 @@ internal static class NtkTestNetworks
         return randn([n, .. spec.InputShape.Select(s => (long)s)], ScalarType.Float64, CPU, generator: g);
     }
 
+    /// <summary>The structured empirical NTK Θ̂(x, x) [N·O, N·O] at <paramref name="theta"/> (default: the network's own θ).</summary>
+    public static Tensor StructuredNtk(Network network, Tensor x, IReadOnlyList<Tensor>? theta = null) =>
+        new LinearizationLab.Empirical.EmpiricalNtk(network, theta).ComputeTensors(x, null, LinearizationLab.Empirical.NtkMethod.Structured, perLayer: false).Total;
+
     /// <summary>‖a − b‖_F / ‖b‖_F, the distance the harness reports.</summary>
     public static double RelativeDistance(double[,] a, double[,] b) => MatrixDistance.RelativeFrobenius(a, b);
 }

@@ -28,8 +28,7 @@ public class KernelVelocityTests
         var v = TaylorizedNetworkTests.Direction(network, 21);
         var velocity = KernelVelocity.Along(network, network.Parameters, x, v);
         const double Eps = 1e-6;
-        Tensor Kernel(double s) => new EmpiricalNtk(network, network.Parameters.Select((p, i) => p.detach() + v[i] * s).ToArray())
-            .ComputeTensors(x, null, NtkMethod.Structured, perLayer: false).Total;
+        Tensor Kernel(double s) => StructuredNtk(network, x, network.Parameters.Select((p, i) => p.detach() + v[i] * s).ToArray());
         var slope = (Kernel(Eps) - Kernel(-Eps)) / (2 * Eps);
         Assert.True((velocity - slope).norm().ToDouble() <= 1e-6 * slope.norm().ToDouble(),
             $"|V − ΔΘ/Δs| = {(velocity - slope).norm().ToDouble():G3}, |ΔΘ/Δs| = {slope.norm().ToDouble():G3}");

@@ -251,7 +251,7 @@ public class TaylorizedNetworkTests
         using var scope = NewDisposeScope();
         using var network = Network.Create(spec, 7, TensorSettings.CpuFloat64);
         var x = Inputs(spec, 5, 1);
-        var expected = new EmpiricalNtk(network).ComputeTensors(x, null, NtkMethod.Structured, perLayer: false).Total;
+        var expected = StructuredNtk(network, x);
         var delta = Direction(network, 2);
         foreach (int k in new[] { 1, 2, 3 })
         {
@@ -276,15 +276,14 @@ public class TaylorizedNetworkTests
         var x = Inputs(spec, 5, 3);
         var delta = Direction(network, 8);
         var theta0 = network.Parameters.Select(p => p.detach()).ToArray();
-        var initial = new EmpiricalNtk(network).ComputeTensors(x, null, NtkMethod.Structured, perLayer: false).Total;
+        var initial = StructuredNtk(network, x);
         double[] steps = [0.04, 0.02, 0.01, 0.005];
         var gaps = new List<double>();
         var moves = new List<double>();
         foreach (double s in steps)
         {
             var scaled = delta.Select(d => d * s).ToArray();
-            var moved = new EmpiricalNtk(network, theta0.Select((p, i) => p + scaled[i]).ToArray())
-                .ComputeTensors(x, null, NtkMethod.Structured, perLayer: false).Total;
+            var moved = StructuredNtk(network, x, theta0.Select((p, i) => p + scaled[i]).ToArray());
             gaps.Add((taylor.Ntk(x, scaled) - moved).norm().ToDouble());
             moves.Add((moved - initial).norm().ToDouble());
         }
