@@ -21,7 +21,8 @@ public static class AnalyticKernels
     /// </summary>
     public const long TabulationThreshold = 100_000;
 
-    private const int RowBlock = 16;
+    /// <summary>Rows per block: each block's input Gram matrix is one dgemm, then its pairs run the recursion in parallel.</summary>
+    private const int GramRows = 256;
 
     /// <summary>
     /// The per-output kernels between the rows of <paramref name="x1"/> and of <paramref name="x2"/>
@@ -36,10 +37,26 @@ public static class AnalyticKernels
     /// <exception cref="ArgumentException">An input has the wrong number of columns.</exception>
     /// <param name="tabulate">Whether activations without a closed form read tables (null: when the kernel has at least
     /// <see cref="TabulationThreshold"/> entries; false: the exact quadrature per entry, the reference path).</param>
+    /// <param name="cancel">Checked between blocks of rows (Ctrl-C stops a long kernel within a block).</param>
     public static KernelPair Compute(ArchitectureSpec arch, double[,] x1, double[,]? x2 = null, IProgress<double>? progress = null,
-        bool? tabulate = null)
+        bool? tabulate = null, CancellationToken cancel = default)
     {
-        ArgumentNullException.ThrowIfNull(arch);
+        ArgumentNullException.ThrowIfNull(x1);
+        int n1 = x1.GetLength(0), n2 = (x2 ?? x1).GetLength(0);
+        var result = new KernelPair(new double[n1, n2], new double[n1, n2]);
+        ComputeInto(result, arch, x1, x2, progress, tabulate, cancel);
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="Compute"/> into given N1×N2 arrays (every entry is written), so that blocks of a large kernel can reuse
+    /// their memory.
+    /// </summary>
+    /// <exception cref="ArgumentException">An input has the wrong number of columns, or the destination the wrong shape.</exception>
+    public static void ComputeInto(KernelPair destination, ArchitectureSpec arch, double[,] x1, double[,]? x2 = null,
+        IProgress<double>? progress = null, bool? tabulate = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(arch);
         ArgumentNullException.ThrowIfNull(x1);
         CheckColumns(arch, x1, nameof(x1));
@@ -47,17 +64,17 @@ public static class AnalyticKernels
         bool symmetric = x2 is null;
         var second = x2 ?? x1;
         int n1 = x1.GetLength(0), n2 = second.GetLength(0);
+        var (nngp, ntk) = destination;
+        if (nngp.GetLength(0) != n1 || nngp.GetLength(1) != n2 || ntk.GetLength(0) != n1 || ntk.GetLength(1) != n2)
+            throw new ArgumentException($"the destination must be two {n1}×{n2} arrays", nameof(destination));
         var recursion = new KernelRecursion(arch, tabulate ?? (long)n1 * n2 >= TabulationThreshold);
-        var nngp = new double[n1, n2];
-        var ntk = new double[n1, n2];
-        if (n1 == 0 || n2 == 0) return new KernelPair(nngp, ntk);
+        if (n1 == 0 || n2 == 0) return;
 
-        if (recursion.SpatialInput) ComputeSpatial(recursion, x1, second, symmetric, nngp, ntk, progress);
-        else ComputeFlat(recursion, x1, second, symmetric, nngp, ntk, progress);
+        if (recursion.SpatialInput) ComputeSpatial(recursion, x1, second, symmetric, nngp, ntk, progress, cancel);
+        else ComputeFlat(recursion, x1, second, symmetric, nngp, ntk, progress, cancel);
 
         if (symmetric) Mirror(nngp, ntk);
         progress?.Report(1.0);
-        return new KernelPair(nngp, ntk);
     }
 
     /// <summary>
@@ -87,18 +104,24 @@ public static class AnalyticKernels
         var (_, var1) = FlatSelf(recursion, x1, scale);
         var (_, var2) = FlatSelf(recursion, x2, scale);
         int v = recursion.VarianceLength;
-        var gram = new double[n1, n2];
-        GramMatrix.Fill(Rows(x1), 0, n1, Rows(x2), 0, n2, d, scale, MemoryMarshal.CreateSpan(ref gram[0, 0], gram.Length), n2);
-        Parallel.For(0, n1, new ParallelOptions { CancellationToken = cancel }, recursion.NewState, (i, _, state) =>
+        var gram = new double[Math.Min(GramRows, n1), n2];
+        for (int rowStart = 0; rowStart < n1; rowStart += GramRows)
         {
-            Span<(double Nngp, double Ntk)> tapped = stackalloc (double, double)[taps.Count];
-            for (int j = 0; j < n2; j++)
+            cancel.ThrowIfCancellationRequested();
+            int rows = Math.Min(GramRows, n1 - rowStart);
+            Gram(x1, rowStart, rows, x2, 0, scale, ref gram[0, 0], n2);
+            Parallel.For(0, rows, new ParallelOptions { CancellationToken = cancel }, recursion.NewState, (r, _, state) =>
             {
-                recursion.FlatPairTapped(gram[i, j], var1, i * v, var2, j * v, state, taps, tapped);
-                for (int t = 0; t < taps.Count; t++) (result[t].Nngp[i, j], result[t].Ntk[i, j]) = tapped[t];
-            }
-            return state;
-        }, _ => { });
+                int i = rowStart + r;
+                Span<(double Nngp, double Ntk)> tapped = stackalloc (double, double)[taps.Count];
+                for (int j = 0; j < n2; j++)
+                {
+                    recursion.FlatPairTapped(gram[r, j], var1, i * v, var2, j * v, state, taps, tapped);
+                    for (int t = 0; t < taps.Count; t++) (result[t].Nngp[i, j], result[t].Ntk[i, j]) = tapped[t];
+                }
+                return state;
+            }, _ => { });
+        }
         return result;
     }
 
@@ -112,23 +135,22 @@ public static class AnalyticKernels
     private static ReadOnlySpan<double> Rows(double[,] x) => MemoryMarshal.CreateReadOnlySpan(ref x[0, 0], x.Length);
 
     private static void ComputeFlat(KernelRecursion recursion, double[,] x1, double[,] x2, bool symmetric,
-        double[,] nngp, double[,] ntk, IProgress<double>? progress)
+        double[,] nngp, double[,] ntk, IProgress<double>? progress, CancellationToken cancel)
     {
         int n1 = x1.GetLength(0), n2 = x2.GetLength(0), d = x1.GetLength(1), v = recursion.VarianceLength;
         double scale = 1.0 / d;
         var (k1, var1) = FlatSelf(recursion, x1, scale);
         var (_, var2) = symmetric ? (k1, var1) : FlatSelf(recursion, x2, scale);
-        int blocks = (n1 + RowBlock - 1) / RowBlock;
         double total = symmetric ? 0.5 * n1 * (n1 + 1.0) : (double)n1 * n2;
         long done = 0;
-        Parallel.For(0, blocks, recursion.NewState, (block, _, state) =>
+        for (int rowStart = 0; rowStart < n1; rowStart += GramRows)
         {
-            int rowStart = block * RowBlock, rowEnd = Math.Min(rowStart + RowBlock, n1);
+            cancel.ThrowIfCancellationRequested();
+            int rows = Math.Min(GramRows, n1 - rowStart);
             int columnStart = symmetric ? rowStart : 0;
-            var dest = MemoryMarshal.CreateSpan(ref nngp[rowStart, 0], (rowEnd - rowStart) * n2);
-            GramMatrix.Fill(Rows(x1), rowStart, rowEnd, Rows(x2), columnStart, n2, d, scale, dest, n2);
-            long pairs = 0;
-            for (int i = rowStart; i < rowEnd; i++)
+            // K⁰ of the block's pairs goes straight into the NNGP's rows, which the recursion then overwrites pair by pair.
+            Gram(x1, rowStart, rows, x2, columnStart, scale, ref nngp[rowStart, columnStart], n2);
+            Parallel.For(rowStart, rowStart + rows, new ParallelOptions { CancellationToken = cancel }, recursion.NewState, (i, _, state) =>
             {
                 int start = symmetric ? i : 0;
                 for (int j = start; j < n2; j++)
@@ -136,13 +158,24 @@ public static class AnalyticKernels
                     double k0 = symmetric && i == j ? k1[i] : nngp[i, j];
                     (nngp[i, j], ntk[i, j]) = recursion.FlatPair(k0, var1, i * v, var2, j * v, state);
                 }
+                return state;
+            }, _ => { });
+            done += symmetric ? (long)rows * (n2 - rowStart) - (long)rows * (rows - 1) / 2 : (long)rows * n2;
+            Report(progress, done, total);
+        }
+    }
 
-                pairs += n2 - start;
-            }
-
-            Report(progress, Interlocked.Add(ref done, pairs), total);
-            return state;
-        }, _ => { });
+    /// <summary>
+    /// K⁰ = x1[i]·x2[j]·scale for rows [rowStart, rowStart + rows) of x1 and columns [columnStart, n2) of x2, written row by
+    /// row from <paramref name="dest"/> with row length <paramref name="destStride"/> (one BLAS dgemm).
+    /// </summary>
+    private static void Gram(double[,] x1, int rowStart, int rows, double[,] x2, int columnStart, double scale, ref double dest, int destStride)
+    {
+        int n2 = x2.GetLength(0), d = x1.GetLength(1), columns = n2 - columnStart;
+        var a = MemoryMarshal.CreateReadOnlySpan(ref x1[rowStart, 0], rows * d);
+        var b = MemoryMarshal.CreateReadOnlySpan(ref x2[columnStart, 0], columns * d);
+        var c = MemoryMarshal.CreateSpan(ref dest, (rows - 1) * destStride + columns);
+        Lapack.Gemm(false, true, rows, columns, d, scale, a, d, b, d, 0, c, destStride);
     }
 
     private static (double[] K0, double[] Variances) FlatSelf(KernelRecursion recursion, double[,] x, double scale)
@@ -153,7 +186,9 @@ public static class AnalyticKernels
         Parallel.For(0, n, recursion.NewState, (i, _, state) =>
         {
             var row = Rows(x).Slice(i * d, d);
-            k0[i] = GramMatrix.Dot(row, row) * scale;
+            double squaredNorm = 0;
+            foreach (double value in row) squaredNorm += value * value;
+            k0[i] = squaredNorm * scale;
             recursion.FlatSelf(k0[i], variances, i * v, state);
             return state;
         }, _ => { });
@@ -161,14 +196,14 @@ public static class AnalyticKernels
     }
 
     private static void ComputeSpatial(KernelRecursion recursion, double[,] x1, double[,] x2, bool symmetric,
-        double[,] nngp, double[,] ntk, IProgress<double>? progress)
+        double[,] nngp, double[,] ntk, IProgress<double>? progress, CancellationToken cancel)
     {
         int n1 = x1.GetLength(0), n2 = x2.GetLength(0), d = x1.GetLength(1), v = recursion.VarianceLength;
         var var1 = SpatialSelf(recursion, x1);
         var var2 = symmetric ? var1 : SpatialSelf(recursion, x2);
         double total = symmetric ? 0.5 * n1 * (n1 + 1.0) : (double)n1 * n2;
         long done = 0;
-        Parallel.For(0, n1, recursion.NewState, (i, _, workspace) =>
+        Parallel.For(0, n1, new ParallelOptions { CancellationToken = cancel }, recursion.NewState, (i, _, workspace) =>
         {
             int start = symmetric ? i : 0;
             for (int j = start; j < n2; j++)

@@ -145,7 +145,7 @@ public sealed record SweepInfo
             : TrainingTime.GradientFlow(rate * spec.Setup.Steps);   // SGD: the gradient-flow approximation at t = η·steps
 
         double meanDiagonal = Enumerable.Range(0, n).Average(i => trainPair.Nngp[i, i]);
-        using var posterior = new NngpPosterior(trainPair.Nngp, targets, 1e-10 * meanDiagonal);
+        var posterior = new NngpPosterior(trainPair.Nngp, targets, 1e-10 * meanDiagonal);
         return this with
         {
             NtkGpMeanInfinite = FirstOutput(gp.Mean(TrainingTime.Infinity)),

@@ -28,7 +28,7 @@ public sealed class GradientDescentMse
     private readonly double[] _descending;
 
     /// <summary>
-    /// Eigendecomposes <paramref name="kernel"/> (LAPACK through libtorch). Θ is symmetric up to round-off and is read through
+    /// Eigendecomposes <paramref name="kernel"/> (LAPACK). Θ is symmetric up to round-off and is read through
     /// its lower triangle Θ_ij (i ≥ j), the part the symmetric eigensolver reads.
     /// </summary>
     /// <param name="kernel">Θ(X, X), [N, N] or [N·O, N·O].</param>
@@ -52,19 +52,19 @@ public sealed class GradientDescentMse
     }
 
     /// <summary>
-    /// Θ = V·diag(λ)·Vᵀ by LAPACK's symmetric eigensolver through libtorch (<c>linalg.eigh</c>, float64 on the CPU), reading
-    /// Θ's lower triangle; λ ascending, V's columns the eigenvectors.
+    /// Θ = V·diag(λ)·Vᵀ by LAPACK's symmetric eigensolver (<see cref="Lapack.SymmetricEigen"/>, divide and conquer, on a copy),
+    /// reading Θ's lower triangle; λ ascending, V's columns the eigenvectors.
     /// </summary>
     private static (Matrix<double> Modes, Vector<double> Values) SymmetricEigen(double[,] kernel)
     {
         int size = kernel.GetLength(0);
-        if (size == 0) return (Matrix<double>.Build.Dense(0, 0), Vector<double>.Build.Dense(0));
-        using var scope = TorchSharp.torch.NewDisposeScope();
-        var theta = TorchSharp.torch.tensor(kernel, TorchSharp.torch.ScalarType.Float64, TorchSharp.torch.CPU);
-        var (values, vectors) = TorchSharp.torch.linalg.eigh(theta);
-        // Row-major V transposed is V in column-major order, MathNet's storage.
-        var columnMajor = vectors.t().contiguous().data<double>().ToArray();
-        return (Matrix<double>.Build.Dense(size, size, columnMajor), Vector<double>.Build.Dense(values.data<double>().ToArray()));
+        var vectors = (double[,])kernel.Clone();
+        var values = new double[size];
+        Lapack.SymmetricEigen(vectors, values);
+        // The eigenvectors are the rows of the row-major result, which is V in column-major order, MathNet's storage.
+        var columnMajor = new double[vectors.Length];
+        Buffer.BlockCopy(vectors, 0, columnMajor, 0, vectors.Length * sizeof(double));
+        return (Matrix<double>.Build.Dense(size, size, columnMajor), Vector<double>.Build.Dense(values));
     }
 
     /// <summary>Number of training examples N (the N of the loss's mean).</summary>
@@ -111,6 +111,36 @@ public sealed class GradientDescentMse
             ? -ExpM1(time.Steps * Log1P(-step))
             : 1 - Math.Pow(1 - step, time.Steps);
         return oneMinusDecay / lambda;
+    }
+
+    /// <summary>
+    /// g_t(Θ)·R = Θ⁻¹·(I − D_t)·R at a finite time without eigendecomposing Θ: the gain of <see cref="Gain(double, TrainingTime)"/>
+    /// as a Chebyshev expansion in Θ (<see cref="ChebyshevMatrixFunction"/>), one product Θ·R per degree, no copy of Θ, so it
+    /// serves kernels too large for the eigendecomposition's workspace (N = 10⁴ and beyond). The NTK-GP mean is then
+    /// Θ(x*,X)·g_t(Θ)·Y. One [N, N] kernel shared by the outputs.
+    /// </summary>
+    /// <param name="kernel">Θ(X,X), N × N (regularizer already on its diagonal).</param>
+    /// <param name="values">R, N × C (e.g. Y − f_0(X)).</param>
+    /// <param name="time">A finite training time.</param>
+    /// <param name="degree">The Chebyshev degree used (products with Θ).</param>
+    /// <param name="maxDegree">The largest degree allowed; late times need a degree ~ 6·(λ_max·τ/N)^½.</param>
+    /// <exception cref="ArgumentException">t = ∞ (a linear solve; <see cref="Inference.NngpPosterior"/>), or the degree would exceed
+    /// <paramref name="maxDegree"/>.</exception>
+    public static double[,] ApplyGain(double[,] kernel, double[,] values, TrainingTime time, out int degree, int maxDegree = 20_000)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        if (double.IsPositiveInfinity(time.Time))
+            throw new ArgumentException("at t = ∞ the gain is Θ⁻¹: solve with a Cholesky factorization instead", nameof(time));
+        int n = kernel.GetLength(0);
+        try
+        {
+            return ChebyshevMatrixFunction.Apply(kernel, values, lambda => Gain(lambda, time, n, 0), maxDegree, out degree);
+        }
+        catch (ArgumentException e) when (e.ParamName == "maxDegree")
+        {
+            throw new ArgumentException($"t = {time.Time:G4} is so late that the NTK-GP's gain needs a Chebyshev degree above {maxDegree}; " +
+                "the predictions there are those at t = ∞ (time \"infinity\")", nameof(time), e);
+        }
     }
 
     /// <summary>V: the eigenvectors of Θ as columns, in the order of the gains.</summary>

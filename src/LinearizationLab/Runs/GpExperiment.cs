@@ -16,9 +16,9 @@ namespace LinearizationLab.Runs;
 /// K(x*,X)(K(X,X) + σ²I)⁻¹Y and the NTK-GP mean after training time t, Θ(x*,X)Θ⁻¹(I − e^{−Θt/N})Y with
 /// Θ = Θ(X,X) + σ²I (at t = ∞ kernel regression Θ(x*,X)(Θ(X,X) + σ²I)⁻¹Y), both from the analytic kernels of an
 /// arch.json network, scored by test MSE and accuracy. At t = ∞ each training kernel is Cholesky-factorized once
-/// and dropped, and test kernels are computed in blocks of <see cref="TestBlockRows"/> rows, so memory is about
-/// four N×N float64 matrices at the peak; a finite t eigendecomposes Θ(X,X) (<see cref="NtkGaussianProcess"/>)
-/// and holds all M×N test kernels.
+/// in place, at finite t the NTK's gain is applied by a Chebyshev expansion in Θ (<see cref="GradientDescentMse.ApplyGain"/>,
+/// no eigendecomposition, no copy), only the N×O weights are kept, and test kernels are computed in blocks of
+/// <see cref="TestBlockRows"/> rows: memory is the two N×N float64 training kernels at the peak.
 /// </summary>
 public static class GpExperiment
 {
@@ -32,8 +32,8 @@ public static class GpExperiment
     /// Runs <paramref name="config"/> and writes <c>gp.json</c> (config, sizes, metrics, wall time) atomically into
     /// <paramref name="outputDirectory"/>; returns the result.
     /// </summary>
-    /// <exception cref="InvalidInputException">The data has no test set, or K + σ²I is not positive definite
-    /// (field <c>noise</c>, with a suggested jitter).</exception>
+    /// <exception cref="InvalidInputException">The data has no test set, K + σ²I is not positive definite
+    /// (field <c>noise</c>, with a suggested jitter), or t is too late for the expansion of the gain (field <c>time</c>).</exception>
     public static GpResult Execute(GpConfig config, string outputDirectory,
         IProgress<double>? progress = null, CancellationToken cancel = default)
     {
@@ -50,9 +50,9 @@ public static class GpExperiment
         {
             result = Evaluate(arch, train, test, config.NoiseVariance, config.Time, progress, cancel);
         }
-        catch (ArgumentException e) when (e.ParamName == "trainKernel")
+        catch (ArgumentException e) when (e.ParamName is "trainKernel" or "time")
         {
-            throw new InvalidInputException(config.File, "noise", FirstSentence(e.Message));
+            throw new InvalidInputException(config.File, e.ParamName == "time" ? "time" : "noise", FirstSentence(e.Message));
         }
 
         AtomicFile.WriteAllText(Path.Combine(outputDirectory, ResultFileName),
@@ -71,8 +71,9 @@ public static class GpExperiment
     /// <param name="time">NTK-GP training time.</param>
     /// <param name="progress">Fraction of analytic kernel entries computed, 0 to 1.</param>
     /// <param name="cancel">Checked between kernel blocks.</param>
-    /// <exception cref="ArgumentException">Sizes disagree, or K + σ²I is not positive definite (parameter
-    /// <c>trainKernel</c>; the message suggests a jitter).</exception>
+    /// <exception cref="ArgumentException">Sizes disagree, K + σ²I is not positive definite (parameter
+    /// <c>trainKernel</c>; the message suggests a jitter), or t is too late for <see cref="GradientDescentMse.ApplyGain"/>
+    /// (parameter <c>time</c>).</exception>
     public static GpResult Evaluate(ArchitectureSpec arch, Dataset train, Dataset test, double noiseVariance,
         TrainingTime time, IProgress<double>? progress = null, CancellationToken cancel = default)
     {
@@ -91,47 +92,43 @@ public static class GpExperiment
         var kernelClock = new Stopwatch();
 
         kernelClock.Start();
-        var trainKernels = AnalyticKernels.Compute(arch, xTrain, null, kernelProgress.Part(0.5 * n * (n + 1.0)));
+        var trainKernels = AnalyticKernels.Compute(arch, xTrain, null, kernelProgress.Part(0.5 * n * (n + 1.0)), cancel: cancel);
         kernelClock.Stop();
         cancel.ThrowIfCancellationRequested();
 
-        var scoreNngp = new Score(m, o);
-        var scoreNtk = new Score(m, o);
+        // Each N×N kernel is 800 MB at N = 10⁴: both are factorized (or, at finite t, multiplied) in place, only the N×O weights
+        // are kept, and the test kernels come in blocks of rows.
+        var nngpWeights = NngpPosterior.FactorizeInPlace(trainKernels.Nngp, yTrain, noiseVariance).Weights;
+        double[,] ntkWeights;
+        int? degree = null;
         if (double.IsPositiveInfinity(time.Time))
-        {
-            // Factorize one kernel, then let it go before the other: each N×N kernel is 800 MB at N = 10⁴.
-            var trainNtk = trainKernels.Ntk;
-            using var nngp = new NngpPosterior(trainKernels.Nngp, yTrain, noiseVariance);
-            trainKernels = null;
-            using var ntk = new NngpPosterior(trainNtk, yTrain, noiseVariance);
-            for (int start = 0; start < m; start += TestBlockRows)
-            {
-                cancel.ThrowIfCancellationRequested();
-                int rows = Math.Min(TestBlockRows, m - start);
-                var block = RowBlock(xTest, start, rows);
-                kernelClock.Start();
-                var testTrain = AnalyticKernels.Compute(arch, block, xTrain, kernelProgress.Part((double)rows * n));
-                kernelClock.Stop();
-                scoreNngp.Add(nngp.Mean(testTrain.Nngp), start);
-                scoreNtk.Add(ntk.Mean(testTrain.Ntk), start);
-            }
-        }
+            ntkWeights = NngpPosterior.FactorizeInPlace(trainKernels.Ntk, yTrain, noiseVariance).Weights;
         else
         {
-            kernelClock.Start();
-            var testTrain = AnalyticKernels.Compute(arch, xTest, xTrain, kernelProgress.Part((double)m * n));
-            kernelClock.Stop();
+            ntkWeights = GradientDescentMse.ApplyGain(AddDiagonal(trainKernels.Ntk, noiseVariance), yTrain, time, out int used);
+            degree = used;
+        }
+        trainKernels = null;
+        GC.Collect();   // hand the two N×N arrays back before the test blocks arrive
+
+        var scoreNngp = new Score(m, o);
+        var scoreNtk = new Score(m, o);
+        KernelPair? testTrain = null;   // one block's K(x*,X) and Θ(x*,X), reused block after block
+        for (int start = 0; start < m; start += TestBlockRows)
+        {
             cancel.ThrowIfCancellationRequested();
-            using var nngp = new NngpPosterior(trainKernels.Nngp, yTrain, noiseVariance);
-            scoreNngp.Add(nngp.Mean(testTrain.Nngp), 0);
-            var regularized = noiseVariance > 0 ? new KernelPair(trainKernels.Nngp, AddDiagonal(trainKernels.Ntk, noiseVariance)) : trainKernels;
-            trainKernels = null;
-            var ntk = new NtkGaussianProcess(regularized, testTrain, yTrain);
-            scoreNtk.Add(ntk.Mean(time), 0);
+            int rows = Math.Min(TestBlockRows, m - start);
+            var block = RowBlock(xTest, start, rows);
+            if (testTrain?.RowCount != rows) testTrain = new KernelPair(new double[rows, n], new double[rows, n]);
+            kernelClock.Start();
+            AnalyticKernels.ComputeInto(testTrain, arch, block, xTrain, kernelProgress.Part((double)rows * n), cancel: cancel);
+            kernelClock.Stop();
+            scoreNngp.Add(NngpPosterior.Predict(testTrain.Nngp, nngpWeights), start);
+            scoreNtk.Add(NngpPosterior.Predict(testTrain.Ntk, ntkWeights), start);
         }
 
         return new GpResult(n, m, noiseVariance, time, scoreNngp.Metrics(test), scoreNtk.Metrics(test),
-            kernelClock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds);
+            kernelClock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds) { ChebyshevDegree = degree };
     }
 
     /// <summary>The JSON record of a result as written to gp.json (snake_case; null where a value does not apply).</summary>
@@ -153,6 +150,7 @@ public static class GpExperiment
         record["steps"] = time.IsDiscrete ? time.Steps : null;
         record["nngp"] = MetricsJson(result.Nngp);
         record["ntk"] = MetricsJson(result.Ntk);
+        record["ntk_chebyshev_degree"] = result.ChebyshevDegree;
         record["kernel_seconds"] = result.KernelSeconds;
         record["wall_seconds"] = result.WallSeconds;
         return record;

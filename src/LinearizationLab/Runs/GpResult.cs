@@ -13,4 +13,8 @@ namespace LinearizationLab.Runs;
 /// <param name="KernelSeconds">Wall time spent computing analytic kernels.</param>
 /// <param name="WallSeconds">Total wall time (kernels, factorizations, predictions).</param>
 public sealed record GpResult(int TrainSize, int TestSize, double NoiseVariance, TrainingTime Time,
-    GpMetrics Nngp, GpMetrics Ntk, double KernelSeconds, double WallSeconds);
+    GpMetrics Nngp, GpMetrics Ntk, double KernelSeconds, double WallSeconds)
+{
+    /// <summary>At finite t, the degree of the Chebyshev expansion of the NTK-GP's gain (products with Θ(X,X)); null at t = ∞.</summary>
+    public int? ChebyshevDegree { get; init; }
+}

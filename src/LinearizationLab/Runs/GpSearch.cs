@@ -85,7 +85,7 @@ public static class GpSearch
     {
         try
         {
-            using var posterior = new NngpPosterior(kFit, yFit, noise);
+            var posterior = new NngpPosterior(kFit, yFit, noise);
             var mean = posterior.Mean(kValidation);
             double mse = MeanSquaredErrorOf(mean, train, validation);
             return new Point(depth, w, b, noise, RegressionClassifier.Accuracy(mean, labels), mse);

@@ -24,7 +24,7 @@ public class NngpPosteriorTests
         var y = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(n, 3, (_, _) => Gaussian());
         var test = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(7, n, (_, _) => Gaussian() / n);
         var testTest = test * test.Transpose() + MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseIdentity(7);
-        using var posterior = new NngpPosterior(k.ToArray(), y.ToArray(), noise);
+        var posterior = new NngpPosterior(k.ToArray(), y.ToArray(), noise);
         var reference = (k + MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseIdentity(n) * noise).Cholesky();
         var mean = test * reference.Solve(y);
         var covariance = testTest - test * reference.Solve(test.Transpose());

@@ -82,13 +82,58 @@ public sealed class GpExperimentTests : IDisposable
     [Fact]
     public void ALongGradientFlowReachesKernelRegression()
     {
-        // e^{−λ_min t/N} is below 1e-12 at t = 30·N/λ_min… λ_min is unknown here, so take t huge: every mode with
-        // λ above round-off has converged and the result equals the t = ∞ pseudo-inverse up to κ·1e-16.
+        // At t = 40·N/λ_min every mode's e^{−λt/N} is below e^{−40} ≈ 4e-18, so the finite-time mean (Chebyshev expansion of
+        // the gain) equals the t = ∞ solve up to the expansion's 1e-14·max|h| times κ(Θ) ≲ 1e4 here.
         var (train, test) = Sphere();
+        var lambdaMin = new GradientDescentMse(AnalyticKernels.Compute(Relu, Matrix(train.Inputs, train.FeatureSize)).Ntk).Eigenvalues[^1];
         var infinite = GpExperiment.Evaluate(Relu, train, test, 0, TrainingTime.Infinity);
-        var finite = GpExperiment.Evaluate(Relu, train, test, 0, TrainingTime.GradientFlow(1e12));
+        var finite = GpExperiment.Evaluate(Relu, train, test, 0, TrainingTime.GradientFlow(40 * train.Count / lambdaMin));
         Assert.Equal(infinite.Ntk.TestMse, finite.Ntk.TestMse, 1e-8 * infinite.Ntk.TestMse);
         Assert.Equal(infinite.Nngp.TestMse, finite.Nngp.TestMse, 0.0);   // the NNGP posterior does not depend on t
+        Assert.Null(infinite.ChebyshevDegree);
+        Assert.InRange(finite.ChebyshevDegree!.Value, 1, 20_000);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1e-3)]
+    public void AtFiniteTimeTheNtkGpMeanIsThatOfTheEigendecomposition(double noise)
+    {
+        // The run's Chebyshev expansion of g_t(Θ) against NtkGaussianProcess (eigendecomposition, the gains mode by mode) on the
+        // same kernels, for gradient flow and gradient descent at early, middle and late times: the expansion is accurate to
+        // 1e-14·max g = 1e-14·τ/N, and the MSE of the two means then agrees to about κ-free 1e-12 relative (1e-10 leaves margin).
+        var (train, test) = Sphere();
+        var xTrain = Matrix(train.Inputs, train.FeatureSize);
+        var trainKernels = AnalyticKernels.Compute(Relu, xTrain);
+        var testTrain = AnalyticKernels.Compute(Relu, Matrix(test.Inputs, test.FeatureSize), xTrain);
+        for (int i = 0; i < train.Count; i++) trainKernels.Ntk[i, i] += noise;
+        var gp = new NtkGaussianProcess(trainKernels, testTrain, Matrix(train.Targets, train.OutputCount));
+        double eta = 0.9 * gp.CriticalLearningRate;
+        foreach (var time in new[] { TrainingTime.GradientFlow(eta), TrainingTime.GradientFlow(eta * 300), TrainingTime.GradientDescent(eta, 1),
+                     TrainingTime.GradientDescent(eta, 50), TrainingTime.GradientDescent(eta, 3000) })
+        {
+            var mean = gp.Mean(time);
+            var expected = 0.0;
+            for (int r = 0; r < test.Count; r++)
+                for (int o = 0; o < test.OutputCount; o++)
+                    expected += 0.5 * Math.Pow(mean[r, o] - test.Targets[r * test.OutputCount + o], 2) / test.Count;
+            var result = GpExperiment.Evaluate(Relu, train, test, noise, time);
+            Assert.Equal(expected, result.Ntk.TestMse, 1e-10 * expected);
+        }
+    }
+
+    [Fact]
+    public void ATimeTooLateForTheExpansionIsAnErrorNamingTime()
+    {
+        // λ̄·τ/N ≈ 1e14 would need a degree ~6·10⁷; the error says the result is that of t = ∞.
+        var config = Config("""
+            { "arch": { "input_shape": [5], "layers": [ {"type":"dense","width":8}, {"type":"relu"}, {"type":"dense","width":2} ] },
+              "time": 1e15,
+              "data": {"source":"sphere","dim":5,"outputs":2,"train_size":20,"test_size":5,"seed":1} }
+            """);
+        var error = Assert.Throws<InvalidInputException>(() => GpExperiment.Execute(config, _dir));
+        Assert.Contains("time", error.Message);
+        Assert.Contains("infinity", error.Message);
     }
 
     [Fact]

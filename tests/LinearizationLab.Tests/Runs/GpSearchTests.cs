@@ -60,7 +60,7 @@ public sealed class GpSearchTests : IDisposable
         var yFit = new double[fit.Length, 10];
         for (int r = 0; r < fit.Length; r++) for (int k = 0; k < 10; k++) yFit[r, k] = train.Targets[fit[r] * 10 + k];
         var arch = GpSearch.Mlp(Activation.Erf, 3, 2.5, 0.4, train.FeatureSize, 10);
-        using var posterior = new NngpPosterior(AnalyticKernels.Compute(arch, Rows(fit)).Nngp, yFit, 1e-8);
+        var posterior = new NngpPosterior(AnalyticKernels.Compute(arch, Rows(fit)).Nngp, yFit, 1e-8);
         var mean = posterior.Mean(AnalyticKernels.Compute(arch, Rows(validation), Rows(fit)).Nngp);
         double accuracy = RegressionClassifier.Accuracy(mean, validation.Select(i => train.Labels![i]).ToArray());
         Assert.Equal(accuracy, result.Points.Single(p => p.Depth == 3 && p.WeightVariance == 2.5 && p.BiasVariance == 0.4).ValidationAccuracy);

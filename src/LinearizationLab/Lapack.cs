@@ -1,0 +1,139 @@
+using System.Runtime.InteropServices;
+
+namespace LinearizationLab;
+
+/// <summary>
+/// Dense float64 linear algebra in place on row-major buffers, through the BLAS and LAPACK that libtorch carries (Intel MKL
+/// inside <c>libtorch_cpu</c>, its 64-bit-integer Fortran interface): the one door to native linear algebra for the kernels,
+/// the GP posteriors and the MSE dynamics. A row-major N×N array is the column-major array of its transpose, so the lower
+/// triangle of a row-major symmetric matrix is LAPACK's upper triangle (uplo 'U'), and a row-major product C = A·Bᵀ is the
+/// column-major Cᵀ = B·Aᵀ. Nothing is copied: a factorization overwrites the matrix it is given, which is what lets a
+/// 10,000-example kernel (800 MB) be factorized without a second copy.
+/// </summary>
+internal static class Lapack
+{
+    private const string Library = "libtorch_cpu";
+
+    /// <summary>
+    /// In-place Cholesky factorization A = L·Lᵀ of a symmetric positive-definite row-major matrix: reads A's lower triangle,
+    /// writes L there and leaves the strict upper triangle as it was (LAPACK dpotrf).
+    /// </summary>
+    /// <returns>0 on success; k &gt; 0 when the leading minor of order k is not positive definite.</returns>
+    public static long Cholesky(double[,] a)
+    {
+        long n = Square(a, nameof(a));
+        if (n == 0) return 0;
+        byte uplo = (byte)'U';
+        long lda = n;
+        Dpotrf(ref uplo, ref n, ref a[0, 0], ref lda, out long info);
+        if (info < 0) throw new InvalidOperationException($"dpotrf: argument {-info} is invalid");
+        return info;
+    }
+
+    /// <summary>
+    /// B ← (L·Lᵀ)⁻¹·B for the factor L of <see cref="Cholesky"/> (its lower triangle) and a row-major B [N, C], by two
+    /// triangular solves in place (LAPACK dtrsm on Bᵀ: Bᵀ·L⁻ᵀ, then ·L⁻¹).
+    /// </summary>
+    public static void CholeskySolve(double[,] factor, double[,] b)
+    {
+        long n = Square(factor, nameof(factor));
+        if (b.GetLength(0) != n) throw new ArgumentException($"B has {b.GetLength(0)} rows but L is {n}×{n}", nameof(b));
+        long columns = b.GetLength(1);
+        if (n == 0 || columns == 0) return;
+        // Row-major B is column-major Bᵀ [C, N]; row-major L is column-major U = Lᵀ. Bᵀ·(L·Lᵀ)⁻¹ = (Bᵀ·U⁻¹)·U⁻ᵀ.
+        TriangularSolveRight(factor, ref b[0, 0], columns, transpose: false);
+        TriangularSolveRight(factor, ref b[0, 0], columns, transpose: true);
+    }
+
+    /// <summary>
+    /// V = L⁻¹·Bᵀ for the factor L of <see cref="Cholesky"/> and a row-major B [M, N] (e.g. the test–train kernel K(x*,X)),
+    /// written over B as the row-major Vᵀ [M, N] (LAPACK dtrsm on the column-major B = Bᵀ).
+    /// </summary>
+    public static void ForwardSubstituteRows(double[,] factor, double[,] b)
+    {
+        long n = Square(factor, nameof(factor));
+        if (b.GetLength(1) != n) throw new ArgumentException($"B has {b.GetLength(1)} columns but L is {n}×{n}", nameof(b));
+        long m = b.GetLength(0);
+        if (n == 0 || m == 0) return;
+        byte side = (byte)'L', uplo = (byte)'U', trans = (byte)'T', diag = (byte)'N';
+        double one = 1;
+        long ld = n;
+        Dtrsm(ref side, ref uplo, ref trans, ref diag, ref n, ref m, ref one, ref factor[0, 0], ref ld, ref b[0, 0], ref ld);
+    }
+
+    /// <summary>
+    /// Row-major C ← α·op(A)·op(B) + β·C (BLAS dgemm), op(X) = X or Xᵀ, with C [m, n] and leading dimensions (row lengths)
+    /// <paramref name="lda"/>, <paramref name="ldb"/>, <paramref name="ldc"/>; the spans start at each matrix's first element.
+    /// </summary>
+    public static void Gemm(bool transposeA, bool transposeB, long m, long n, long k, double alpha,
+        ReadOnlySpan<double> a, long lda, ReadOnlySpan<double> b, long ldb, double beta, Span<double> c, long ldc)
+    {
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            for (long i = 0; i < m; i++) c.Slice((int)(i * ldc), (int)n).Clear();
+            return;
+        }
+        // Column-major: Cᵀ = op(B)ᵀ·op(A)ᵀ, with B's and A's buffers read as their transposes.
+        byte transB = (byte)(transposeB ? 'T' : 'N'), transA = (byte)(transposeA ? 'T' : 'N');
+        Dgemm(ref transB, ref transA, ref n, ref m, ref k, ref alpha,
+            ref MemoryMarshal.GetReference(b), ref ldb, ref MemoryMarshal.GetReference(a), ref lda,
+            ref beta, ref MemoryMarshal.GetReference(c), ref ldc);
+    }
+
+    /// <summary>
+    /// In-place symmetric eigendecomposition A = Σ_i λ_i·v_i·v_iᵀ of a row-major matrix read through its lower triangle
+    /// (LAPACK dsyevd, divide and conquer; its workspace is about 2N² doubles): λ ascending into <paramref name="values"/>,
+    /// and row i of A overwritten by the eigenvector v_i.
+    /// </summary>
+    public static void SymmetricEigen(double[,] a, double[] values)
+    {
+        long n = Square(a, nameof(a));
+        if (values.Length != n) throw new ArgumentException($"{values.Length} slots for {n} eigenvalues", nameof(values));
+        if (n == 0) return;
+        byte jobz = (byte)'V', uplo = (byte)'U';
+        long lda = n, lwork = -1, liwork = -1;
+        double workSize = 0;
+        long iworkSize = 0;
+        Dsyevd(ref jobz, ref uplo, ref n, ref a[0, 0], ref lda, ref values[0], ref workSize, ref lwork, ref iworkSize, ref liwork, out long info);
+        if (info != 0) throw new InvalidOperationException($"dsyevd workspace query failed (info {info})");
+        var work = new double[Math.Max(1, (long)workSize)];
+        var iwork = new long[Math.Max(1, iworkSize)];
+        lwork = work.LongLength;
+        liwork = iwork.LongLength;
+        Dsyevd(ref jobz, ref uplo, ref n, ref a[0, 0], ref lda, ref values[0], ref work[0], ref lwork, ref iwork[0], ref liwork, out info);
+        if (info < 0) throw new InvalidOperationException($"dsyevd: argument {-info} is invalid");
+        if (info > 0) throw new ArithmeticException($"dsyevd: the eigenvalue iteration failed to converge ({info} off-diagonal elements)");
+    }
+
+    private static void TriangularSolveRight(double[,] factor, ref double bt, long columns, bool transpose)
+    {
+        long n = factor.GetLength(0);
+        byte side = (byte)'R', uplo = (byte)'U', trans = (byte)(transpose ? 'T' : 'N'), diag = (byte)'N';
+        double one = 1;
+        long ldb = columns, lda = n;
+        Dtrsm(ref side, ref uplo, ref trans, ref diag, ref columns, ref n, ref one, ref factor[0, 0], ref lda, ref bt, ref ldb);
+    }
+
+    private static long Square(double[,] a, string name)
+    {
+        ArgumentNullException.ThrowIfNull(a, name);
+        if (a.GetLength(0) != a.GetLength(1)) throw new ArgumentException($"the matrix must be square but is {a.GetLength(0)}×{a.GetLength(1)}", name);
+        return a.GetLength(0);
+    }
+
+    [DllImport(Library, EntryPoint = "dpotrf_64")]
+    private static extern void Dpotrf(ref byte uplo, ref long n, ref double a, ref long lda, out long info);
+
+    [DllImport(Library, EntryPoint = "dtrsm_64")]
+    private static extern void Dtrsm(ref byte side, ref byte uplo, ref byte transa, ref byte diag, ref long m, ref long n,
+        ref double alpha, ref double a, ref long lda, ref double b, ref long ldb);
+
+    [DllImport(Library, EntryPoint = "dgemm_64")]
+    private static extern void Dgemm(ref byte transa, ref byte transb, ref long m, ref long n, ref long k, ref double alpha,
+        ref double a, ref long lda, ref double b, ref long ldb, ref double beta, ref double c, ref long ldc);
+
+    [DllImport(Library, EntryPoint = "dsyevd_64")]
+    private static extern void Dsyevd(ref byte jobz, ref byte uplo, ref long n, ref double a, ref long lda, ref double w,
+        ref double work, ref long lwork, ref long iwork, ref long liwork, out long info);
+}

@@ -1,0 +1,197 @@
+using System.Runtime.InteropServices;
+
+namespace LinearizationLab.Linearization;
+
+/// <summary>
+/// h(Θ)·B for a symmetric positive semi-definite Θ [N, N], a block B [N, C] and a function h smooth on [0, λ̄], without an
+/// eigendecomposition and without a copy of Θ: h is expanded in Chebyshev polynomials on an enclosure [0, λ̄] of the spectrum
+/// (λ̄ from a short Lanczos run, <see cref="SpectralBound"/>),
+/// <code>
+///   h(λ) ≈ Σ_{k=0}^{K} c_k·T_k(2λ/λ̄ − 1),   c_k = (2 − δ_k0)/M · Σ_{j&lt;M} h(λ_j)·cos(πk(j + ½)/M)
+/// </code>
+/// with λ_j the M Chebyshev nodes mapped to [0, λ̄], and applied by Clenshaw's recurrence
+/// b_k = c_k·B + 2A·b_(k+1) − b_(k+2), h(Θ)·B ≈ c_0·B + A·b_1 − b_2 with A = 2Θ/λ̄ − I: one product Θ·b (a dgemm) per degree
+/// and four N×C blocks of memory. M doubles until the coefficients from K on are below 10⁻¹⁴·max|h| (or the round-off 2u√M of the
+/// node sums, if larger) with K ≤ M/2, so the truncation error is near round-off relative to max|h| on [0, λ̄] (Trefethen, Approximation Theory and Approximation
+/// Practice, ch. 3–4). A polynomial h of degree d is reproduced exactly with K ≤ d.
+/// </summary>
+public static class ChebyshevMatrixFunction
+{
+    /// <summary>Coefficients below this fraction of max|h| on the nodes are dropped (or below the node sum's round-off, if larger).</summary>
+    public const double Tolerance = 1e-14;
+
+    private const double RoundOff = 1.1102230246251565e-16;   // 2⁻⁵³, the unit round-off of float64
+
+    /// <summary>
+    /// h(Θ)·<paramref name="block"/>; <paramref name="degree"/> receives K, the number of products with Θ that were made.
+    /// </summary>
+    /// <param name="matrix">Θ, N × N, symmetric positive semi-definite (read whole; not changed).</param>
+    /// <param name="block">B, N × C.</param>
+    /// <param name="h">The function, evaluated at points of [0, λ̄].</param>
+    /// <param name="maxDegree">The largest K allowed.</param>
+    /// <param name="degree">K, the degree used.</param>
+    /// <exception cref="ArgumentException">Shapes disagree, or h needs a degree above <paramref name="maxDegree"/> (the message
+    /// gives the degree it had reached).</exception>
+    public static double[,] Apply(double[,] matrix, double[,] block, Func<double, double> h, int maxDegree, out int degree)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        ArgumentNullException.ThrowIfNull(block);
+        ArgumentNullException.ThrowIfNull(h);
+        int n = matrix.GetLength(0), c = block.GetLength(1);
+        if (matrix.GetLength(1) != n) throw new ArgumentException($"the matrix must be square but is {n}×{matrix.GetLength(1)}", nameof(matrix));
+        if (block.GetLength(0) != n) throw new ArgumentException($"the block has {block.GetLength(0)} rows but the matrix is {n}×{n}", nameof(block));
+        var result = new double[n, c];
+        degree = 0;
+        if (n == 0 || c == 0) return result;
+        double bound = SpectralBound(matrix);
+        var b = Flat(block);
+        if (bound == 0)
+        {
+            double h0 = h(0);
+            var r = Flat(result);
+            for (int i = 0; i < r.Length; i++) r[i] = h0 * b[i];
+            return result;
+        }
+
+        var coefficients = Coefficients(h, bound, maxDegree);
+        degree = coefficients.Length - 1;
+        // Clenshaw: next ← c_k·B + 2A·b1 − b2 = (4/λ̄)·Θ·b1 − 2·b1 − b2 + c_k·B.
+        var b1 = new double[n * c];
+        var b2 = new double[n * c];
+        var next = new double[n * c];
+        for (int k = degree; k >= 1; k--)
+        {
+            Lapack.Gemm(false, false, n, c, n, 4 / bound, Flat(matrix), n, b1, c, 0, next, c);
+            double ck = coefficients[k];
+            for (int i = 0; i < next.Length; i++) next[i] += ck * b[i] - 2 * b1[i] - b2[i];
+            (b2, b1, next) = (b1, next, b2);
+        }
+
+        var output = Flat(result);
+        Lapack.Gemm(false, false, n, c, n, 2 / bound, Flat(matrix), n, b1, c, 0, output, c);
+        for (int i = 0; i < output.Length; i++) output[i] += coefficients[0] * b[i] - b1[i] - b2[i];
+        return result;
+    }
+
+    /// <summary>Lanczos steps of <see cref="SpectralBound"/>.</summary>
+    public const int LanczosSteps = 40;
+
+    /// <summary>
+    /// λ̄ ≥ λ_max(Θ): the largest Ritz value θ of <see cref="LanczosSteps"/> Lanczos steps (full reorthogonalization, a fixed
+    /// start vector) plus its residual bound β_m·|s_m| — an eigenvalue lies within it of θ — and 10⁻⁸·θ of slack, capped by
+    /// Gershgorin's max_i Σ_j |Θ_ij|. A tight enclosure matters for gradient descent, whose gain (1 − (1 − ηλ/N)^k)/λ grows
+    /// like |1 − ηλ/N|^k beyond the spectrum.
+    /// </summary>
+    public static double SpectralBound(double[,] matrix)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        int n = matrix.GetLength(0);
+        if (n == 0) return 0;
+        var rowSums = new double[n];
+        Parallel.For(0, n, i =>
+        {
+            double sum = 0;
+            for (int j = 0; j < n; j++) sum += Math.Abs(matrix[i, j]);
+            rowSums[i] = sum;
+        });
+        double gershgorin = rowSums.Max();
+        if (gershgorin == 0) return 0;
+
+        int steps = Math.Min(LanczosSteps, n);
+        var basis = new List<double[]>();
+        var alpha = new List<double>();
+        var beta = new List<double>();
+        var random = new Random(20181);
+        var q = new double[n];
+        for (int i = 0; i < n; i++) q[i] = 1 + random.NextDouble();
+        Scale(q, 1 / Norm(q));
+        var w = new double[n];
+        for (int j = 0; j < steps; j++)
+        {
+            basis.Add(q);
+            Lapack.Gemm(false, false, n, 1, n, 1, Flat(matrix), n, q, 1, 0, w, 1);
+            alpha.Add(Dot(q, w));
+            for (int pass = 0; pass < 2; pass++)
+                foreach (var previous in basis) Axpy(-Dot(previous, w), previous, w);
+            double norm = Norm(w);
+            beta.Add(norm);
+            if (norm <= 1e-14 * gershgorin) break;   // an invariant subspace: the Ritz values are eigenvalues
+            q = new double[n];
+            for (int i = 0; i < n; i++) q[i] = w[i] / norm;
+        }
+
+        int m = alpha.Count;
+        var t = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(m, m);
+        for (int i = 0; i < m; i++)
+        {
+            t[i, i] = alpha[i];
+            if (i + 1 < m) t[i, i + 1] = t[i + 1, i] = beta[i];
+        }
+        var evd = t.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric);
+        int top = 0;
+        for (int i = 1; i < m; i++) if (evd.EigenValues[i].Real > evd.EigenValues[top].Real) top = i;
+        double theta = evd.EigenValues[top].Real;
+        double residual = beta[m - 1] * Math.Abs(evd.EigenVectors[m - 1, top]);
+        return Math.Min(gershgorin, theta + residual + 1e-8 * Math.Abs(theta));
+    }
+
+    private static double Dot(double[] a, double[] b)
+    {
+        double sum = 0;
+        for (int i = 0; i < a.Length; i++) sum += a[i] * b[i];
+        return sum;
+    }
+
+    private static double Norm(double[] a) => Math.Sqrt(Dot(a, a));
+
+    private static void Scale(double[] a, double factor)
+    {
+        for (int i = 0; i < a.Length; i++) a[i] *= factor;
+    }
+
+    private static void Axpy(double factor, double[] x, double[] y)
+    {
+        for (int i = 0; i < y.Length; i++) y[i] += factor * x[i];
+    }
+
+    /// <summary>c_0 (halved), c_1, …, c_K of h on [0, <paramref name="bound"/>], K the smallest degree that meets the tolerance.</summary>
+    internal static double[] Coefficients(Func<double, double> h, double bound, int maxDegree)
+    {
+        for (int m = 32; ; m *= 2)
+        {
+            var values = new double[m];
+            for (int j = 0; j < m; j++) values[j] = h(0.5 * bound * (1 + Math.Cos(Math.PI * (j + 0.5) / m)));
+            if (values.Any(v => !double.IsFinite(v))) throw new ArgumentException("h is not finite on the spectrum's enclosure", nameof(h));
+            var coefficients = ChebyshevTransform(values);
+            // Below max|h|·max(Tolerance, 2ε√M) a coefficient is indistinguishable from the round-off of the node sum.
+            double floor = values.Max(Math.Abs) * Math.Max(Tolerance, 2 * RoundOff * Math.Sqrt(m));
+            int degree = m - 1;
+            while (degree > 0 && Math.Abs(coefficients[degree]) <= floor) degree--;
+            if (degree <= Math.Min(m / 2, maxDegree)) return coefficients[..(degree + 1)];
+            if (Math.Min(degree, m / 2) > maxDegree)
+                throw new ArgumentException($"h needs a Chebyshev degree above {maxDegree} on [0, {bound:G4}] (reached {degree} with {m} nodes)", nameof(maxDegree));
+        }
+    }
+
+    /// <summary>
+    /// c_k = (2 − δ_k0)/M · Σ_j v_j·cos(πk(2j + 1)/(2M)), k &lt; M (with c_0 halved), from the values at the M first-kind nodes:
+    /// a DCT-II by one complex FFT of the even extension y = (v_0 … v_(M−1), v_(M−1) … v_0), whose k-th term is
+    /// 2·e^{iπk/(2M)}·Σ_j v_j·cos(πk(2j + 1)/(2M)).
+    /// </summary>
+    private static double[] ChebyshevTransform(double[] values)
+    {
+        int m = values.Length;
+        var y = new System.Numerics.Complex[2 * m];
+        for (int j = 0; j < m; j++) y[j] = y[2 * m - 1 - j] = values[j];
+        MathNet.Numerics.IntegralTransforms.Fourier.Forward(y, MathNet.Numerics.IntegralTransforms.FourierOptions.Matlab);
+        var coefficients = new double[m];
+        for (int k = 0; k < m; k++)
+        {
+            double sum = (System.Numerics.Complex.FromPolarCoordinates(1, -Math.PI * k / (2.0 * m)) * y[k]).Real / 2;
+            coefficients[k] = sum * (k == 0 ? 1.0 : 2.0) / m;
+        }
+        return coefficients;
+    }
+
+    private static Span<double> Flat(double[,] a) => MemoryMarshal.CreateSpan(ref a[0, 0], a.Length);
+}
