@@ -222,6 +222,30 @@ public class AnalyticKernelsTests
     }
 
     [Fact]
+    public void RowBlocksComputedIntoReusedArraysEqualTheWholeKernel()
+    {
+        // 300 examples span two of the symmetric path's Gram blocks (256 rows each); blocks of 100 rows against all 300,
+        // written into one reused pair of arrays left dirty (NaN) beforehand, equal the whole kernel's rows: the same per-pair
+        // arithmetic with K⁰ from differently blocked dgemms, so 1e-13 relative.
+        var (arch, x) = Network("erf-mlp", 300);
+        var whole = AnalyticKernels.Compute(arch, x);
+        var block = new KernelPair(new double[100, 300], new double[100, 300]);
+        for (int start = 0; start < 300; start += 100)
+        {
+            foreach (var a in new[] { block.Nngp, block.Ntk })
+                for (int i = 0; i < 100; i++) for (int j = 0; j < 300; j++) a[i, j] = double.NaN;
+            AnalyticKernels.ComputeInto(block, arch, Rows(x, start, start + 100), x);
+            for (int i = 0; i < 100; i++)
+            for (int j = 0; j < 300; j++)
+            {
+                Assert.Equal(whole.Nngp[start + i, j], block.Nngp[i, j], 1e-13 * whole.Nngp[start + i, start + i]);
+                Assert.Equal(whole.Ntk[start + i, j], block.Ntk[i, j], 1e-13 * whole.Ntk[start + i, start + i]);
+            }
+        }
+        Assert.Throws<ArgumentException>(() => AnalyticKernels.ComputeInto(block, arch, Rows(x, 0, 99), x));
+    }
+
+    [Fact]
     public void RejectsInputsOfTheWrongWidth()
     {
         var arch = Mlp([3], new DenseLayer(1, 1, 0));

@@ -39,6 +39,30 @@ public class NngpPosteriorTests
     }
 
     [Fact]
+    public void FactorizingInPlaceGivesTheSamePosteriorAndLeavesTheFactorInTheKernel()
+    {
+        // The same LAPACK calls on the same numbers: bit-identical weights. The copying constructor leaves its argument as it
+        // was; the in-place one leaves L in the lower triangle (L·Lᵀ = K + σ²I to round-off) and K above it.
+        var (kernels, y) = Problem();
+        var k = kernels.Nngp;
+        int n = k.GetLength(0);
+        var original = (double[,])k.Clone();
+        var copying = new NngpPosterior(k, y, 1e-6);
+        Assert.Equal(original, k);
+        var inPlace = NngpPosterior.FactorizeInPlace(k, y, 1e-6);
+        Assert.Equal(copying.Weights, inPlace.Weights);
+        double scale = original[0, 0];
+        for (int i = 0; i < n; i++)
+        for (int j = 0; j <= i; j++)
+        {
+            double product = 0;
+            for (int c = 0; c <= j; c++) product += k[i, c] * k[j, c];
+            Assert.Equal(original[i, j] + (i == j ? 1e-6 : 0), product, 1e-12 * scale);
+            if (j < i) Assert.Equal(original[j, i], k[j, i]);
+        }
+    }
+
+    [Fact]
     public void NoiselessPosteriorInterpolatesTheTrainingTargetsWithZeroVariance()
     {
         // σ² = 0: mean K K⁻¹ Y = Y and covariance K − K K⁻¹ K = 0, up to κ(K)·1e-16 (κ ≲ 1e3 here).
