@@ -17,16 +17,6 @@ public class LapackTests
         return a * a.Transpose() / n + Matrix<double>.Build.DenseIdentity(n) * 1e-2;
     }
 
-    private static void AssertClose(Matrix<double> expected, double[,] actual, double relative)
-    {
-        Assert.Equal(expected.RowCount, actual.GetLength(0));
-        Assert.Equal(expected.ColumnCount, actual.GetLength(1));
-        double scale = expected.Enumerate().Max(Math.Abs);
-        for (int i = 0; i < expected.RowCount; i++)
-            for (int j = 0; j < expected.ColumnCount; j++)
-                Assert.Equal(expected[i, j], actual[i, j], relative * scale);
-    }
-
     [Theory]
     [InlineData(1)]
     [InlineData(7)]
@@ -65,12 +55,12 @@ public class LapackTests
         Lapack.Cholesky(factor);
         var x = b.ToArray();
         Lapack.CholeskySolve(factor, x);
-        AssertClose(k.Cholesky().Solve(b), x, 1e-10);
+        MatrixAssert.Close(k.Cholesky().Solve(b).ToArray(), x, 1e-10);
 
         var rows = Gaussian(5, n, random);            // V = L⁻¹·Bᵀ, written as Vᵀ
         var vt = rows.ToArray();
         Lapack.ForwardSubstituteRows(factor, vt);
-        AssertClose(k.Cholesky().Factor.Solve(rows.Transpose()).Transpose(), vt, 1e-10);
+        MatrixAssert.Close(k.Cholesky().Factor.Solve(rows.Transpose()).Transpose().ToArray(), vt, 1e-10);
     }
 
     [Theory]
@@ -89,7 +79,7 @@ public class LapackTests
         var result = c.ToArray();
         Lapack.Gemm(transposeA, transposeB, 4, 3, 6, 0.5, Flat(a.ToArray()), a.ColumnCount, Flat(b.ToArray()), b.ColumnCount, 2,
             Flat(result), 3);
-        AssertClose(expected, result, 1e-14);
+        MatrixAssert.Close(expected.ToArray(), result, 1e-14);
     }
 
     [Theory]
@@ -104,8 +94,8 @@ public class LapackTests
         var values = new double[n];
         Lapack.SymmetricEigen(vectors, values);
         var v = Matrix<double>.Build.DenseOfArray(vectors);     // rows are eigenvectors
-        AssertClose(k, (v.Transpose() * Matrix<double>.Build.DenseOfDiagonalArray(values) * v).ToArray(), 1e-12);
-        AssertClose(Matrix<double>.Build.DenseIdentity(n), (v * v.Transpose()).ToArray(), 1e-12);
+        MatrixAssert.Close(k.ToArray(), (v.Transpose() * Matrix<double>.Build.DenseOfDiagonalArray(values) * v).ToArray(), 1e-12);
+        MatrixAssert.Close(Matrix<double>.Build.DenseIdentity(n).ToArray(), (v * v.Transpose()).ToArray(), 1e-12);
         var reference = k.Evd(Symmetricity.Symmetric).EigenValues.Select(e => e.Real).Order().ToArray();
         for (int i = 0; i < n; i++) Assert.Equal(reference[i], values[i], 1e-12 * reference[^1]);
     }

@@ -15,10 +15,10 @@ namespace LinearizationLab.Runs;
 /// Infinite-width inference on a data set (Lee et al. 2018, 2019): the NNGP posterior mean
 /// K(x*,X)(K(X,X) + σ²I)⁻¹Y and the NTK-GP mean after training time t, Θ(x*,X)Θ⁻¹(I − e^{−Θt/N})Y with
 /// Θ = Θ(X,X) + σ²I (at t = ∞ kernel regression Θ(x*,X)(Θ(X,X) + σ²I)⁻¹Y), both from the analytic kernels of an
-/// arch.json network, scored by test MSE and accuracy. At t = ∞ each training kernel is Cholesky-factorized once
-/// in place, at finite t the NTK's gain is applied by a Chebyshev expansion in Θ (<see cref="GradientDescentMse.ApplyGain"/>,
-/// no eigendecomposition, no copy), only the N×O weights are kept, and test kernels are computed in blocks of
-/// <see cref="TestBlockRows"/> rows: memory is the two N×N float64 training kernels at the peak.
+/// arch.json network, scored by test MSE and accuracy. K(X,X) (and at t = ∞ also Θ(X,X)) is Cholesky-factorized in
+/// place; at finite t the NTK's gain is applied by a Chebyshev expansion in Θ (<see cref="GradientDescentMse.ApplyGain"/>,
+/// no eigendecomposition, no copy); only the N×O weights are kept, and the test kernels are computed in blocks of
+/// <see cref="TestBlockRows"/> rows into one reused pair of arrays: memory is the two N×N float64 training kernels at the peak.
 /// </summary>
 public static class GpExperiment
 {

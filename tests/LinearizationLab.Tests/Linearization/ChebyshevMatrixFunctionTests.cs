@@ -22,14 +22,6 @@ public class ChebyshevMatrixFunctionTests
         return v * Matrix<double>.Build.DenseOfDiagonalArray(values) * v.Transpose() * b;
     }
 
-    private static void AssertClose(Matrix<double> expected, double[,] actual, double tolerance)
-    {
-        double scale = expected.Enumerate().Max(Math.Abs);
-        for (int i = 0; i < expected.RowCount; i++)
-            for (int j = 0; j < expected.ColumnCount; j++)
-                Assert.Equal(expected[i, j], actual[i, j], tolerance * scale);
-    }
-
     [Theory]
     [InlineData(0.1)]
     [InlineData(10.0)]
@@ -41,7 +33,7 @@ public class ChebyshevMatrixFunctionTests
         var (theta, b) = Problem(60, 3, 5);
         Func<double, double> h = lambda => GradientDescentMse.Gain(lambda, TrainingTime.GradientFlow(tau), 1, 0);
         var result = ChebyshevMatrixFunction.Apply(theta.ToArray(), b.ToArray(), h, 20_000, out int degree);
-        AssertClose(Spectral(theta, b, h), result, 1e-11);
+        MatrixAssert.Close(Spectral(theta, b, h).ToArray(), result, 1e-11);
         Assert.InRange(degree, 1, 6 * Math.Sqrt(4 * tau * 60) + 40);
     }
 
@@ -52,7 +44,7 @@ public class ChebyshevMatrixFunctionTests
         var (theta, b) = Problem(25, 2, 9);
         var result = ChebyshevMatrixFunction.Apply(theta.ToArray(), b.ToArray(), l => 1 - 2 * l + l * l * l, 100, out int degree);
         Assert.Equal(3, degree);
-        AssertClose(theta * theta * theta * b - 2 * theta * b + b, result, 1e-12);
+        MatrixAssert.Close((theta * theta * theta * b - 2 * theta * b + b).ToArray(), result, 1e-12);
     }
 
     [Fact]

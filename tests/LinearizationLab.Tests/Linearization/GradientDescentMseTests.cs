@@ -81,8 +81,8 @@ public class GradientDescentMseTests
         foreach (var time in new[] { TrainingTime.GradientDescent(eta, 30), TrainingTime.GradientFlow(eta * 30), TrainingTime.Infinity })
         {
             var mean = gp.Mean(time);
-            AssertClose(mean, shared.TestOutputs(testTrain.Ntk, new double[Test, Outputs], time), 1e-14);
-            AssertClose(mean, full.TestOutputs(Kronecker(testTrain.Ntk), new double[Test, Outputs], time), 1e-10);
+            MatrixAssert.Close(mean, shared.TestOutputs(testTrain.Ntk, new double[Test, Outputs], time), 1e-14);
+            MatrixAssert.Close(mean, full.TestOutputs(Kronecker(testTrain.Ntk), new double[Test, Outputs], time), 1e-10);
         }
     }
 
@@ -113,10 +113,10 @@ public class GradientDescentMseTests
         double norm2 = v.Sum(a => a * a), projection = Enumerable.Range(0, 4).Sum(i => v[i] * (y[i, 0] - f0[i, 0])) / norm2;
         var expected = new double[4, 1];
         for (int i = 0; i < 4; i++) expected[i, 0] = f0[i, 0] + v[i] * projection;
-        AssertClose(expected, dynamics.TrainOutputs(TrainingTime.Infinity), RoundOff);
+        MatrixAssert.Close(expected, dynamics.TrainOutputs(TrainingTime.Infinity), RoundOff);
         var step = dynamics.TrainOutputs(TrainingTime.GradientDescent(0.5 * dynamics.Dynamics.CriticalLearningRate, 1));
         // One step of f ← f − (η/N)Θ(f − y) with ηλ/N = 1: f moves by the whole projection, f_1 = f_∞.
-        AssertClose(expected, step, RoundOff);
+        MatrixAssert.Close(expected, step, RoundOff);
     }
 
     private static (KernelPair Train, KernelPair TestTrain, double[,] Y) Problem()
@@ -156,12 +156,4 @@ public class GradientDescentMseTests
         return Math.Sqrt(s);
     }
 
-    private static void AssertClose(double[,] expected, double[,] actual, double relative)
-    {
-        double scale = expected.Cast<double>().Max(Math.Abs), max = 0;
-        for (int i = 0; i < expected.GetLength(0); i++)
-        for (int j = 0; j < expected.GetLength(1); j++)
-            max = Math.Max(max, Math.Abs(expected[i, j] - actual[i, j]));
-        Assert.True(max <= relative * scale, $"max difference {max} vs scale {scale}");
-    }
 }
