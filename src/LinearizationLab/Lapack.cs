@@ -5,10 +5,9 @@ namespace LinearizationLab;
 /// <summary>
 /// Dense float64 linear algebra in place on row-major buffers, through the BLAS and LAPACK that libtorch carries (Intel MKL
 /// inside <c>libtorch_cpu</c>, its 64-bit-integer Fortran interface): the one door to native linear algebra for the kernels,
-/// the GP posteriors and the MSE dynamics. A row-major N×N array is the column-major array of its transpose, so the lower
+/// the GP posteriors and the MSE dynamics (<see cref="SymmetricTiles"/> builds the large factorizations from it). A row-major N×N array is the column-major array of its transpose, so the lower
 /// triangle of a row-major symmetric matrix is LAPACK's upper triangle (uplo 'U'), and a row-major product C = A·Bᵀ is the
-/// column-major Cᵀ = B·Aᵀ. Nothing is copied: a factorization overwrites the matrix it is given, which is what lets a
-/// 10,000-example kernel (800 MB) be factorized without a second copy.
+/// column-major Cᵀ = B·Aᵀ. Nothing is copied: a factorization or a solve overwrites what it is given.
 /// </summary>
 internal static class Lapack
 {
@@ -31,34 +30,37 @@ internal static class Lapack
     }
 
     /// <summary>
-    /// B ← (L·Lᵀ)⁻¹·B for the factor L of <see cref="Cholesky"/> (its lower triangle) and a row-major B [N, C], by two
-    /// triangular solves in place (LAPACK dtrsm on Bᵀ: Bᵀ·L⁻ᵀ, then ·L⁻¹).
+    /// B ← L⁻¹·B (or L⁻ᵀ·B when <paramref name="transpose"/>) for the factor L of <see cref="Cholesky"/> (its lower triangle,
+    /// n × n) and a row-major B [n, <paramref name="columns"/>] starting at <paramref name="b"/>, in place (LAPACK dtrsm on the
+    /// column-major Bᵀ: Bᵀ·L⁻ᵀ, or Bᵀ·L⁻¹).
     /// </summary>
-    public static void CholeskySolve(double[,] factor, double[,] b)
+    public static void SolveLower(double[,] factor, Span<double> b, long columns, bool transpose)
     {
         long n = Square(factor, nameof(factor));
-        if (b.GetLength(0) != n) throw new ArgumentException($"B has {b.GetLength(0)} rows but L is {n}×{n}", nameof(b));
-        long columns = b.GetLength(1);
         if (n == 0 || columns == 0) return;
-        // Row-major B is column-major Bᵀ [C, N]; row-major L is column-major U = Lᵀ. Bᵀ·(L·Lᵀ)⁻¹ = (Bᵀ·U⁻¹)·U⁻ᵀ.
-        TriangularSolveRight(factor, ref b[0, 0], columns, transpose: false);
-        TriangularSolveRight(factor, ref b[0, 0], columns, transpose: true);
+        if (b.Length < n * columns) throw new ArgumentException($"B holds {b.Length} entries, fewer than {n}×{columns}", nameof(b));
+        // Row-major B is column-major Bᵀ [C, n]; row-major L is column-major U = Lᵀ: Bᵀ·U⁻¹ = (L⁻¹·B)ᵀ, Bᵀ·U⁻ᵀ = (L⁻ᵀ·B)ᵀ.
+        byte side = (byte)'R', uplo = (byte)'U', trans = (byte)(transpose ? 'T' : 'N'), diag = (byte)'N';
+        double one = 1;
+        long ldb = columns, lda = n;
+        Dtrsm(ref side, ref uplo, ref trans, ref diag, ref columns, ref n, ref one, ref factor[0, 0], ref lda,
+            ref MemoryMarshal.GetReference(b), ref ldb);
     }
 
     /// <summary>
-    /// V = L⁻¹·Bᵀ for the factor L of <see cref="Cholesky"/> and a row-major B [M, N] (e.g. the test–train kernel K(x*,X)),
-    /// written over B as the row-major Vᵀ [M, N] (LAPACK dtrsm on the column-major B = Bᵀ).
+    /// B ← B·L⁻ᵀ for the factor L of <see cref="Cholesky"/> (n × n) and a row-major B [<paramref name="rows"/>, n] starting at
+    /// <paramref name="b"/>, in place: each row b becomes L⁻¹b (LAPACK dtrsm on the column-major Bᵀ = L⁻¹·Bᵀ).
     /// </summary>
-    public static void ForwardSubstituteRows(double[,] factor, double[,] b)
+    public static void SolveLowerRows(double[,] factor, Span<double> b, long rows)
     {
         long n = Square(factor, nameof(factor));
-        if (b.GetLength(1) != n) throw new ArgumentException($"B has {b.GetLength(1)} columns but L is {n}×{n}", nameof(b));
-        long m = b.GetLength(0);
-        if (n == 0 || m == 0) return;
+        if (n == 0 || rows == 0) return;
+        if (b.Length < n * rows) throw new ArgumentException($"B holds {b.Length} entries, fewer than {rows}×{n}", nameof(b));
         byte side = (byte)'L', uplo = (byte)'U', trans = (byte)'T', diag = (byte)'N';
         double one = 1;
         long ld = n;
-        Dtrsm(ref side, ref uplo, ref trans, ref diag, ref n, ref m, ref one, ref factor[0, 0], ref ld, ref b[0, 0], ref ld);
+        Dtrsm(ref side, ref uplo, ref trans, ref diag, ref n, ref rows, ref one, ref factor[0, 0], ref ld,
+            ref MemoryMarshal.GetReference(b), ref ld);
     }
 
     /// <summary>
@@ -104,15 +106,6 @@ internal static class Lapack
         Dsyevd(ref jobz, ref uplo, ref n, ref a[0, 0], ref lda, ref values[0], ref work[0], ref lwork, ref iwork[0], ref liwork, out info);
         if (info < 0) throw new InvalidOperationException($"dsyevd: argument {-info} is invalid");
         if (info > 0) throw new ArithmeticException($"dsyevd: the eigenvalue iteration failed to converge ({info} off-diagonal elements)");
-    }
-
-    private static void TriangularSolveRight(double[,] factor, ref double bt, long columns, bool transpose)
-    {
-        long n = factor.GetLength(0);
-        byte side = (byte)'R', uplo = (byte)'U', trans = (byte)(transpose ? 'T' : 'N'), diag = (byte)'N';
-        double one = 1;
-        long ldb = columns, lda = n;
-        Dtrsm(ref side, ref uplo, ref trans, ref diag, ref columns, ref n, ref one, ref factor[0, 0], ref lda, ref bt, ref ldb);
     }
 
     private static long Square(double[,] a, string name)

@@ -46,21 +46,26 @@ public class LapackTests
     [Theory]
     [InlineData(9, 1)]
     [InlineData(120, 4)]
-    public void TheSolvesAgreeWithTheManagedCholeskySolve(int n, int columns)
+    public void TheTriangularSolvesAgreeWithTheManagedOnes(int n, int columns)
     {
+        // L⁻¹B, L⁻ᵀB and the rows' L⁻¹bᵢ (B·L⁻ᵀ) against MathNet's triangular solves with the same factor.
         var random = new Random(n + columns);
         var k = Spd(n, random);
         var b = Gaussian(n, columns, random);
         var factor = k.ToArray();
         Lapack.Cholesky(factor);
-        var x = b.ToArray();
-        Lapack.CholeskySolve(factor, x);
-        MatrixAssert.Close(k.Cholesky().Solve(b).ToArray(), x, 1e-10);
+        var l = k.Cholesky().Factor;
+        var forward = b.ToArray();
+        Lapack.SolveLower(factor, Flat(forward), columns, transpose: false);
+        MatrixAssert.Close(l.Solve(b).ToArray(), forward, 1e-10);
+        var backward = b.ToArray();
+        Lapack.SolveLower(factor, Flat(backward), columns, transpose: true);
+        MatrixAssert.Close(l.Transpose().Solve(b).ToArray(), backward, 1e-10);
 
-        var rows = Gaussian(5, n, random);            // V = L⁻¹·Bᵀ, written as Vᵀ
+        var rows = Gaussian(5, n, random);
         var vt = rows.ToArray();
-        Lapack.ForwardSubstituteRows(factor, vt);
-        MatrixAssert.Close(k.Cholesky().Factor.Solve(rows.Transpose()).Transpose().ToArray(), vt, 1e-10);
+        Lapack.SolveLowerRows(factor, Flat(vt), 5);
+        MatrixAssert.Close(l.Solve(rows.Transpose()).Transpose().ToArray(), vt, 1e-10);
     }
 
     [Theory]

@@ -49,8 +49,8 @@ public static class AnalyticKernels
     }
 
     /// <summary>
-    /// <see cref="Compute"/> into given N1×N2 arrays (every entry is written), so that blocks of a large kernel can reuse
-    /// their memory.
+    /// <see cref="Compute"/> into given arrays with N1 rows and at least N2 columns (columns [0, N2) are written, the rest left
+    /// alone), so that the blocks of a large kernel can reuse one pair of arrays.
     /// </summary>
     /// <exception cref="ArgumentException">An input has the wrong number of columns, or the destination the wrong shape.</exception>
     public static void ComputeInto(KernelPair destination, ArchitectureSpec arch, double[,] x1, double[,]? x2 = null,
@@ -65,15 +65,15 @@ public static class AnalyticKernels
         var second = x2 ?? x1;
         int n1 = x1.GetLength(0), n2 = second.GetLength(0);
         var (nngp, ntk) = destination;
-        if (nngp.GetLength(0) != n1 || nngp.GetLength(1) != n2 || ntk.GetLength(0) != n1 || ntk.GetLength(1) != n2)
-            throw new ArgumentException($"the destination must be two {n1}×{n2} arrays", nameof(destination));
+        if (nngp.GetLength(0) != n1 || nngp.GetLength(1) < n2 || ntk.GetLength(0) != n1 || ntk.GetLength(1) < n2)
+            throw new ArgumentException($"the destination must be two arrays of {n1} rows and at least {n2} columns", nameof(destination));
         var recursion = new KernelRecursion(arch, tabulate ?? (long)n1 * n2 >= TabulationThreshold);
         if (n1 == 0 || n2 == 0) return;
 
         if (recursion.SpatialInput) ComputeSpatial(recursion, x1, second, symmetric, nngp, ntk, progress, cancel);
         else ComputeFlat(recursion, x1, second, symmetric, nngp, ntk, progress, cancel);
 
-        if (symmetric) Mirror(nngp, ntk);
+        if (symmetric) Mirror(n1, nngp, ntk);
         progress?.Report(1.0);
     }
 
@@ -149,7 +149,7 @@ public static class AnalyticKernels
             int rows = Math.Min(GramRows, n1 - rowStart);
             int columnStart = symmetric ? rowStart : 0;
             // K⁰ of the block's pairs goes straight into the NNGP's rows, which the recursion then overwrites pair by pair.
-            Gram(x1, rowStart, rows, x2, columnStart, scale, ref nngp[rowStart, columnStart], n2);
+            Gram(x1, rowStart, rows, x2, columnStart, scale, ref nngp[rowStart, columnStart], nngp.GetLength(1));
             Parallel.For(rowStart, rowStart + rows, new ParallelOptions { CancellationToken = cancel }, recursion.NewState, (i, _, state) =>
             {
                 int start = symmetric ? i : 0;
@@ -229,9 +229,8 @@ public static class AnalyticKernels
         return variances;
     }
 
-    private static void Mirror(double[,] nngp, double[,] ntk)
+    private static void Mirror(int n, double[,] nngp, double[,] ntk)
     {
-        int n = nngp.GetLength(0);
         Parallel.For(0, n, i =>
         {
             for (int j = 0; j < i; j++)

@@ -1,18 +1,19 @@
+using System.Runtime.InteropServices;
+
 namespace LinearizationLab.Inference;
 
 /// <summary>
 /// Exact Bayesian inference with the NNGP prior (Lee et al. 2018; Rasmussen &amp; Williams 2006, eqs. 2.25–2.26):
-/// mean K(x*,X)(K(X,X) + σ²I)⁻¹Y and covariance K(x*,X*) − K(x*,X)(K(X,X) + σ²I)⁻¹K(X,x*), from one Cholesky
-/// factorization K + σ²I = LLᵀ. Works for any positive-definite kernel (also the NTK, giving kernel regression). The
-/// factorization and the triangular solves run in LAPACK (MKL inside libtorch, float64, in place; <see cref="Lapack"/>),
-/// reading K through its lower triangle (kernels here are symmetric up to round-off). The only N×N matrix kept is L, and
-/// <see cref="FactorizeInPlace"/> writes it over the caller's kernel, so a 10,000-example kernel (800 MB) is factorized
-/// without a second copy.
+/// mean K(x*,X)(K(X,X) + σ²I)⁻¹Y and covariance K(x*,x*) − K(x*,X)(K(X,X) + σ²I)⁻¹K(X,x*), from one Cholesky
+/// factorization K + σ²I = LLᵀ. Works for any positive-definite kernel (also the NTK, giving kernel regression). K is
+/// held in lower-triangular tiles (<see cref="SymmetricTiles"/>) and factorized in place by LAPACK (MKL inside libtorch,
+/// float64), so the only N×N matrix is L, in half the memory of a square array; kernels are read through their lower
+/// triangle (they are symmetric up to round-off).
 /// </summary>
 public sealed class NngpPosterior
 {
-    private readonly double[,] _cholesky;   // L in the lower triangle, N × N
-    private readonly double[,] _weights;    // (K + σ²I)⁻¹Y, N × O
+    private readonly SymmetricTiles _cholesky;   // L
+    private readonly double[,] _weights;         // (K + σ²I)⁻¹Y, N × O
 
     /// <summary>Factorizes a copy of K(X,X) + σ²I; <paramref name="trainKernel"/> is left as it was.</summary>
     /// <param name="trainKernel">K(X,X), N × N, symmetric.</param>
@@ -21,44 +22,33 @@ public sealed class NngpPosterior
     /// <exception cref="ArgumentException">Shapes disagree, σ² &lt; 0, or K + σ²I is not positive definite
     /// (the message suggests a diagonal jitter to pass as <paramref name="noiseVariance"/>).</exception>
     public NngpPosterior(double[,] trainKernel, double[,] targets, double noiseVariance = 0)
-        : this(noiseVariance, Copy(trainKernel ?? throw new ArgumentNullException(nameof(trainKernel))), targets)
+        : this(SymmetricTiles.FromMatrix(trainKernel ?? throw new ArgumentNullException(nameof(trainKernel))), targets, noiseVariance)
     {
-    }
-
-    /// <summary>Factorizes <paramref name="kernel"/> + σ²I in place (the argument order only tells this constructor apart).</summary>
-    private NngpPosterior(double noiseVariance, double[,] kernel, double[,] targets)
-    {
-        ArgumentNullException.ThrowIfNull(targets);
-        int n = kernel.GetLength(0);
-        if (kernel.GetLength(1) != n) throw new ArgumentException($"the training kernel must be square but is {n}×{kernel.GetLength(1)}", "trainKernel");
-        if (targets.GetLength(0) != n) throw new ArgumentException($"targets have {targets.GetLength(0)} rows but the kernel has {n}", nameof(targets));
-        if (!(noiseVariance >= 0)) throw new ArgumentOutOfRangeException(nameof(noiseVariance), noiseVariance, "must be ≥ 0");
-        double meanDiagonal = 0;
-        for (int i = 0; i < n; i++)
-        {
-            meanDiagonal += kernel[i, i] / n;
-            kernel[i, i] += noiseVariance;
-        }
-        if (Lapack.Cholesky(kernel) != 0)
-            throw new ArgumentException(
-                $"K(X,X) + σ²I is not positive definite at σ² = {noiseVariance:G3}; pass a diagonal jitter of about " +
-                $"{Math.Max(1e-10 * meanDiagonal, 1e-300):G3} (1e-10 × mean diagonal) or larger as the noise variance", "trainKernel");
-        _cholesky = kernel;
-        _weights = Copy(targets);
-        Lapack.CholeskySolve(_cholesky, _weights);
-        TrainingCount = n;
-        NoiseVariance = noiseVariance;
     }
 
     /// <summary>
-    /// Factorizes K(X,X) + σ²I in place: <paramref name="trainKernel"/>'s diagonal gets σ² and its lower triangle becomes L (its
-    /// strict upper triangle keeps K), also when the factorization fails. For kernels too large to copy.
+    /// Factorizes K(X,X) + σ²I in place: <paramref name="trainKernel"/> gets σ² on its diagonal and is overwritten by L, also
+    /// when the factorization fails. For kernels too large to copy.
     /// </summary>
     /// <inheritdoc cref="NngpPosterior(double[,], double[,], double)"/>
-    public static NngpPosterior FactorizeInPlace(double[,] trainKernel, double[,] targets, double noiseVariance = 0)
+    public NngpPosterior(SymmetricTiles trainKernel, double[,] targets, double noiseVariance = 0)
     {
         ArgumentNullException.ThrowIfNull(trainKernel);
-        return new NngpPosterior(noiseVariance, trainKernel, targets);
+        ArgumentNullException.ThrowIfNull(targets);
+        int n = trainKernel.Size;
+        if (targets.GetLength(0) != n) throw new ArgumentException($"targets have {targets.GetLength(0)} rows but the kernel has {n}", nameof(targets));
+        if (!(noiseVariance >= 0)) throw new ArgumentOutOfRangeException(nameof(noiseVariance), noiseVariance, "must be ≥ 0");
+        double meanDiagonal = trainKernel.DiagonalMean();
+        trainKernel.AddToDiagonal(noiseVariance);
+        if (trainKernel.Factorize() != 0)
+            throw new ArgumentException(
+                $"K(X,X) + σ²I is not positive definite at σ² = {noiseVariance:G3}; pass a diagonal jitter of about " +
+                $"{Math.Max(1e-10 * meanDiagonal, 1e-300):G3} (1e-10 × mean diagonal) or larger as the noise variance", nameof(trainKernel));
+        _cholesky = trainKernel;
+        _weights = (double[,])targets.Clone();
+        _cholesky.Solve(Flat(_weights), _weights.GetLength(1));
+        TrainingCount = n;
+        NoiseVariance = noiseVariance;
     }
 
     /// <summary>Number of training examples N.</summary>
@@ -88,11 +78,12 @@ public sealed class NngpPosterior
         int m = testTrainKernel.GetLength(0), n = TrainingCount;
         if (testKernel.GetLength(0) != m || testKernel.GetLength(1) != m)
             throw new ArgumentException($"K(x*,x*) must be {m}×{m}", nameof(testKernel));
-        var vt = Copy(testTrainKernel);                 // becomes Vᵀ, M × N
-        Lapack.ForwardSubstituteRows(_cholesky, vt);
-        var covariance = Copy(testKernel);
-        if (m > 0 && n > 0)
-            Lapack.Gemm(false, true, m, m, n, -1, Flat(vt), n, Flat(vt), n, 1, Flat(covariance), m);
+        var v = new double[n, m];                       // K(X,x*), then L⁻¹K(X,x*)
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < m; j++) v[i, j] = testTrainKernel[j, i];
+        _cholesky.ForwardSubstitute(Flat(v), m);
+        var covariance = (double[,])testKernel.Clone();
+        if (m > 0 && n > 0) Lapack.Gemm(true, false, m, m, n, -1, Flat(v), m, Flat(v), m, 1, Flat(covariance), m);
         return covariance;
     }
 
@@ -115,8 +106,5 @@ public sealed class NngpPosterior
             throw new ArgumentException($"K(x*,X) must have {TrainingCount} columns but has {testTrainKernel.GetLength(1)}", nameof(testTrainKernel));
     }
 
-    private static Span<double> Flat(double[,] a) =>
-        a.Length == 0 ? [] : System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a[0, 0], a.Length);
-
-    private static double[,] Copy(double[,] a) => (double[,])a.Clone();
+    private static Span<double> Flat(double[,] a) => a.Length == 0 ? [] : MemoryMarshal.CreateSpan(ref a[0, 0], a.Length);
 }

@@ -25,20 +25,19 @@ public static class ChebyshevMatrixFunction
     /// <summary>
     /// h(Θ)·<paramref name="block"/>; <paramref name="degree"/> receives K, the number of products with Θ that were made.
     /// </summary>
-    /// <param name="matrix">Θ, N × N, symmetric positive semi-definite (read whole; not changed).</param>
+    /// <param name="matrix">Θ, N × N, symmetric positive semi-definite (not changed).</param>
     /// <param name="block">B, N × C.</param>
     /// <param name="h">The function, evaluated at points of [0, λ̄].</param>
     /// <param name="maxDegree">The largest K allowed.</param>
     /// <param name="degree">K, the degree used.</param>
     /// <exception cref="ArgumentException">Shapes disagree, or h needs a degree above <paramref name="maxDegree"/> (the message
     /// gives the degree it had reached).</exception>
-    public static double[,] Apply(double[,] matrix, double[,] block, Func<double, double> h, int maxDegree, out int degree)
+    public static double[,] Apply(SymmetricTiles matrix, double[,] block, Func<double, double> h, int maxDegree, out int degree)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(block);
         ArgumentNullException.ThrowIfNull(h);
-        int n = matrix.GetLength(0), c = block.GetLength(1);
-        if (matrix.GetLength(1) != n) throw new ArgumentException($"the matrix must be square but is {n}×{matrix.GetLength(1)}", nameof(matrix));
+        int n = matrix.Size, c = block.GetLength(1);
         if (block.GetLength(0) != n) throw new ArgumentException($"the block has {block.GetLength(0)} rows but the matrix is {n}×{n}", nameof(block));
         var result = new double[n, c];
         degree = 0;
@@ -61,14 +60,14 @@ public static class ChebyshevMatrixFunction
         var next = new double[n * c];
         for (int k = degree; k >= 1; k--)
         {
-            Lapack.Gemm(false, false, n, c, n, 4 / bound, Flat(matrix), n, b1, c, 0, next, c);
+            matrix.Multiply(b1, c, next, 4 / bound);
             double ck = coefficients[k];
             for (int i = 0; i < next.Length; i++) next[i] += ck * b[i] - 2 * b1[i] - b2[i];
             (b2, b1, next) = (b1, next, b2);
         }
 
         var output = Flat(result);
-        Lapack.Gemm(false, false, n, c, n, 2 / bound, Flat(matrix), n, b1, c, 0, output, c);
+        matrix.Multiply(b1, c, output, 2 / bound);
         for (int i = 0; i < output.Length; i++) output[i] += coefficients[0] * b[i] - b1[i] - b2[i];
         return result;
     }
@@ -82,19 +81,12 @@ public static class ChebyshevMatrixFunction
     /// Gershgorin's max_i Σ_j |Θ_ij|. A tight enclosure matters for gradient descent, whose gain (1 − (1 − ηλ/N)^k)/λ grows
     /// like |1 − ηλ/N|^k beyond the spectrum.
     /// </summary>
-    public static double SpectralBound(double[,] matrix)
+    public static double SpectralBound(SymmetricTiles matrix)
     {
         ArgumentNullException.ThrowIfNull(matrix);
-        int n = matrix.GetLength(0);
+        int n = matrix.Size;
         if (n == 0) return 0;
-        var rowSums = new double[n];
-        Parallel.For(0, n, i =>
-        {
-            double sum = 0;
-            for (int j = 0; j < n; j++) sum += Math.Abs(matrix[i, j]);
-            rowSums[i] = sum;
-        });
-        double gershgorin = rowSums.Max();
+        double gershgorin = matrix.AbsoluteRowSums().Max();
         if (gershgorin == 0) return 0;
 
         int steps = Math.Min(LanczosSteps, n);
@@ -109,7 +101,7 @@ public static class ChebyshevMatrixFunction
         for (int j = 0; j < steps; j++)
         {
             basis.Add(q);
-            Lapack.Gemm(false, false, n, 1, n, 1, Flat(matrix), n, q, 1, 0, w, 1);
+            matrix.Multiply(q, 1, w);
             alpha.Add(Dot(q, w));
             for (int pass = 0; pass < 2; pass++)
                 foreach (var previous in basis) Axpy(-Dot(previous, w), previous, w);

@@ -126,12 +126,12 @@ public sealed class GradientDescentMse
     /// <param name="maxDegree">The largest degree allowed; late times need a degree ~ 6·(λ_max·τ/N)^½.</param>
     /// <exception cref="ArgumentException">t = ∞ (a linear solve; <see cref="Inference.NngpPosterior"/>), or the degree would exceed
     /// <paramref name="maxDegree"/>.</exception>
-    public static double[,] ApplyGain(double[,] kernel, double[,] values, TrainingTime time, out int degree, int maxDegree = 20_000)
+    public static double[,] ApplyGain(SymmetricTiles kernel, double[,] values, TrainingTime time, out int degree, int maxDegree = 20_000)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         if (double.IsPositiveInfinity(time.Time))
             throw new ArgumentException("at t = ∞ the gain is Θ⁻¹: solve with a Cholesky factorization instead", nameof(time));
-        int n = kernel.GetLength(0);
+        int n = kernel.Size;
         try
         {
             return ChebyshevMatrixFunction.Apply(kernel, values, lambda => Gain(lambda, time, n, 0), maxDegree, out degree);

@@ -88,28 +88,49 @@ public static class GpExperiment
         var xTrain = CsvMatrix.FromRowMajor(train.Inputs, n, train.FeatureSize);
         var yTrain = CsvMatrix.FromRowMajor(train.Targets, n, o);
         var xTest = CsvMatrix.FromRowMajor(test.Inputs, m, test.FeatureSize);
-        var kernelProgress = new KernelProgress(progress, 0.5 * n * (n + 1.0) + (double)m * n);
+        // Both training kernels are held in lower-triangular tiles at once when they take at most half the machine's memory;
+        // otherwise one after the other, each pass running the recursion again and keeping one of its two results.
+        bool onePass = 2 * SymmetricTiles.Bytes(n) <= GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
+        double trainEntries = 0.5 * n * (n + 1.0);
+        var kernelProgress = new KernelProgress(progress, trainEntries * (onePass ? 1 : 2) + (double)m * n);
         var kernelClock = new Stopwatch();
-
-        kernelClock.Start();
-        var trainKernels = AnalyticKernels.Compute(arch, xTrain, null, kernelProgress.Part(0.5 * n * (n + 1.0)), cancel: cancel);
-        kernelClock.Stop();
-        cancel.ThrowIfCancellationRequested();
-
-        // Each N×N kernel is 800 MB at N = 10⁴: both are factorized (or, at finite t, multiplied) in place, only the N×O weights
-        // are kept, and the test kernels come in blocks of rows.
-        var nngpWeights = NngpPosterior.FactorizeInPlace(trainKernels.Nngp, yTrain, noiseVariance).Weights;
-        double[,] ntkWeights;
+        bool infinite = double.IsPositiveInfinity(time.Time);
         int? degree = null;
-        if (double.IsPositiveInfinity(time.Time))
-            ntkWeights = NngpPosterior.FactorizeInPlace(trainKernels.Ntk, yTrain, noiseVariance).Weights;
+        // One choice for every block, so that no kernel mixes tabulated and exactly integrated entries.
+        bool tabulate = (long)n * (n + m) >= AnalyticKernels.TabulationThreshold;
+
+        // K + σ²I and, at t = ∞, Θ + σ²I are factorized in place; at finite t the NTK-GP's gain is applied to Y by a Chebyshev
+        // series in Θ + σ²I. Only the N×O weights outlive the kernels.
+        double[,] NngpWeights(SymmetricTiles k) => new NngpPosterior(k, yTrain, noiseVariance).Weights;
+        double[,] NtkWeights(SymmetricTiles theta)
+        {
+            if (infinite) return new NngpPosterior(theta, yTrain, noiseVariance).Weights;
+            theta.AddToDiagonal(noiseVariance);
+            var weights = GradientDescentMse.ApplyGain(theta, yTrain, time, out int used);
+            degree = used;
+            return weights;
+        }
+
+        double[,] nngpWeights, ntkWeights;
+        if (onePass)
+        {
+            var (k, theta) = (new SymmetricTiles(n), new SymmetricTiles(n));
+            Timed(kernelClock, () => FillTrainingKernels(arch, xTrain, k, theta, tabulate, kernelProgress.Part(trainEntries), cancel));
+            nngpWeights = NngpWeights(k);
+            ntkWeights = NtkWeights(theta);
+        }
         else
         {
-            ntkWeights = GradientDescentMse.ApplyGain(AddDiagonal(trainKernels.Ntk, noiseVariance), yTrain, time, out int used);
-            degree = used;
+            var k = new SymmetricTiles(n);
+            Timed(kernelClock, () => FillTrainingKernels(arch, xTrain, k, null, tabulate, kernelProgress.Part(trainEntries), cancel));
+            nngpWeights = NngpWeights(k);
+            k = null;
+            GC.Collect();   // hand K's tiles back before Θ's arrive
+            var theta = new SymmetricTiles(n);
+            Timed(kernelClock, () => FillTrainingKernels(arch, xTrain, null, theta, tabulate, kernelProgress.Part(trainEntries), cancel));
+            ntkWeights = NtkWeights(theta);
         }
-        trainKernels = null;
-        GC.Collect();   // hand the two N×N arrays back before the test blocks arrive
+        GC.Collect();   // and the training kernels' before the test blocks
 
         var scoreNngp = new Score(m, o);
         var scoreNtk = new Score(m, o);
@@ -121,7 +142,7 @@ public static class GpExperiment
             var block = RowBlock(xTest, start, rows);
             if (testTrain?.RowCount != rows) testTrain = new KernelPair(new double[rows, n], new double[rows, n]);
             kernelClock.Start();
-            AnalyticKernels.ComputeInto(testTrain, arch, block, xTrain, kernelProgress.Part((double)rows * n), cancel: cancel);
+            AnalyticKernels.ComputeInto(testTrain, arch, block, xTrain, kernelProgress.Part((double)rows * n), tabulate, cancel);
             kernelClock.Stop();
             scoreNngp.Add(NngpPosterior.Predict(testTrain.Nngp, nngpWeights), start);
             scoreNtk.Add(NngpPosterior.Predict(testTrain.Ntk, ntkWeights), start);
@@ -176,10 +197,47 @@ public static class GpExperiment
         return block;
     }
 
-    private static double[,] AddDiagonal(double[,] kernel, double value)
+    /// <summary>
+    /// Fills the lower-triangular tiles of K(X,X) and Θ(X,X) (either may be null: not kept) one row of tiles at a time: the
+    /// tile row's rows against all earlier examples, and its diagonal tile as a symmetric kernel of its own (so diagonal entries
+    /// come from each example's self run, as in <see cref="AnalyticKernels.Compute"/>). Memory beyond the tiles: one tile row
+    /// of both kernels. Progress moves per tile row.
+    /// </summary>
+    private static void FillTrainingKernels(ArchitectureSpec arch, double[,] x, SymmetricTiles? nngp, SymmetricTiles? ntk, bool tabulate,
+        IProgress<double>? progress, CancellationToken cancel)
     {
-        for (int i = 0; i < kernel.GetLength(0); i++) kernel[i, i] += value;
-        return kernel;
+        var shape = nngp ?? ntk ?? throw new ArgumentException("nothing to fill");
+        int n = shape.Size, t = shape.TileSize;
+        double total = 0.5 * n * (n + 1.0), done = 0;
+        KernelPair? rows = null;
+        for (int i = 0; i < shape.TileCount; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            int start = i * t, height = shape.Extent(i);
+            if (rows?.RowCount != height) rows = new KernelPair(new double[height, n], new double[height, n]);
+            var block = RowBlock(x, start, height);
+            if (start > 0) AnalyticKernels.ComputeInto(rows, arch, block, RowBlock(x, 0, start), tabulate: tabulate, cancel: cancel);
+            var diagonal = AnalyticKernels.Compute(arch, block, tabulate: tabulate, cancel: cancel);
+            for (int r = 0; r < height; r++)
+            {
+                for (int c = 0; c < height; c++)
+                {
+                    rows.Nngp[r, start + c] = diagonal.Nngp[r, c];
+                    rows.Ntk[r, start + c] = diagonal.Ntk[r, c];
+                }
+            }
+            nngp?.SetTileRow(i, rows.Nngp);
+            ntk?.SetTileRow(i, rows.Ntk);
+            done += (double)height * start + 0.5 * height * (height + 1.0);
+            progress?.Report(Math.Min(done / total, 1.0));
+        }
+    }
+
+    private static void Timed(Stopwatch clock, Action work)
+    {
+        clock.Start();
+        try { work(); }
+        finally { clock.Stop(); }
     }
 
     /// <summary>A predictor's outputs on the test set, filled block by block of rows, then scored.</summary>

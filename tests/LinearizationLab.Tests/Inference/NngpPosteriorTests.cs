@@ -2,6 +2,7 @@ using LinearizationLab.Layers;
 using LinearizationLab.Analytic;
 using LinearizationLab.Architecture;
 using LinearizationLab.Inference;
+using LinearizationLab;
 
 namespace LinearizationLab.Tests.Inference;
 
@@ -39,26 +40,28 @@ public class NngpPosteriorTests
     }
 
     [Fact]
-    public void FactorizingInPlaceGivesTheSamePosteriorAndLeavesTheFactorInTheKernel()
+    public void FactorizingTilesInPlaceGivesTheSamePosteriorAndLeavesTheFactorInThem()
     {
-        // The same LAPACK calls on the same numbers: bit-identical weights. The copying constructor leaves its argument as it
-        // was; the in-place one leaves L in the lower triangle (L·Lᵀ = K + σ²I to round-off) and K above it.
+        // The copying constructor leaves its argument as it was; the tiles' constructor (here 3×3 tiles, against one tile)
+        // leaves L in them, L·Lᵀ = K + σ²I, and gives the same weights — different blockings of the same float64 sums, so
+        // round-off times κ ≲ 1e6 (σ² = 1e-6 on an O(1) kernel): 1e-12 of K for L·Lᵀ, 1e-8 relative for the weights.
         var (kernels, y) = Problem();
         var k = kernels.Nngp;
         int n = k.GetLength(0);
         var original = (double[,])k.Clone();
         var copying = new NngpPosterior(k, y, 1e-6);
         Assert.Equal(original, k);
-        var inPlace = NngpPosterior.FactorizeInPlace(k, y, 1e-6);
-        Assert.Equal(copying.Weights, inPlace.Weights);
+        var tiles = SymmetricTiles.FromMatrix(k, tileSize: 3);
+        var inPlace = new NngpPosterior(tiles, y, 1e-6);
+        Assert.True(tiles.IsFactorized);
         double scale = original[0, 0];
         for (int i = 0; i < n; i++)
         for (int j = 0; j <= i; j++)
         {
             double product = 0;
-            for (int c = 0; c <= j; c++) product += k[i, c] * k[j, c];
+            for (int c = 0; c <= j; c++) product += tiles[i, c] * tiles[j, c];
             Assert.Equal(original[i, j] + (i == j ? 1e-6 : 0), product, 1e-12 * scale);
-            if (j < i) Assert.Equal(original[j, i], k[j, i]);
+            for (int o = 0; o < y.GetLength(1); o++) Assert.Equal(copying.Weights[i, o], inPlace.Weights[i, o], 1e-8 * Math.Abs(copying.Weights[i, o]) + 1e-300);
         }
     }
 

@@ -32,7 +32,7 @@ public class ChebyshevMatrixFunctionTests
         // hundreds). The expansion is accurate to 1e-14·max h = 1e-14·τ and the products add K·1e-16; 1e-11 of the largest entry.
         var (theta, b) = Problem(60, 3, 5);
         Func<double, double> h = lambda => GradientDescentMse.Gain(lambda, TrainingTime.GradientFlow(tau), 1, 0);
-        var result = ChebyshevMatrixFunction.Apply(theta.ToArray(), b.ToArray(), h, 20_000, out int degree);
+        var result = ChebyshevMatrixFunction.Apply(SymmetricTiles.FromMatrix(theta.ToArray(), 16), b.ToArray(), h, 20_000, out int degree);
         MatrixAssert.Close(Spectral(theta, b, h).ToArray(), result, 1e-11);
         Assert.InRange(degree, 1, 6 * Math.Sqrt(4 * tau * 60) + 40);
     }
@@ -42,7 +42,7 @@ public class ChebyshevMatrixFunctionTests
     {
         // h(λ) = 1 − 2λ + λ³ is its own Chebyshev series of degree 3: Θ³B − 2ΘB + B with three products.
         var (theta, b) = Problem(25, 2, 9);
-        var result = ChebyshevMatrixFunction.Apply(theta.ToArray(), b.ToArray(), l => 1 - 2 * l + l * l * l, 100, out int degree);
+        var result = ChebyshevMatrixFunction.Apply(SymmetricTiles.FromMatrix(theta.ToArray(), 16), b.ToArray(), l => 1 - 2 * l + l * l * l, 100, out int degree);
         Assert.Equal(3, degree);
         MatrixAssert.Close((theta * theta * theta * b - 2 * theta * b + b).ToArray(), result, 1e-12);
     }
@@ -52,14 +52,14 @@ public class ChebyshevMatrixFunctionTests
     {
         var (theta, _) = Problem(40, 1, 3);
         double largest = theta.Evd(Symmetricity.Symmetric).EigenValues.Max(e => e.Real);
-        Assert.True(ChebyshevMatrixFunction.SpectralBound(theta.ToArray()) >= largest);
+        Assert.True(ChebyshevMatrixFunction.SpectralBound(SymmetricTiles.FromMatrix(theta.ToArray(), 16)) >= largest);
     }
 
     [Fact]
     public void AFunctionNeedingTooHighADegreeIsAnErrorNamingTheLimit()
     {
         var (theta, b) = Problem(10, 1, 1);
-        var error = Assert.Throws<ArgumentException>(() => ChebyshevMatrixFunction.Apply(theta.ToArray(), b.ToArray(),
+        var error = Assert.Throws<ArgumentException>(() => ChebyshevMatrixFunction.Apply(SymmetricTiles.FromMatrix(theta.ToArray(), 16), b.ToArray(),
             l => GradientDescentMse.Gain(l, TrainingTime.GradientFlow(1e9), 1, 0), 50, out _));
         Assert.Equal("maxDegree", error.ParamName);
     }
