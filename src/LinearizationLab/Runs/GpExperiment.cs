@@ -75,7 +75,13 @@ public static class GpExperiment
     /// <c>trainKernel</c>; the message suggests a jitter), or t is too late for <see cref="GradientDescentMse.ApplyGain"/>
     /// (parameter <c>time</c>).</exception>
     public static GpResult Evaluate(ArchitectureSpec arch, Dataset train, Dataset test, double noiseVariance,
-        TrainingTime time, IProgress<double>? progress = null, CancellationToken cancel = default)
+        TrainingTime time, IProgress<double>? progress = null, CancellationToken cancel = default) =>
+        Evaluate(arch, train, test, noiseVariance, time, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2, progress, cancel);
+
+    /// <summary><see cref="Evaluate(ArchitectureSpec, Dataset, Dataset, double, TrainingTime, IProgress{double}?, CancellationToken)"/>
+    /// with both training kernels held at once only when their tiles fit in <paramref name="kernelBudgetBytes"/>.</summary>
+    internal static GpResult Evaluate(ArchitectureSpec arch, Dataset train, Dataset test, double noiseVariance,
+        TrainingTime time, long kernelBudgetBytes, IProgress<double>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(arch);
         ArgumentNullException.ThrowIfNull(train);
@@ -88,9 +94,9 @@ public static class GpExperiment
         var xTrain = CsvMatrix.FromRowMajor(train.Inputs, n, train.FeatureSize);
         var yTrain = CsvMatrix.FromRowMajor(train.Targets, n, o);
         var xTest = CsvMatrix.FromRowMajor(test.Inputs, m, test.FeatureSize);
-        // Both training kernels are held in lower-triangular tiles at once when they take at most half the machine's memory;
-        // otherwise one after the other, each pass running the recursion again and keeping one of its two results.
-        bool onePass = 2 * SymmetricTiles.Bytes(n) <= GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
+        // Both training kernels are held in lower-triangular tiles at once when they fit in the budget (half the machine's
+        // memory); otherwise one after the other, each pass running the recursion again and keeping one of its two results.
+        bool onePass = 2 * SymmetricTiles.Bytes(n) <= kernelBudgetBytes;
         double trainEntries = 0.5 * n * (n + 1.0);
         var kernelProgress = new KernelProgress(progress, trainEntries * (onePass ? 1 : 2) + (double)m * n);
         var kernelClock = new Stopwatch();

@@ -17,7 +17,7 @@ namespace LinearizationLab.Runs;
 /// training set (<see cref="GpSearchSpec"/>). For each (σ_w², σ_b²) one pass of the recursion through the deepest MLP gives
 /// the kernels of every depth (<see cref="AnalyticKernels.ComputeAtLayers"/>); each depth and noise is then one Cholesky
 /// on the remaining training examples, scored by validation accuracy (ties by MSE). The best point is refitted on the whole
-/// training set and evaluated on the test set (<see cref="GpExperiment.Evaluate"/>). Writes search.csv (every point),
+/// training set and evaluated on the test set (<see cref="GpExperiment.Evaluate(ArchitectureSpec, Dataset, Dataset, double, TrainingTime, IProgress{double}?, CancellationToken)"/>). Writes search.csv (every point),
 /// search.json (the choice and its test metrics) and search-DEPTH.png heatmaps of validation accuracy over (σ_w², σ_b²)
 /// with the order–chaos line χ₁ = 1 of <see cref="SignalPropagation"/>.
 /// </summary>

@@ -122,6 +122,22 @@ public sealed class GpExperimentTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(50.0)]
+    public void ComputingTheTrainingKernelsOneAfterTheOtherGivesTheSamePredictions(double t)
+    {
+        // Under a budget too small for both kernels' tiles each pass reruns the same deterministic recursion and keeps one
+        // result, so the weights, and with them every metric, are bit for bit those of the single pass.
+        var (train, test) = Sphere();
+        var time = double.IsPositiveInfinity(t) ? TrainingTime.Infinity : TrainingTime.GradientFlow(t);
+        var together = GpExperiment.Evaluate(Relu, train, test, 1e-6, time, kernelBudgetBytes: long.MaxValue);
+        var apart = GpExperiment.Evaluate(Relu, train, test, 1e-6, time, kernelBudgetBytes: 0);
+        Assert.Equal(together.Nngp, apart.Nngp);
+        Assert.Equal(together.Ntk, apart.Ntk);
+        Assert.Equal(together.ChebyshevDegree, apart.ChebyshevDegree);
+    }
+
     [Fact]
     public void ATimeTooLateForTheExpansionIsAnErrorNamingTime()
     {
