@@ -53,8 +53,17 @@ public static class AnalyticKernels
     /// alone), so that the blocks of a large kernel can reuse one pair of arrays.
     /// </summary>
     /// <exception cref="ArgumentException">An input has the wrong number of columns, or the destination the wrong shape.</exception>
+    /// <param name="destination">Arrays with N1 rows and at least N2 columns for K and Θ.</param>
+    /// <param name="arch">The network, as for <see cref="Compute"/>.</param>
+    /// <param name="x1">First examples, N1 × prod(input_shape).</param>
+    /// <param name="x2">Second examples; null for x1 against itself.</param>
+    /// <param name="progress">Receives the fraction of pairs done, from 0 to 1.</param>
+    /// <param name="tabulate">As for <see cref="Compute"/>.</param>
+    /// <param name="cancel">Checked between blocks of rows.</param>
+    /// <param name="x2Rows">Use only the first N2 rows of <paramref name="x2"/> (all by default): the kernel against a prefix of
+    /// a data set without copying it.</param>
     public static void ComputeInto(KernelPair destination, ArchitectureSpec arch, double[,] x1, double[,]? x2 = null,
-        IProgress<double>? progress = null, bool? tabulate = null, CancellationToken cancel = default)
+        IProgress<double>? progress = null, bool? tabulate = null, CancellationToken cancel = default, int? x2Rows = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(arch);
@@ -63,15 +72,17 @@ public static class AnalyticKernels
         if (x2 is not null) CheckColumns(arch, x2, nameof(x2));
         bool symmetric = x2 is null;
         var second = x2 ?? x1;
-        int n1 = x1.GetLength(0), n2 = second.GetLength(0);
+        int n1 = x1.GetLength(0), n2 = x2Rows ?? second.GetLength(0);
+        if (x2Rows is not null && (x2 is null || n2 < 0 || n2 > x2.GetLength(0)))
+            throw new ArgumentOutOfRangeException(nameof(x2Rows), x2Rows, "must be between 0 and x2's rows, with x2 given");
         var (nngp, ntk) = destination;
         if (nngp.GetLength(0) != n1 || nngp.GetLength(1) < n2 || ntk.GetLength(0) != n1 || ntk.GetLength(1) < n2)
             throw new ArgumentException($"the destination must be two arrays of {n1} rows and at least {n2} columns", nameof(destination));
         var recursion = new KernelRecursion(arch, tabulate ?? (long)n1 * n2 >= TabulationThreshold);
         if (n1 == 0 || n2 == 0) return;
 
-        if (recursion.SpatialInput) ComputeSpatial(recursion, x1, second, symmetric, nngp, ntk, progress, cancel);
-        else ComputeFlat(recursion, x1, second, symmetric, nngp, ntk, progress, cancel);
+        if (recursion.SpatialInput) ComputeSpatial(recursion, x1, second, n2, symmetric, nngp, ntk, progress, cancel);
+        else ComputeFlat(recursion, x1, second, n2, symmetric, nngp, ntk, progress, cancel);
 
         if (symmetric) Mirror(n1, nngp, ntk);
         progress?.Report(1.0);
@@ -101,15 +112,15 @@ public static class AnalyticKernels
         var result = taps.Select(_ => new KernelPair(new double[n1, n2], new double[n1, n2])).ToArray();
         if (n1 == 0 || n2 == 0) return result;
         double scale = 1.0 / d;
-        var (_, var1) = FlatSelf(recursion, x1, scale);
-        var (_, var2) = FlatSelf(recursion, x2, scale);
+        var (_, var1) = FlatSelf(recursion, x1, n1, scale);
+        var (_, var2) = FlatSelf(recursion, x2, n2, scale);
         int v = recursion.VarianceLength;
         var gram = new double[Math.Min(GramRows, n1), n2];
         for (int rowStart = 0; rowStart < n1; rowStart += GramRows)
         {
             cancel.ThrowIfCancellationRequested();
             int rows = Math.Min(GramRows, n1 - rowStart);
-            Gram(x1, rowStart, rows, x2, 0, scale, ref gram[0, 0], n2);
+            Gram(x1, rowStart, rows, x2, 0, n2, scale, ref gram[0, 0], n2);
             Parallel.For(0, rows, new ParallelOptions { CancellationToken = cancel }, recursion.NewState, (r, _, state) =>
             {
                 int i = rowStart + r;
@@ -134,13 +145,13 @@ public static class AnalyticKernels
 
     private static ReadOnlySpan<double> Rows(double[,] x) => MemoryMarshal.CreateReadOnlySpan(ref x[0, 0], x.Length);
 
-    private static void ComputeFlat(KernelRecursion recursion, double[,] x1, double[,] x2, bool symmetric,
+    private static void ComputeFlat(KernelRecursion recursion, double[,] x1, double[,] x2, int n2, bool symmetric,
         double[,] nngp, double[,] ntk, IProgress<double>? progress, CancellationToken cancel)
     {
-        int n1 = x1.GetLength(0), n2 = x2.GetLength(0), d = x1.GetLength(1), v = recursion.VarianceLength;
+        int n1 = x1.GetLength(0), d = x1.GetLength(1), v = recursion.VarianceLength;
         double scale = 1.0 / d;
-        var (k1, var1) = FlatSelf(recursion, x1, scale);
-        var (_, var2) = symmetric ? (k1, var1) : FlatSelf(recursion, x2, scale);
+        var (k1, var1) = FlatSelf(recursion, x1, n1, scale);
+        var (_, var2) = symmetric ? (k1, var1) : FlatSelf(recursion, x2, n2, scale);
         double total = symmetric ? 0.5 * n1 * (n1 + 1.0) : (double)n1 * n2;
         long done = 0;
         for (int rowStart = 0; rowStart < n1; rowStart += GramRows)
@@ -149,7 +160,7 @@ public static class AnalyticKernels
             int rows = Math.Min(GramRows, n1 - rowStart);
             int columnStart = symmetric ? rowStart : 0;
             // K⁰ of the block's pairs goes straight into the NNGP's rows, which the recursion then overwrites pair by pair.
-            Gram(x1, rowStart, rows, x2, columnStart, scale, ref nngp[rowStart, columnStart], nngp.GetLength(1));
+            Gram(x1, rowStart, rows, x2, columnStart, n2, scale, ref nngp[rowStart, columnStart], nngp.GetLength(1));
             Parallel.For(rowStart, rowStart + rows, new ParallelOptions { CancellationToken = cancel }, recursion.NewState, (i, _, state) =>
             {
                 int start = symmetric ? i : 0;
@@ -166,21 +177,22 @@ public static class AnalyticKernels
     }
 
     /// <summary>
-    /// K⁰ = x1[i]·x2[j]·scale for rows [rowStart, rowStart + rows) of x1 and columns [columnStart, n2) of x2, written row by
+    /// K⁰ = x1[i]·x2[j]·scale for rows [rowStart, rowStart + rows) of x1 and rows [columnStart, n2) of x2, written row by
     /// row from <paramref name="dest"/> with row length <paramref name="destStride"/> (one BLAS dgemm).
     /// </summary>
-    private static void Gram(double[,] x1, int rowStart, int rows, double[,] x2, int columnStart, double scale, ref double dest, int destStride)
+    private static void Gram(double[,] x1, int rowStart, int rows, double[,] x2, int columnStart, int n2, double scale, ref double dest, int destStride)
     {
-        int n2 = x2.GetLength(0), d = x1.GetLength(1), columns = n2 - columnStart;
+        int d = x1.GetLength(1), columns = n2 - columnStart;
+        if (columns == 0) return;
         var a = MemoryMarshal.CreateReadOnlySpan(ref x1[rowStart, 0], rows * d);
         var b = MemoryMarshal.CreateReadOnlySpan(ref x2[columnStart, 0], columns * d);
         var c = MemoryMarshal.CreateSpan(ref dest, (rows - 1) * destStride + columns);
         Lapack.Gemm(false, true, rows, columns, d, scale, a, d, b, d, 0, c, destStride);
     }
 
-    private static (double[] K0, double[] Variances) FlatSelf(KernelRecursion recursion, double[,] x, double scale)
+    private static (double[] K0, double[] Variances) FlatSelf(KernelRecursion recursion, double[,] x, int n, double scale)
     {
-        int n = x.GetLength(0), d = x.GetLength(1), v = recursion.VarianceLength;
+        int d = x.GetLength(1), v = recursion.VarianceLength;
         var k0 = new double[n];
         var variances = new double[n * v];
         Parallel.For(0, n, recursion.NewState, (i, _, state) =>
@@ -195,12 +207,12 @@ public static class AnalyticKernels
         return (k0, variances);
     }
 
-    private static void ComputeSpatial(KernelRecursion recursion, double[,] x1, double[,] x2, bool symmetric,
+    private static void ComputeSpatial(KernelRecursion recursion, double[,] x1, double[,] x2, int n2, bool symmetric,
         double[,] nngp, double[,] ntk, IProgress<double>? progress, CancellationToken cancel)
     {
-        int n1 = x1.GetLength(0), n2 = x2.GetLength(0), d = x1.GetLength(1), v = recursion.VarianceLength;
-        var var1 = SpatialSelf(recursion, x1);
-        var var2 = symmetric ? var1 : SpatialSelf(recursion, x2);
+        int n1 = x1.GetLength(0), d = x1.GetLength(1), v = recursion.VarianceLength;
+        var var1 = SpatialSelf(recursion, x1, n1);
+        var var2 = symmetric ? var1 : SpatialSelf(recursion, x2, n2);
         double total = symmetric ? 0.5 * n1 * (n1 + 1.0) : (double)n1 * n2;
         long done = 0;
         Parallel.For(0, n1, new ParallelOptions { CancellationToken = cancel }, recursion.NewState, (i, _, workspace) =>
@@ -217,9 +229,9 @@ public static class AnalyticKernels
         }, _ => { });
     }
 
-    private static double[] SpatialSelf(KernelRecursion recursion, double[,] x)
+    private static double[] SpatialSelf(KernelRecursion recursion, double[,] x, int n)
     {
-        int n = x.GetLength(0), d = x.GetLength(1), v = recursion.VarianceLength;
+        int d = x.GetLength(1), v = recursion.VarianceLength;
         var variances = new double[n * v];
         Parallel.For(0, n, recursion.NewState, (i, _, workspace) =>
         {

@@ -222,7 +222,7 @@ public static class GpExperiment
             int start = i * t, height = shape.Extent(i);
             if (rows?.RowCount != height) rows = new KernelPair(new double[height, n], new double[height, n]);
             var block = RowBlock(x, start, height);
-            if (start > 0) AnalyticKernels.ComputeInto(rows, arch, block, RowBlock(x, 0, start), tabulate: tabulate, cancel: cancel);
+            if (start > 0) AnalyticKernels.ComputeInto(rows, arch, block, x, tabulate: tabulate, cancel: cancel, x2Rows: start);
             var diagonal = AnalyticKernels.Compute(arch, block, tabulate: tabulate, cancel: cancel);
             for (int r = 0; r < height; r++)
             {

@@ -243,6 +243,17 @@ public class AnalyticKernelsTests
             }
         }
         Assert.Throws<ArgumentException>(() => AnalyticKernels.ComputeInto(block, arch, Rows(x, 0, 99), x));
+
+        // Against the first 150 examples only (x2Rows): columns 0–149 written, the rest left as they were.
+        for (int i = 0; i < 100; i++) for (int j = 0; j < 300; j++) block.Ntk[i, j] = double.NaN;
+        AnalyticKernels.ComputeInto(block, arch, Rows(x, 200, 300), x, x2Rows: 150);
+        for (int i = 0; i < 100; i++)
+        for (int j = 0; j < 300; j++)
+        {
+            if (j < 150) Assert.Equal(whole.Ntk[200 + i, j], block.Ntk[i, j], 1e-13 * whole.Ntk[200 + i, 200 + i]);
+            else Assert.True(double.IsNaN(block.Ntk[i, j]));
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => AnalyticKernels.ComputeInto(block, arch, Rows(x, 0, 100), x, x2Rows: 301));
     }
 
     [Fact]
