@@ -186,14 +186,20 @@ public sealed class SymmetricTiles
     /// <summary>
     /// Overwrites the matrix with its Cholesky factor L (A = L·Lᵀ) by the tiled algorithm of the class summary.
     /// </summary>
+    /// <param name="progress">Receives the fraction of the work done after each column of tiles (the trailing update of
+    /// column k costs ∝ (⌈N/T⌉ − k)²).</param>
+    /// <param name="cancel">Checked between columns of tiles.</param>
     /// <returns>0 on success; k ≥ 1 when the leading minor of order k is not positive definite (the matrix is then partly
     /// overwritten).</returns>
-    public long Factorize()
+    public long Factorize(IProgress<double>? progress = null, CancellationToken cancel = default)
     {
         NotFactorized();
         IsFactorized = true;
+        double total = 0, done = 0;
+        for (int k = 0; k < TileCount; k++) total += (double)(TileCount - k) * (TileCount - k);
         for (int k = 0; k < TileCount; k++)
         {
+            cancel.ThrowIfCancellationRequested();
             var diagonal = _tiles[Index(k, k)];
             long info = Lapack.Cholesky(diagonal);
             if (info != 0) return (long)k * TileSize + info;
@@ -208,6 +214,8 @@ public sealed class SymmetricTiles
                         1, Flat(_tiles[Index(i, j)]), Extent(j));
                 }
             }
+            done += (double)(TileCount - k) * (TileCount - k);
+            progress?.Report(done / total);
         }
         return 0;
     }

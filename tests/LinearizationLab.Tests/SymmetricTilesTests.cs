@@ -54,6 +54,20 @@ public class SymmetricTilesTests
     }
 
     [Fact]
+    public void TheFactorizationReportsRisingProgressToOneAndStopsWhenCancelled()
+    {
+        var (a, _) = Problem(20, 3);
+        var reports = new List<double>();
+        SymmetricTiles.FromMatrix(a.ToArray(), 4).Factorize(new ActionProgress<double>(reports.Add));
+        Assert.Equal(5, reports.Count);   // one report per column of tiles
+        Assert.Equal(reports.Order(), reports);
+        Assert.Equal(1.0, reports[^1], 1e-15);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.Throws<OperationCanceledException>(() => SymmetricTiles.FromMatrix(a.ToArray(), 4).Factorize(cancel: cancelled.Token));
+    }
+
+    [Fact]
     public void AFailedFactorizationNamesTheFirstMinorThatIsNotPositiveDefinite()
     {
         // diag(1, …, 1, −1 at index 12, 1, …): leading minors 1…12 are positive, the 13th is not — in the third 5×5 tile.

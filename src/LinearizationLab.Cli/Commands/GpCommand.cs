@@ -32,7 +32,7 @@ public sealed class GpCommand : ConfigCommand
             : config.Time.IsDiscrete ? $"GD lr {config.Time.LearningRate:G4} × {config.Time.Steps} steps"
             : $"t = {config.Time.Time:G4}";
         Console.Error.WriteLine($"gp: {config.Arch.Layers.Count} layers, noise σ² {config.NoiseVariance:G3}, NTK-GP at {time}");
-        var result = ConsoleProgress.Fraction("kernels",
+        var result = ConsoleProgress.Fraction("kernels and solves",
             progress => GpExperiment.Execute(config, output, progress, cancel));
         Console.WriteLine($"train {result.TrainSize}, test {result.TestSize}");
         Console.WriteLine($"NNGP:   test MSE {result.Nngp.TestMse:G6}" + Accuracy(result.Nngp));

@@ -30,8 +30,15 @@ public sealed class NngpPosterior
     /// Factorizes K(X,X) + σ²I in place: <paramref name="trainKernel"/> gets σ² on its diagonal and is overwritten by L, also
     /// when the factorization fails. For kernels too large to copy.
     /// </summary>
-    /// <inheritdoc cref="NngpPosterior(double[,], double[,], double)"/>
-    public NngpPosterior(SymmetricTiles trainKernel, double[,] targets, double noiseVariance = 0)
+    /// <param name="trainKernel">K(X,X) in tiles, N × N; overwritten.</param>
+    /// <param name="targets">Y, N × O.</param>
+    /// <param name="noiseVariance">σ² added to the diagonal, ≥ 0.</param>
+    /// <param name="progress">Receives the fraction of the factorization done.</param>
+    /// <param name="cancel">Checked between columns of tiles.</param>
+    /// <exception cref="ArgumentException">Shapes disagree, σ² &lt; 0, or K + σ²I is not positive definite (the message
+    /// suggests a jitter).</exception>
+    public NngpPosterior(SymmetricTiles trainKernel, double[,] targets, double noiseVariance = 0, IProgress<double>? progress = null,
+        CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(trainKernel);
         ArgumentNullException.ThrowIfNull(targets);
@@ -40,7 +47,7 @@ public sealed class NngpPosterior
         if (!(noiseVariance >= 0)) throw new ArgumentOutOfRangeException(nameof(noiseVariance), noiseVariance, "must be ≥ 0");
         double meanDiagonal = trainKernel.DiagonalMean();
         trainKernel.AddToDiagonal(noiseVariance);
-        if (trainKernel.Factorize() != 0)
+        if (trainKernel.Factorize(progress, cancel) != 0)
             throw new ArgumentException(
                 $"K(X,X) + σ²I is not positive definite at σ² = {noiseVariance:G3}; pass a diagonal jitter of about " +
                 $"{Math.Max(1e-10 * meanDiagonal, 1e-300):G3} (1e-10 × mean diagonal) or larger as the noise variance", nameof(trainKernel));

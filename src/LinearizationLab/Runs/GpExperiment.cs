@@ -97,20 +97,22 @@ public static class GpExperiment
         // Both training kernels are held in lower-triangular tiles at once when they fit in the budget (half the machine's
         // memory); otherwise one after the other, each pass running the recursion again and keeping one of its two results.
         bool onePass = 2 * SymmetricTiles.Bytes(n) <= kernelBudgetBytes;
-        double trainEntries = 0.5 * n * (n + 1.0);
-        var kernelProgress = new KernelProgress(progress, trainEntries * (onePass ? 1 : 2) + (double)m * n);
-        var kernelClock = new Stopwatch();
+        double trainEntries = 0.5 * n * (n + 1.0), factorizationEntries = FactorizationWork(n);
         bool infinite = double.IsPositiveInfinity(time.Time);
+        var kernelProgress = new KernelProgress(progress,
+            trainEntries * (onePass ? 1 : 2) + (double)m * n + factorizationEntries * (infinite ? 2 : 1));
+        var kernelClock = new Stopwatch();
         int? degree = null;
         // One choice for every block, so that no kernel mixes tabulated and exactly integrated entries.
         bool tabulate = (long)n * (n + m) >= AnalyticKernels.TabulationThreshold;
 
         // K + σ²I and, at t = ∞, Θ + σ²I are factorized in place; at finite t the NTK-GP's gain is applied to Y by a Chebyshev
         // series in Θ + σ²I. Only the N×O weights outlive the kernels.
-        double[,] NngpWeights(SymmetricTiles k) => new NngpPosterior(k, yTrain, noiseVariance).Weights;
+        double[,] NngpWeights(SymmetricTiles k) =>
+            new NngpPosterior(k, yTrain, noiseVariance, kernelProgress.Part(factorizationEntries), cancel).Weights;
         double[,] NtkWeights(SymmetricTiles theta)
         {
-            if (infinite) return new NngpPosterior(theta, yTrain, noiseVariance).Weights;
+            if (infinite) return NngpWeights(theta);
             theta.AddToDiagonal(noiseVariance);
             var weights = GradientDescentMse.ApplyGain(theta, yTrain, time, out int used);
             degree = used;
@@ -263,7 +265,13 @@ public static class GpExperiment
         }
     }
 
-    /// <summary>Maps the 0..1 progress of each kernel computation onto its share of all kernel entries.</summary>
+    /// <summary>
+    /// A Cholesky factorization of N in units of kernel entries for the progress: N³/3 flops at about 5,000 flops per entry
+    /// of a shallow network's kernel, the two costs' ratio on a CPU.
+    /// </summary>
+    private static double FactorizationWork(int n) => (double)n * n * n / 15_000;
+
+    /// <summary>Maps the 0..1 progress of each kernel computation (and factorization) onto its share of all the work.</summary>
     private sealed class KernelProgress(IProgress<double>? sink, double total)
     {
         private double _done;
