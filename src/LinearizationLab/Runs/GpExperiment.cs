@@ -157,7 +157,7 @@ public static class GpExperiment
         }
 
         return new GpResult(n, m, noiseVariance, time, scoreNngp.Metrics(test), scoreNtk.Metrics(test),
-            kernelClock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds) { ChebyshevDegree = degree };
+            kernelClock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds) { ChebyshevDegree = degree, KernelPasses = onePass ? 1 : 2 };
     }
 
     /// <summary>The JSON record of a result as written to gp.json (snake_case; null where a value does not apply).</summary>
@@ -180,6 +180,7 @@ public static class GpExperiment
         record["nngp"] = MetricsJson(result.Nngp);
         record["ntk"] = MetricsJson(result.Ntk);
         record["ntk_chebyshev_degree"] = result.ChebyshevDegree;
+        record["kernel_passes"] = result.KernelPasses;
         record["kernel_seconds"] = result.KernelSeconds;
         record["wall_seconds"] = result.WallSeconds;
         return record;

@@ -17,4 +17,7 @@ public sealed record GpResult(int TrainSize, int TestSize, double NoiseVariance,
 {
     /// <summary>At finite t, the degree of the Chebyshev expansion of the NTK-GP's gain (products with Θ(X,X)); null at t = ∞.</summary>
     public int? ChebyshevDegree { get; init; }
+
+    /// <summary>How many times the training kernels' recursion ran: 1 when both kernels' tiles fit in half the memory, else 2.</summary>
+    public int KernelPasses { get; init; } = 1;
 }

@@ -16,7 +16,7 @@ public class NngpPosteriorTests
     [InlineData(200, 1e-8)]
     public void LapackAgreesWithTheManagedCholeskyOnRandomSpdMatrices(int n, double noise)
     {
-        // K = AAᵀ/n + σ²I with A Gaussian (κ ≲ 1e3–1e8): the libtorch/LAPACK path against MathNet's managed Cholesky, the
+        // K = AAᵀ/n + σ²I with A Gaussian (κ ≲ 1e3–1e8): the tiled LAPACK path against MathNet's managed Cholesky, the
         // previous implementation, for the mean and the covariance; 1e-10 relative to the largest entry.
         var random = new Random(n);
         double Gaussian() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());

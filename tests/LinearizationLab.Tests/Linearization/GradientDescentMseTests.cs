@@ -15,7 +15,7 @@ public class GradientDescentMseTests
     [InlineData(300)]
     public void TheLapackSpectrumAgreesWithTheManagedEigensolverOnRandomSpdMatrices(int n)
     {
-        // Θ = AAᵀ/n: eigenvalues from libtorch's LAPACK against MathNet's managed symmetric eigensolver (the previous
+        // Θ = AAᵀ/n: eigenvalues from LAPACK's dsyevd (Lapack.SymmetricEigen) against MathNet's managed symmetric eigensolver (the previous
         // implementation), and the gain at t = ∞ reconstructing Θ⁻¹ through the eigenvectors: 1e-10 relative.
         var random = new Random(n);
         double Gaussian() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());

@@ -136,6 +136,7 @@ public sealed class GpExperimentTests : IDisposable
         Assert.Equal(together.Nngp, apart.Nngp);
         Assert.Equal(together.Ntk, apart.Ntk);
         Assert.Equal(together.ChebyshevDegree, apart.ChebyshevDegree);
+        Assert.Equal((1, 2), (together.KernelPasses, apart.KernelPasses));
     }
 
     [Fact]
