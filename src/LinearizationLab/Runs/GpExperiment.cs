@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -122,23 +123,19 @@ public static class GpExperiment
         double[,] nngpWeights, ntkWeights;
         if (onePass)
         {
-            var (k, theta) = (new SymmetricTiles(n), new SymmetricTiles(n));
-            Timed(kernelClock, () => FillTrainingKernels(arch, xTrain, k, theta, tabulate, kernelProgress.Part(trainEntries), cancel));
-            nngpWeights = NngpWeights(k);
-            ntkWeights = NtkWeights(theta);
+            var (nngp, ntk) = KernelPass(arch, xTrain, keepNngp: true, keepNtk: true, tabulate, NngpWeights, NtkWeights,
+                kernelProgress.Part(trainEntries), kernelClock, cancel);
+            (nngpWeights, ntkWeights) = (nngp!, ntk!);
         }
         else
         {
-            var k = new SymmetricTiles(n);
-            Timed(kernelClock, () => FillTrainingKernels(arch, xTrain, k, null, tabulate, kernelProgress.Part(trainEntries), cancel));
-            nngpWeights = NngpWeights(k);
-            k = null;
-            GC.Collect();   // hand K's tiles back before Θ's arrive
-            var theta = new SymmetricTiles(n);
-            Timed(kernelClock, () => FillTrainingKernels(arch, xTrain, null, theta, tabulate, kernelProgress.Part(trainEntries), cancel));
-            ntkWeights = NtkWeights(theta);
+            nngpWeights = KernelPass(arch, xTrain, keepNngp: true, keepNtk: false, tabulate, NngpWeights, NtkWeights,
+                kernelProgress.Part(trainEntries), kernelClock, cancel).Nngp!;
+            ReleaseMemory();   // K's tiles go back to the system before Θ's arrive
+            ntkWeights = KernelPass(arch, xTrain, keepNngp: false, keepNtk: true, tabulate, NngpWeights, NtkWeights,
+                kernelProgress.Part(trainEntries), kernelClock, cancel).Ntk!;
         }
-        GC.Collect();   // and the training kernels' before the test blocks
+        ReleaseMemory();   // and the training kernels' before the test blocks
 
         var scoreNngp = new Score(m, o);
         var scoreNtk = new Score(m, o);
@@ -241,6 +238,28 @@ public static class GpExperiment
             progress?.Report(Math.Min(done / total, 1.0));
         }
     }
+
+    /// <summary>
+    /// One pass of the training kernels' recursion keeping K and/or Θ in tiles, each turned into weights by its function; no
+    /// tile is reachable once it returns.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (double[,]? Nngp, double[,]? Ntk) KernelPass(ArchitectureSpec arch, double[,] x, bool keepNngp, bool keepNtk,
+        bool tabulate, Func<SymmetricTiles, double[,]> nngpWeights, Func<SymmetricTiles, double[,]> ntkWeights,
+        IProgress<double>? progress, Stopwatch clock, CancellationToken cancel)
+    {
+        int n = x.GetLength(0);
+        var k = keepNngp ? new SymmetricTiles(n) : null;
+        var theta = keepNtk ? new SymmetricTiles(n) : null;
+        Timed(clock, () => FillTrainingKernels(arch, x, k, theta, tabulate, progress, cancel));
+        return (k is null ? null : nngpWeights(k), theta is null ? null : ntkWeights(theta));
+    }
+
+    /// <summary>
+    /// A blocking, compacting, aggressive collection: gigabytes of dropped tiles are returned to the operating system at once,
+    /// not kept committed for reuse, so that the next kernel's tiles do not stack on top of them.
+    /// </summary>
+    private static void ReleaseMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     private static void Timed(Stopwatch clock, Action work)
     {
