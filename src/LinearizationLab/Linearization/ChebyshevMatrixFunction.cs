@@ -11,9 +11,10 @@ namespace LinearizationLab.Linearization;
 /// </code>
 /// with λ_j the M Chebyshev nodes mapped to [0, λ̄], and applied by Clenshaw's recurrence
 /// b_k = c_k·B + 2A·b_(k+1) − b_(k+2), h(Θ)·B ≈ c_0·B + A·b_1 − b_2 with A = 2Θ/λ̄ − I: one product Θ·b (a dgemm) per degree
-/// and four N×C blocks of memory. M doubles until the coefficients from K on are below 10⁻¹⁴·max|h| (or the round-off 2u√M of the
-/// node sums, if larger) with K ≤ M/2, so the truncation error is near round-off relative to max|h| on [0, λ̄] (Trefethen, Approximation Theory and Approximation
-/// Practice, ch. 3–4). A polynomial h of degree d is reproduced exactly with K ≤ d.
+/// and four N×C blocks of memory. M doubles until the coefficients from K on are below 10⁻¹⁴·max|h| (or the round-off 2u√M
+/// of the node sums, if larger) with K ≤ M/2, so the truncation error is near round-off relative to max|h| on [0, λ̄]
+/// (Trefethen, Approximation Theory and Approximation Practice, ch. 3–4). A polynomial h of degree d is reproduced exactly
+/// with K ≤ d. The coefficients come from one FFT of length 2M (a DCT-II).
 /// </summary>
 public static class ChebyshevMatrixFunction
 {
