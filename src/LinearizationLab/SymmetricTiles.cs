@@ -62,8 +62,18 @@ public sealed class SymmetricTiles
     public static SymmetricTiles FromMatrix(double[,] matrix, int tileSize = DefaultTileSize)
     {
         ArgumentNullException.ThrowIfNull(matrix);
-        int n = matrix.GetLength(0);
-        if (matrix.GetLength(1) != n) throw new ArgumentException($"the matrix must be square but is {n}×{matrix.GetLength(1)}", nameof(matrix));
+        if (matrix.GetLength(1) != matrix.GetLength(0))
+            throw new ArgumentException($"the matrix must be square but is {matrix.GetLength(0)}×{matrix.GetLength(1)}", nameof(matrix));
+        return FromLeadingBlock(matrix, matrix.GetLength(0), tileSize);
+    }
+
+    /// <summary>A copy of the leading <paramref name="size"/> × <paramref name="size"/> block of a matrix, read through its lower triangle.</summary>
+    public static SymmetricTiles FromLeadingBlock(double[,] matrix, int size, int tileSize = DefaultTileSize)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        int n = size;
+        if (n < 0 || matrix.GetLength(0) < n || matrix.GetLength(1) < n)
+            throw new ArgumentException($"a {matrix.GetLength(0)}×{matrix.GetLength(1)} matrix has no leading {n}×{n} block", nameof(size));
         var tiles = new SymmetricTiles(n, tileSize);
         for (int i = 0; i < tiles.TileCount; i++)
         {

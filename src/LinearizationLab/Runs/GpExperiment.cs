@@ -259,7 +259,7 @@ public static class GpExperiment
     /// A blocking, compacting, aggressive collection: gigabytes of dropped tiles are returned to the operating system at once,
     /// not kept committed for reuse, so that the next kernel's tiles do not stack on top of them.
     /// </summary>
-    private static void ReleaseMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    internal static void ReleaseMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     private static void Timed(Stopwatch clock, Action work)
     {
