@@ -60,7 +60,11 @@ public sealed class ReluActivation : Activation
     /// <inheritdoc/>
     public override (double Nngp, double Derivative) Transform(double s11, double s22, double s12)
     {
-        double root = Math.Sqrt(Math.Max(s11 * s22 - s12 * s12, 0.0));
+        // sin²θ = 1 − ρ² below 1e-14 is 0: there θ is lost to the round-off of Σ12 (one example seen twice, its diagonal
+        // computed as a cross pair with K⁰ from a GEMM, differs from its self run in the last bits, which alone would give
+        // θ ~ 1e-8), so θ = 0 keeps K(x,x) and K̇ = ½ as the self run has them; a true θ below 1e-7 moves K̇ by < 2e-8.
+        double discriminant = s11 * s22 - s12 * s12;
+        double root = discriminant <= 1e-14 * s11 * s22 ? 0.0 : Math.Sqrt(discriminant);
         if (root == 0.0 && s12 > 0) return (s12 / 2, 0.5); // θ = 0 exactly, as SelfCovariance: keeps K(x,x) consistent across layers
         double angle = root == 0.0 && s12 == 0.0 ? Math.PI / 2 : Math.Atan2(root, s12);
         double derivative = (Math.PI - angle) / (2 * Math.PI);

@@ -222,6 +222,21 @@ public class AnalyticKernelsTests
     }
 
     [Fact]
+    public void AReluDiagonalComputedAsACrossPairEqualsTheSelfRun()
+    {
+        // x against a copy of itself: K⁰(x,x) from the GEMM differs from the self run's x·x/d in the last bits, which alone
+        // would make θ ~ 1e-8 and K̇ off by ~1e-9; a discriminant below round-off counts as θ = 0, so the two agree to round-off.
+        var (arch, x) = Network("relu-mlp", 40);
+        var self = AnalyticKernels.Compute(arch, x);
+        var cross = AnalyticKernels.Compute(arch, x, (double[,])x.Clone());
+        for (int i = 0; i < 40; i++)
+        {
+            Assert.Equal(self.Nngp[i, i], cross.Nngp[i, i], 1e-14 * self.Nngp[i, i]);
+            Assert.Equal(self.Ntk[i, i], cross.Ntk[i, i], 1e-14 * self.Ntk[i, i]);
+        }
+    }
+
+    [Fact]
     public void RowBlocksComputedIntoReusedArraysEqualTheWholeKernel()
     {
         // 300 examples span two of the symmetric path's Gram blocks (256 rows each); blocks of 100 rows against all 300,
