@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using MathNet.Numerics.LinearAlgebra;
 
 namespace LinearizationLab.Linearization;
 
@@ -91,60 +92,38 @@ public static class ChebyshevMatrixFunction
         if (gershgorin == 0) return 0;
 
         int steps = Math.Min(LanczosSteps, n);
-        var basis = new List<double[]>();
+        var basis = new List<Vector<double>>();
         var alpha = new List<double>();
         var beta = new List<double>();
         var random = new Random(20181);
-        var q = new double[n];
-        for (int i = 0; i < n; i++) q[i] = 1 + random.NextDouble();
-        Scale(q, 1 / Norm(q));
-        var w = new double[n];
+        var q = Vector<double>.Build.Dense(n, _ => 1 + random.NextDouble()).Normalize(2);
+        var w = Vector<double>.Build.Dense(n);
         for (int j = 0; j < steps; j++)
         {
             basis.Add(q);
-            matrix.Multiply(q, 1, w);
-            alpha.Add(Dot(q, w));
+            matrix.Multiply(q.AsArray(), 1, w.AsArray());
+            alpha.Add(q.DotProduct(w));
             for (int pass = 0; pass < 2; pass++)
-                foreach (var previous in basis) Axpy(-Dot(previous, w), previous, w);
-            double norm = Norm(w);
+                foreach (var previous in basis) w.Subtract(previous * previous.DotProduct(w), w);
+            double norm = w.L2Norm();
             beta.Add(norm);
             if (norm <= 1e-14 * gershgorin) break;   // an invariant subspace: the Ritz values are eigenvalues
-            q = new double[n];
-            for (int i = 0; i < n; i++) q[i] = w[i] / norm;
+            q = w / norm;
         }
 
         int m = alpha.Count;
-        var t = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(m, m);
+        var t = Matrix<double>.Build.Dense(m, m);
         for (int i = 0; i < m; i++)
         {
             t[i, i] = alpha[i];
             if (i + 1 < m) t[i, i + 1] = t[i + 1, i] = beta[i];
         }
-        var evd = t.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric);
+        var evd = t.Evd(Symmetricity.Symmetric);
         int top = 0;
         for (int i = 1; i < m; i++) if (evd.EigenValues[i].Real > evd.EigenValues[top].Real) top = i;
         double theta = evd.EigenValues[top].Real;
         double residual = beta[m - 1] * Math.Abs(evd.EigenVectors[m - 1, top]);
         return Math.Min(gershgorin, theta + residual + 1e-8 * Math.Abs(theta));
-    }
-
-    private static double Dot(double[] a, double[] b)
-    {
-        double sum = 0;
-        for (int i = 0; i < a.Length; i++) sum += a[i] * b[i];
-        return sum;
-    }
-
-    private static double Norm(double[] a) => Math.Sqrt(Dot(a, a));
-
-    private static void Scale(double[] a, double factor)
-    {
-        for (int i = 0; i < a.Length; i++) a[i] *= factor;
-    }
-
-    private static void Axpy(double factor, double[] x, double[] y)
-    {
-        for (int i = 0; i < y.Length; i++) y[i] += factor * x[i];
     }
 
     /// <summary>c_0 (halved), c_1, …, c_K of h on [0, <paramref name="bound"/>], K the smallest degree that meets the tolerance.</summary>

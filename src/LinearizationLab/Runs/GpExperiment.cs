@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -19,7 +19,9 @@ namespace LinearizationLab.Runs;
 /// arch.json network, scored by test MSE and accuracy. K(X,X) (and at t = ∞ also Θ(X,X)) is Cholesky-factorized in
 /// place; at finite t the NTK's gain is applied by a Chebyshev expansion in Θ (<see cref="GradientDescentMse.ApplyGain"/>,
 /// no eigendecomposition, no copy); only the N×O weights are kept, and the test kernels are computed in blocks of
-/// <see cref="TestBlockRows"/> rows into one reused pair of arrays: memory is the two N×N float64 training kernels at the peak.
+/// <see cref="TestBlockRows"/> rows into one reused pair of arrays. The training kernels live as lower-triangular tiles
+/// (<see cref="SymmetricTiles"/>, half of N² each): both at once when they fit in half the machine's memory, otherwise one
+/// pass of the recursion per kernel.
 /// </summary>
 public static class GpExperiment
 {
@@ -146,9 +148,7 @@ public static class GpExperiment
             int rows = Math.Min(TestBlockRows, m - start);
             var block = RowBlock(xTest, start, rows);
             if (testTrain?.RowCount != rows) testTrain = new KernelPair(new double[rows, n], new double[rows, n]);
-            kernelClock.Start();
-            AnalyticKernels.ComputeInto(testTrain, arch, block, xTrain, kernelProgress.Part((double)rows * n), tabulate, cancel);
-            kernelClock.Stop();
+            Timed(kernelClock, () => AnalyticKernels.ComputeInto(testTrain, arch, block, xTrain, kernelProgress.Part((double)rows * n), tabulate, cancel));
             scoreNngp.Add(NngpPosterior.Predict(testTrain.Nngp, nngpWeights), start);
             scoreNtk.Add(NngpPosterior.Predict(testTrain.Ntk, ntkWeights), start);
         }
@@ -205,9 +205,8 @@ public static class GpExperiment
 
     /// <summary>
     /// Fills the lower-triangular tiles of K(X,X) and Θ(X,X) (either may be null: not kept) one row of tiles at a time: the
-    /// tile row's rows against all earlier examples, and its diagonal tile as a symmetric kernel of its own (so diagonal entries
-    /// come from each example's self run, as in <see cref="AnalyticKernels.Compute"/>). Memory beyond the tiles: one tile row
-    /// of both kernels. Progress moves per tile row.
+    /// tile row's examples against all examples up to the end of its diagonal tile. Memory beyond the tiles: one tile row of
+    /// both kernels. Progress moves per tile row.
     /// </summary>
     private static void FillTrainingKernels(ArchitectureSpec arch, double[,] x, SymmetricTiles? nngp, SymmetricTiles? ntk, bool tabulate,
         IProgress<double>? progress, CancellationToken cancel)
@@ -221,17 +220,7 @@ public static class GpExperiment
             cancel.ThrowIfCancellationRequested();
             int start = i * t, height = shape.Extent(i);
             if (rows?.RowCount != height) rows = new KernelPair(new double[height, n], new double[height, n]);
-            var block = RowBlock(x, start, height);
-            if (start > 0) AnalyticKernels.ComputeInto(rows, arch, block, x, tabulate: tabulate, cancel: cancel, x2Rows: start);
-            var diagonal = AnalyticKernels.Compute(arch, block, tabulate: tabulate, cancel: cancel);
-            for (int r = 0; r < height; r++)
-            {
-                for (int c = 0; c < height; c++)
-                {
-                    rows.Nngp[r, start + c] = diagonal.Nngp[r, c];
-                    rows.Ntk[r, start + c] = diagonal.Ntk[r, c];
-                }
-            }
+            AnalyticKernels.ComputeInto(rows, arch, RowBlock(x, start, height), x, tabulate: tabulate, cancel: cancel, x2Rows: start + height);
             nngp?.SetTileRow(i, rows.Nngp);
             ntk?.SetTileRow(i, rows.Ntk);
             done += (double)height * start + 0.5 * height * (height + 1.0);
