@@ -29,10 +29,10 @@ public abstract record AffineLayer(double WStd, double BStd) : Layer
     public override long ParameterCount(int[] input) => (long)FanIn(input) * Units + Units;
 
     /// <summary>W then b, with the initial standard deviations of <see cref="Scaling"/>.</summary>
-    public override IReadOnlyList<(long[] Shape, double Std)> InitialParameters(LayerContext context)
+    public override IReadOnlyList<ParameterInit> InitialParameters(LayerContext context)
     {
         var s = Scaling(context);
-        return [(WeightShape(context.InputShape), s.WeightInitStd), ([Units], s.BiasInitStd)];
+        return [new(WeightShape(context.InputShape), s.WeightInitStd), new([Units], s.BiasInitStd)];
     }
 
     /// <summary>

@@ -26,8 +26,8 @@ public abstract record Layer
     /// <summary>Number of scalar parameters for an input of <paramref name="input"/>.</summary>
     public virtual long ParameterCount(int[] input) => 0;
 
-    /// <summary>Shape and initial standard deviation of each parameter tensor, in order (drawn N(0, std²)).</summary>
-    public virtual IReadOnlyList<(long[] Shape, double Std)> InitialParameters(LayerContext context) => [];
+    /// <summary>How each parameter tensor is drawn at initialization, in order (<see cref="ParameterInit"/>).</summary>
+    public virtual IReadOnlyList<ParameterInit> InitialParameters(LayerContext context) => [];
 
     /// <summary>Whether the infinite-width kernel must track the full covariance over position pairs (not only its diagonal).</summary>
     public virtual bool NeedsFullSpatialCovariance => false;

@@ -63,16 +63,16 @@ public sealed class Network : IBackpropModel, IDisposable
         var parameters = new List<Tensor>();
         foreach (var layer in layers)
         {
-            foreach (var (shape, std) in layer.Kind.InitialParameters(layer.Context))
-                parameters.Add(Draw(shape, std, generator, settings));
+            foreach (var init in layer.Kind.InitialParameters(layer.Context))
+                parameters.Add(Draw(init, generator, settings));
         }
         return new Network(spec, settings, layers, parameters.ToArray());
     }
 
-    private static Tensor Draw(long[] shape, double std, Generator generator, TensorSettings settings)
+    private static Tensor Draw(ParameterInit init, Generator generator, TensorSettings settings)
     {
         using var scope = NewDisposeScope();
-        var t = randn(shape, ScalarType.Float64, CPU, generator: generator).Scaled(std)
+        var t = randn(init.Shape, ScalarType.Float64, CPU, generator: generator).Scaled(init.Std).Shifted(init.Mean)
             .to(settings.DType, settings.Device).detach().requires_grad_(true);
         return t.MoveToOuterDisposeScope();
     }
