@@ -14,6 +14,7 @@ namespace LinearizationLab.Analytic;
 internal sealed class KernelRecursion
 {
     private readonly KernelStep[] _steps;
+    private readonly int _snapshots;
 
     public KernelRecursion(ArchitectureSpec arch, bool tabulate = false)
     {
@@ -28,10 +29,12 @@ internal sealed class KernelRecursion
         {
             try { _steps[i] = arch.Layers[i].KernelStep(arch.ContextOf(i), plan); }
             catch (NotSupportedException e) { throw new ArgumentException($"layers[{i}]: {e.Message}", e); }
+            catch (LayerPathException e) { throw new ArgumentException($"layers[{i}]{e.Path}: {e.Message}", e); }
         }
 
         VarianceLength = plan.VarianceLength;
         BufferSize = plan.BufferSize;
+        _snapshots = plan.SnapshotCount;
     }
 
     /// <summary>True for [C,L] or [C,H,W] inputs.</summary>
@@ -53,7 +56,7 @@ internal sealed class KernelRecursion
     public int BufferSize { get; }
 
     /// <summary>A fresh per-thread state.</summary>
-    public KernelState NewState() => new(BufferSize, FullSpatial);
+    public KernelState NewState() => new(BufferSize, FullSpatial, _snapshots);
 
     /// <summary>Runs the flat network's recursion for one example from K⁰ = x·x/d, storing its variances at <paramref name="offset"/>.</summary>
     public void FlatSelf(double k0, double[] variances, int offset, KernelState state)

@@ -31,7 +31,7 @@ public static class ArchitectureReader
             ? Parameterization.Ntk : Parameterization.Standard;
         var layerSections = s.Sections("layers");
         if (layerSections.Count == 0) throw s.Error("layers", "must list at least one layer");
-        var layers = layerSections.Select(ReadLayer).ToArray();
+        var layers = layerSections.Select(LayerRegistry.ReadChecked).ToArray();
         s.RejectUnknownFields();
         try
         {
@@ -39,14 +39,7 @@ public static class ArchitectureReader
         }
         catch (LayerShapeException e)
         {
-            throw new InvalidInputException(s.File, $"{s.FieldPath("layers")}[{e.LayerIndex}]", e.Message);
+            throw new InvalidInputException(s.File, $"{s.FieldPath("layers")}[{e.LayerIndex}]{e.Path}", e.Message);
         }
-    }
-
-    private static Layer ReadLayer(JsonSection l)
-    {
-        var layer = LayerRegistry.Read(l);
-        l.RejectUnknownFields();
-        return layer;
     }
 }

@@ -22,6 +22,7 @@ public sealed record ArchitectureSpec
         for (int i = 0; i < layers.Count; i++)
         {
             try { shapes.Add(layers[i].OutputShape(shapes[^1])); }
+            catch (LayerPathException e) { throw new LayerShapeException(i, e.Message, e.Path); }
             catch (ArgumentException e) { throw new LayerShapeException(i, e.Message); }
         }
         if (shapes[^1].Length != 1)
@@ -51,55 +52,61 @@ public sealed record ArchitectureSpec
     /// <summary>Number of scalar parameters P: fan_in·out + out (weights and biases) summed over the affine layers.</summary>
     public long ParameterCount => Enumerable.Range(0, Layers.Count).Sum(i => Layers[i].ParameterCount(Shapes[i]));
 
-    /// <summary>Indices of the affine (dense or conv) layers, in order.</summary>
+    /// <summary>Indices of the top-level affine (dense or conv) layers, in order (blocks are not counted).</summary>
     public IReadOnlyList<int> AffineLayerIndices =>
         Enumerable.Range(0, Layers.Count).Where(i => Layers[i] is AffineLayer).ToArray();
+
+    /// <summary>The readout: the last top-level layer with parameters, whose width is the number of outputs and which sweeps leave as it is.</summary>
+    public int ReadoutIndex => Enumerable.Range(0, Layers.Count).Last(i => Layers[i].ParameterTensorCount > 0);
+
+    /// <summary>Whether some dense or conv layer before the readout (inside blocks too) has a width a sweep can set.</summary>
+    public bool HasHiddenWidth => Layers.Take(ReadoutIndex).SelectMany(l => l.Leaves).Any(l => l is AffineLayer);
 
     /// <summary>Where layer <paramref name="index"/> sits: the parameterization and its input shape.</summary>
     public LayerContext ContextOf(int index) => new(Parameterization, Shapes[index]);
 
     /// <summary>
-    /// The same network with every hidden affine layer's width (dense width, conv channels) set to
-    /// <paramref name="width"/>; the readout layer keeps its width. Used by width sweeps.
+    /// The same network with every hidden dense/conv layer's width (dense width, conv channels) set to <paramref name="width"/>,
+    /// inside blocks too (a residual block's shortcut projection with them, so the shapes of its sum keep matching); the
+    /// readout keeps its width. Used by width sweeps.
     /// </summary>
-    public ArchitectureSpec WithHiddenWidth(int width)
-    {
-        int readout = AffineLayerIndices[^1];
-        var layers = Layers.Select((l, i) => i == readout ? l : l.WithWidth(width)).ToArray();
-        return new ArchitectureSpec(InputShape, Parameterization, layers);
-    }
+    public ArchitectureSpec WithHiddenWidth(int width) => MapBeforeReadout(l => l.WithWidth(width));
 
     /// <summary>
-    /// The same network with <paramref name="blocks"/> hidden blocks: a block is the layers from one hidden affine layer up
-    /// to the next affine layer (e.g. dense + relu); the template's first block is repeated (its later hidden blocks are
-    /// dropped), and what precedes it and the readout (from the last affine layer on) are kept.
+    /// The same network with <paramref name="blocks"/> hidden blocks. With a <c>repeat</c> block, its count (the first one's).
+    /// Otherwise a block is the layers from one hidden affine layer up to the next affine layer (e.g. dense + relu); the
+    /// template's first block is repeated (its later hidden blocks are dropped), and what precedes it and the readout (from
+    /// the last affine layer on) are kept.
     /// </summary>
     public ArchitectureSpec WithDepth(int blocks)
     {
         if (blocks < 1) throw new ArgumentOutOfRangeException(nameof(blocks), blocks, "at least one hidden block");
+        int repeat = Enumerable.Range(0, Layers.Count).FirstOrDefault(i => Layers[i] is RepeatBlock, -1);
+        if (repeat >= 0)
+            return new ArchitectureSpec(InputShape, Parameterization,
+                Layers.Select((l, i) => i == repeat ? ((RepeatBlock)l) with { Count = blocks } : l).ToArray());
         var affine = AffineLayerIndices;
-        if (affine.Count < 2) throw new InvalidOperationException("the architecture has no hidden affine layer whose block could be repeated");
+        if (affine.Count < 2) throw new InvalidOperationException("the architecture has no hidden affine layer or repeat block whose depth could be set");
         int first = affine[0], next = affine[1], readout = affine[^1];
         var block = Layers.Skip(first).Take(next - first).ToArray();
         var layers = Layers.Take(first).Concat(Enumerable.Repeat(block, blocks).SelectMany(b => b)).Concat(Layers.Skip(readout)).ToArray();
         return new ArchitectureSpec(InputShape, Parameterization, layers);
     }
 
-    /// <summary>The same network with every hidden affine layer's w_std and/or b_std replaced (the readout keeps its own).</summary>
-    public ArchitectureSpec WithHiddenVariances(double? wStd, double? bStd)
-    {
-        int readout = AffineLayerIndices[^1];
-        var layers = Layers.Select((l, i) => i == readout || l is not AffineLayer a ? l
-            : a switch
-            {
-                DenseLayer d => d with { WStd = wStd ?? d.WStd, BStd = bStd ?? d.BStd },
-                ConvLayer c => (Layer)(c with { WStd = wStd ?? c.WStd, BStd = bStd ?? c.BStd }),
-                _ => l,
-            }).ToArray();
-        return new ArchitectureSpec(InputShape, Parameterization, layers);
-    }
+    /// <summary>Whether <see cref="WithDepth"/> can set a depth: a repeat block, or a hidden affine layer before the readout.</summary>
+    public bool HasDepth => Layers.Any(l => l is RepeatBlock) || AffineLayerIndices.Count >= 2;
 
-    /// <summary>The same network with every activation layer's φ replaced by <paramref name="activation"/>.</summary>
+    /// <summary>The same network with every hidden dense/conv layer's w_std and/or b_std replaced, inside blocks too (the readout keeps its own).</summary>
+    public ArchitectureSpec WithHiddenVariances(double? wStd, double? bStd) =>
+        MapBeforeReadout(l => l.MapLeaves(leaf => leaf is AffineLayer a ? a.WithVariances(wStd, bStd) : leaf));
+
+    /// <summary>The same network with every activation layer's φ replaced by <paramref name="activation"/>, inside blocks too.</summary>
     public ArchitectureSpec WithActivation(Activation activation) =>
-        new(InputShape, Parameterization, Layers.Select(l => l is ActivationLayer ? new ActivationLayer(activation) : l).ToArray());
+        new(InputShape, Parameterization, Layers.Select(l => l.MapLeaves(leaf => leaf is ActivationLayer ? new ActivationLayer(activation) : leaf)).ToArray());
+
+    private ArchitectureSpec MapBeforeReadout(Func<Layer, Layer> map)
+    {
+        int readout = ReadoutIndex;
+        return new ArchitectureSpec(InputShape, Parameterization, Layers.Select((l, i) => i == readout ? l : map(l)).ToArray());
+    }
 }

@@ -6,10 +6,10 @@ namespace LinearizationLab.Empirical;
 
 /// <summary>
 /// The empirical NNGP kernel of a network: the covariance of its readout pre-activation over the readout layer's
-/// initial distribution given the features a(x) that feed it, K(x, x') = E[z_k(x) z_k(x')] =
-/// (m_W·σ_W)²·a(x)·a(x') + (m_b·σ_b)², with a the last affine layer's input flattened, m the forward multipliers
-/// and σ the initial standard deviations. Both parameterizations give w_std²/fan_in·a·a' + b_std²
-/// (for a conv readout, a·a' sums over the flattened input, as the readout's fan-in does).
+/// initial distribution given the features a(x) that feed it, K(x, x') = E[z_k(x) z_k(x')] (<see cref="Layer.ReadoutNngp"/>):
+/// for a dense or conv readout (m_W·σ_W)²·a(x)·a(x') + (m_b·σ_b)², with a the readout's input flattened, m the forward
+/// multipliers and σ the initial standard deviations — w_std²/fan_in·a·a' + b_std² in both parameterizations. The readout is
+/// the network's last parameter unit (inside a block too).
 /// </summary>
 public static class EmpiricalNngp
 {
@@ -26,19 +26,16 @@ public static class EmpiricalNngp
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var theta = parameters ?? network.Parameters;
-        var readout = network.Layers[network.Spec.AffineLayerIndices[^1]];
-        var scaling = ((AffineLayer)readout.Kind).Scaling(readout.Context);
+        var readout = network.ParameterUnits[^1];
         var a1 = ReadoutInput(network, x1, theta);
         var a2 = x2 is null ? a1 : ReadoutInput(network, x2, theta);
-        double w = scaling.WeightMultiplier * scaling.WeightInitStd, b = scaling.BiasMultiplier * scaling.BiasInitStd;
-        var k = a1.matmul(a2.transpose(0, 1)).Scaled(w * w).Shifted(b * b);
-        return k.MoveToOuterDisposeScope();
+        return readout.Layer.ReadoutNngp(readout.Context, a1, a2).MoveToOuterDisposeScope();
     }
 
     private static Tensor ReadoutInput(Network network, Tensor x, IReadOnlyList<Tensor> theta)
     {
         var trace = new ForwardTrace();
         network.Forward(x, theta, trace);
-        return trace.AffineLayers[^1].Input.flatten(1);
+        return trace.Units[^1].Input;
     }
 }

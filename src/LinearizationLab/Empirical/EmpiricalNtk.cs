@@ -16,8 +16,7 @@ public sealed class EmpiricalNtk
 {
     private readonly Network _network;
     private readonly IReadOnlyList<Tensor> _parameters;
-    private readonly NetworkLayer[] _affine;
-    private readonly int[] _affineIndices;
+    private readonly IReadOnlyList<ParameterUnit> _units;
 
     /// <summary>The NTK of <paramref name="network"/> at <paramref name="parameters"/> (default: the network's own θ).</summary>
     public EmpiricalNtk(Network network, IReadOnlyList<Tensor>? parameters = null)
@@ -26,8 +25,7 @@ public sealed class EmpiricalNtk
         _parameters = parameters ?? network.Parameters;
         if (_parameters.Count != network.Parameters.Count)
             throw new ArgumentException($"expected {network.Parameters.Count} parameter tensors, got {_parameters.Count}");
-        _affineIndices = network.Spec.AffineLayerIndices.ToArray();
-        _affine = _affineIndices.Select(i => network.Layers[i]).ToArray();
+        _units = network.ParameterUnits;
     }
 
     /// <summary>Memory (bytes) the <see cref="NtkMethod.Jacobian"/> method may hold in Jacobian row blocks; 512 MiB by default.</summary>
@@ -55,7 +53,7 @@ public sealed class EmpiricalNtk
         var (total, layers) = ComputeTensors(x1, x2, method, perLayer);
         int o = OutputCount;
         return new NtkResult(method, o, KernelTensors.ToMatrix(total),
-            KernelTensors.ToMatrix(KernelTensors.OutputAverage(total, o)), _affineIndices,
+            KernelTensors.ToMatrix(KernelTensors.OutputAverage(total, o)),
             layers.Select(KernelTensors.ToMatrix).ToArray());
     }
 
@@ -109,10 +107,10 @@ public sealed class EmpiricalNtk
         // two N1·O × N2·O kernels (the total and one term) besides the Δs.
         var layers = new List<Tensor>();
         Tensor? total = null;
-        for (int l = 0; l < _affine.Length; l++)
+        for (int l = 0; l < _units.Count; l++)
         {
             using var termScope = NewDisposeScope();
-            var term = _affine[l].StructuredNtkTerm(a1[l], d1[l], a2[l], d2[l], OutputCount);
+            var term = _units[l].Layer.StructuredNtkTerm(_units[l].Context, a1[l], d1[l], a2[l], d2[l], OutputCount);
             if (total is null) total = (perLayer ? term.clone() : term).MoveToOuterDisposeScope();
             else total.add_(term);
             if (perLayer) layers.Add(term.MoveToOuterDisposeScope());
@@ -121,15 +119,16 @@ public sealed class EmpiricalNtk
     }
 
     /// <summary>
-    /// Traced layer inputs a_l [N, ...] and Δ_l = ∂f_k/∂z_l stacked over outputs, [N, O, ...]: one backward pass per
-    /// output k of Σ_i f_ik (examples are independent, so the gradient with respect to z_l of example i is example i's own).
+    /// Traced unit inputs a_l [N, ...] and Δ_l = ∂f_k/∂z_l at the unit outputs z_l, stacked over outputs, [N, O, ...]: one
+    /// backward pass per output k of Σ_i f_ik (examples are independent, so the gradient with respect to z_l of example i is
+    /// example i's own).
     /// </summary>
     private (Tensor[] Inputs, Tensor[] Deltas) InputsAndOutputGradients(Tensor x, Tensor[] theta)
     {
         var trace = new ForwardTrace();
         var f = _network.Forward(x, theta, trace);
-        var inputs = trace.AffineLayers.Select(t => t.Input.detach()).ToArray();
-        var z = trace.AffineLayers.Select(t => t.PreActivation).ToArray();
+        var inputs = trace.Units.Select(t => t.Input.detach()).ToArray();
+        var z = trace.Units.Select(t => t.Output).ToArray();
         int o = OutputCount;
         var perOutput = new IList<Tensor>[o];
         for (int k = 0; k < o; k++)
@@ -155,7 +154,7 @@ public sealed class EmpiricalNtk
         long block = Math.Max(1, budget / (2 * o * bytesPerRow));
         Tensor[]? second = keepSecond && !same ? JacobianRows(x2, 0, n2, theta) : null;
 
-        var layers = Enumerable.Range(0, _affine.Length)
+        var layers = Enumerable.Range(0, _units.Count)
             .Select(_ => zeros(n1 * o, n2 * o, theta[0].dtype, theta[0].device)).ToArray();
         for (long s1 = 0; s1 < n1; s1 += block)
         {
@@ -204,12 +203,12 @@ public sealed class EmpiricalNtk
 
     /// <summary>
     /// Rows (i, k) of J for examples start..start+count, one backward pass per row on a single-example forward,
-    /// split by affine layer: [count·O, P_l] with P_l the layer's weight and bias entries.
+    /// split by parameter unit: [count·O, P_l] with P_l the entries of the unit's tensors.
     /// </summary>
     private Tensor[] JacobianRows(Tensor x, long start, long count, Tensor[] theta)
     {
         int o = OutputCount;
-        var perLayer = Enumerable.Range(0, _affine.Length).Select(_ => new List<Tensor>()).ToArray();
+        var perLayer = Enumerable.Range(0, _units.Count).Select(_ => new List<Tensor>()).ToArray();
         for (long i = start; i < start + count; i++)
         {
             using var exampleScope = NewDisposeScope();
@@ -217,11 +216,8 @@ public sealed class EmpiricalNtk
             for (int k = 0; k < o; k++)
             {
                 var g = autograd.grad([f[0, k]], theta, retain_graph: k < o - 1);
-                for (int l = 0; l < _affine.Length; l++)
-                {
-                    int w = _network.ParameterOffset(_affineIndices[l]);
-                    perLayer[l].Add(cat([g[w].flatten(), g[w + 1].flatten()], 0).MoveToOuterDisposeScope());
-                }
+                for (int l = 0; l < _units.Count; l++)
+                    perLayer[l].Add(cat(UnitTensors(g, l).Select(t => t.flatten()).ToArray(), 0).MoveToOuterDisposeScope());
             }
         }
         return perLayer.Select(rows => stack(rows, 0)).ToArray();
@@ -243,7 +239,7 @@ public sealed class EmpiricalNtk
         int o = OutputCount;
         long n2 = x2.shape[0];
         var (_, w, g) = TransposedJacobianGraph(x1, theta);
-        int groups = perLayer ? _affine.Length : 1;
+        int groups = perLayer ? _units.Count : 1;
         var columns = Enumerable.Range(0, groups).Select(_ => new List<Tensor>()).ToArray();
         for (long j = 0; j < n2; j++)
         {
@@ -258,10 +254,9 @@ public sealed class EmpiricalNtk
                     columns[0].Add(autograd.grad(g, [w], u, retain_graph: true)[0].flatten().MoveToOuterDisposeScope());
                     continue;
                 }
-                for (int l = 0; l < _affine.Length; l++)
+                for (int l = 0; l < _units.Count; l++)
                 {
-                    int wi = _network.ParameterOffset(_affineIndices[l]);
-                    var col = autograd.grad([g[wi], g[wi + 1]], [w], [u[wi], u[wi + 1]], retain_graph: true)[0];
+                    var col = autograd.grad(UnitTensors(g, l), [w], UnitTensors(u, l), retain_graph: true)[0];
                     columns[l].Add(col.flatten().MoveToOuterDisposeScope());
                 }
             }
@@ -271,4 +266,8 @@ public sealed class EmpiricalNtk
         for (int l = 1; l < layers.Length; l++) total = total + layers[l];
         return (total, perLayer ? layers : []);
     }
+
+    /// <summary>The entries of a per-tensor list (gradients of θ) that belong to parameter unit <paramref name="unit"/>.</summary>
+    private Tensor[] UnitTensors(IList<Tensor> perTensor, int unit) =>
+        perTensor.Skip(_units[unit].Offset).Take(_units[unit].TensorCount).ToArray();
 }

@@ -11,14 +11,12 @@ namespace LinearizationLab.Empirical;
 public sealed class NtkResult
 {
     /// <summary>Wraps computed kernels (no copies are made).</summary>
-    public NtkResult(NtkMethod method, int outputCount, double[,] full, double[,] averaged,
-        IReadOnlyList<int> layerIndices, IReadOnlyList<double[,]> perLayer)
+    public NtkResult(NtkMethod method, int outputCount, double[,] full, double[,] averaged, IReadOnlyList<double[,]> perLayer)
     {
         Method = method;
         OutputCount = outputCount;
         Full = full;
         Averaged = averaged;
-        LayerIndices = layerIndices;
         PerLayer = perLayer;
     }
 
@@ -34,10 +32,7 @@ public sealed class NtkResult
     /// <summary>The output-averaged kernel (1/O)·Σ_k Θ̂[(i,k),(j,k)], shape [N1, N2] (docs/KERNEL-CONVENTIONS.md).</summary>
     public double[,] Averaged { get; }
 
-    /// <summary>Index (into the architecture's layers) of each affine layer, in the order of <see cref="PerLayer"/>.</summary>
-    public IReadOnlyList<int> LayerIndices { get; }
-
-    /// <summary>Full per-layer contributions Θ̂_l [N1·O, N2·O] with Σ_l Θ̂_l = Θ̂; empty when not requested.</summary>
+    /// <summary>Full per-unit contributions Θ̂_l [N1·O, N2·O] with Σ_l Θ̂_l = Θ̂, one per parameter unit; empty when not requested.</summary>
     public IReadOnlyList<double[,]> PerLayer { get; }
 
     /// <summary>Number of rows N1 of the averaged kernel.</summary>

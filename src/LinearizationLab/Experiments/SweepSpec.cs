@@ -44,7 +44,7 @@ public sealed record SweepSpec(
         ArgumentNullException.ThrowIfNull(s);
         string name = s.String("name", Path.GetFileNameWithoutExtension(s.File));
         var setup = TrainingSetup.Read(s, minSteps: 1, checkpointsPerDecade: 4);
-        if (setup.Arch.AffineLayerIndices.Count < 2)
+        if (!setup.Arch.HasHiddenWidth)
             throw s.Error("arch", "needs at least one hidden dense or conv layer whose width the sweep can vary");
         int[] widths = s.IntArray("widths", min: 1) ?? throw s.Error("widths", "is required");
         if (widths.Length == 0) throw s.Error("widths", "must list at least one width");

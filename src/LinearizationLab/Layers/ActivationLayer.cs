@@ -18,6 +18,9 @@ public sealed record ActivationLayer(Activation Function) : Layer, ILayerKind
     /// <inheritdoc/>
     public override string TypeName => Function.Name;
 
+    /// <summary>True for the identity.</summary>
+    public override bool IsLinearWithoutParameters => Function.IsIdentity;
+
     /// <inheritdoc/>
     public override int[] OutputShape(int[] input) => input;
 

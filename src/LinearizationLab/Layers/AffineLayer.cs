@@ -35,6 +35,20 @@ public abstract record AffineLayer(double WStd, double BStd) : Layer
         return [new(WeightShape(context.InputShape), s.WeightInitStd), new([Units], s.BiasInitStd)];
     }
 
+    /// <inheritdoc/>
+    public override bool DrawsFreshOutput => true;
+
+    /// <summary>The same layer with w_std and/or b_std replaced (null keeps the current one).</summary>
+    public AffineLayer WithVariances(double? wStd, double? bStd) => this with { WStd = wStd ?? WStd, BStd = bStd ?? BStd };
+
+    /// <summary>(m_W·σ_W)²·a(x1)·a(x2) + (m_b·σ_b)² with a flattened (its dot product is the readout's fan-in sum): w_std²/fan_in·a·a′ + b_std² in both parameterizations.</summary>
+    public override Tensor ReadoutNngp(LayerContext context, Tensor a1, Tensor a2)
+    {
+        var s = Scaling(context);
+        double w = s.WeightMultiplier * s.WeightInitStd, b = s.BiasMultiplier * s.BiasInitStd;
+        return a1.flatten(1).matmul(a2.flatten(1).transpose(0, 1)).Scaled(w * w).Shifted(b * b);
+    }
+
     /// <summary>
     /// z = m_W·W⋆a + m_b·b is bilinear in (W, a) and linear in b, so ż = m_W·(Ẇ⋆a + W⋆ȧ) + m_b·ḃ: the forward pass
     /// applied to (a; Ẇ, ḃ) plus the bias-free forward pass applied to (ȧ; W).

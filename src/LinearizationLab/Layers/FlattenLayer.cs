@@ -17,6 +17,9 @@ public sealed record FlattenLayer : Layer, ILayerKind
     public override string TypeName => "flatten";
 
     /// <inheritdoc/>
+    public override bool IsLinearWithoutParameters => true;
+
+    /// <inheritdoc/>
     public override int[] OutputShape(int[] input) => [Product(input)];
 
     /// <inheritdoc/>

@@ -17,6 +17,9 @@ public sealed record GlobalAvgPoolLayer : Layer, ILayerKind
     public override string TypeName => "global_avg_pool";
 
     /// <inheritdoc/>
+    public override bool IsLinearWithoutParameters => true;
+
+    /// <inheritdoc/>
     public override int[] OutputShape(int[] input)
     {
         if (input.Length < 2)

@@ -28,6 +28,12 @@ public sealed class KernelPlan
     /// <summary>Number of stored pre-activation variances per example.</summary>
     public int VarianceLength { get; private set; }
 
+    /// <summary>Number of saved copies of the state a pair's recursion needs (two per block that runs branches).</summary>
+    public int SnapshotCount { get; private set; }
+
+    /// <summary>Reserves a slot for a saved copy of the state (<see cref="KernelState.Save"/>) and returns it.</summary>
+    public int ReserveSnapshot() => SnapshotCount++;
+
     /// <summary>Makes the work buffers hold a kernel over <paramref name="positions"/> positions.</summary>
     public void RequirePositions(int positions) => BufferSize = Math.Max(BufferSize, BufferLength(positions));
 

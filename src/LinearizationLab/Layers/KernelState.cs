@@ -12,9 +12,12 @@ public sealed class KernelState
     private double[] _v1 = [], _v2 = [];
     private int _o1, _o2;
 
-    /// <summary>A state with work buffers of <paramref name="bufferLength"/> entries.</summary>
-    public KernelState(int bufferLength, bool full)
+    private readonly Snapshot[] _snapshots;
+
+    /// <summary>A state with work buffers of <paramref name="bufferLength"/> entries and <paramref name="snapshots"/> slots for saved copies.</summary>
+    public KernelState(int bufferLength, bool full, int snapshots = 0)
     {
+        _snapshots = Enumerable.Range(0, snapshots).Select(_ => new Snapshot(new double[bufferLength], new double[bufferLength])).ToArray();
         K = new double[bufferLength];
         Theta = new double[bufferLength];
         KNext = new double[bufferLength];
@@ -74,6 +77,44 @@ public sealed class KernelState
         Positions = 1;
     }
 
+    /// <summary>Saves w·K and w·Θ (and what the state tracks) in slot <paramref name="slot"/>.</summary>
+    public void Save(int slot, double weight = 1)
+    {
+        var saved = _snapshots[slot];
+        int n = Length;
+        for (int e = 0; e < n; e++)
+        {
+            saved.K[e] = weight * K[e];
+            saved.Theta[e] = weight * Theta[e];
+        }
+        (saved.Spatial, saved.Positions, saved.ThetaZero) = (Spatial, Positions, ThetaZero);
+    }
+
+    /// <summary>Adds w·K and w·Θ to the copy in slot <paramref name="slot"/>, which must track the same positions.</summary>
+    public void Accumulate(int slot, double weight)
+    {
+        var saved = _snapshots[slot];
+        if (saved.Spatial != Spatial || saved.Positions != Positions)
+            throw new InvalidOperationException("branches of a block end with kernels over different positions");
+        int n = Length;
+        for (int e = 0; e < n; e++)
+        {
+            saved.K[e] += weight * K[e];
+            saved.Theta[e] += weight * Theta[e];
+        }
+        saved.ThetaZero &= ThetaZero;
+    }
+
+    /// <summary>Makes the copy in slot <paramref name="slot"/> the current state.</summary>
+    public void Restore(int slot)
+    {
+        var saved = _snapshots[slot];
+        (Spatial, Positions, ThetaZero) = (saved.Spatial, saved.Positions, saved.ThetaZero);
+        int n = Length;
+        Array.Copy(saved.K, K, n);
+        Array.Copy(saved.Theta, Theta, n);
+    }
+
     /// <summary>Starts a run at a flat input kernel K⁰ with Θ⁰ = 0.</summary>
     public void StartFlat(double k0, double[] v1, int offset1, double[] v2, int offset2, bool self)
     {
@@ -94,5 +135,18 @@ public sealed class KernelState
     private void Start(double[] v1, int offset1, double[] v2, int offset2, bool self)
     {
         (_v1, _o1, _v2, _o2, Self) = (v1, offset1, v2, offset2, self);
+    }
+
+    private sealed class Snapshot(double[] k, double[] theta)
+    {
+        public double[] K { get; } = k;
+
+        public double[] Theta { get; } = theta;
+
+        public bool Spatial { get; set; }
+
+        public int Positions { get; set; }
+
+        public bool ThetaZero { get; set; }
     }
 }

@@ -29,11 +29,70 @@ public abstract record Layer
     /// <summary>How each parameter tensor is drawn at initialization, in order (<see cref="ParameterInit"/>).</summary>
     public virtual IReadOnlyList<ParameterInit> InitialParameters(LayerContext context) => [];
 
+    /// <summary>
+    /// The leaf layers with parameters inside this layer, where they sit: itself for a leaf that owns parameters (its first
+    /// tensor at <paramref name="offset"/>), none for a leaf without; a block lists the units of its chains in order.
+    /// </summary>
+    public virtual IEnumerable<ParameterUnit> ParameterUnits(LayerContext context, int offset) =>
+        ParameterTensorCount > 0 ? [new ParameterUnit(this, context, offset)] : [];
+
+    /// <summary>Every leaf layer inside this layer, in order (itself for a leaf).</summary>
+    public virtual IEnumerable<Layer> Leaves => [this];
+
+    /// <summary>This layer with every leaf inside it replaced by <paramref name="map"/> of it (for a leaf: <paramref name="map"/> of itself).</summary>
+    public virtual Layer MapLeaves(Func<Layer, Layer> map) => map(this);
+
+    /// <summary>
+    /// Whether the output at initialization is drawn fresh: a zero-mean field independent of the input and of any other branch,
+    /// as a dense or conv layer's output is (new zero-mean weights and biases multiply everything before it). The infinite-width
+    /// kernel of a sum of branches is the sum of their kernels only when all branches but one are drawn fresh.
+    /// </summary>
+    public virtual bool DrawsFreshOutput => false;
+
+    /// <summary>Whether the layer is linear in its input and has no parameters (flatten, pooling, the identity): it keeps a fresh output fresh.</summary>
+    public virtual bool IsLinearWithoutParameters => false;
+
     /// <summary>Whether the infinite-width kernel must track the full covariance over position pairs (not only its diagonal).</summary>
     public virtual bool NeedsFullSpatialCovariance => false;
 
     /// <summary>Applies the layer to a batch <paramref name="input"/> [N, ...] with its parameters taken from <paramref name="parameters"/> starting at <paramref name="offset"/>.</summary>
     public abstract Tensor Forward(LayerContext context, Tensor input, IReadOnlyList<Tensor> parameters, int offset);
+
+    /// <summary>
+    /// <see cref="Forward"/>, recording in <paramref name="trace"/> the input and output of every parameter unit it passes
+    /// (itself for a leaf with parameters); blocks trace the layers inside them.
+    /// </summary>
+    public virtual Tensor ForwardTraced(LayerContext context, Tensor input, IReadOnlyList<Tensor> parameters, int offset, ForwardTrace trace)
+    {
+        var output = Forward(context, input, parameters, offset);
+        if (ParameterTensorCount > 0) trace.Record(new ParameterUnit(this, context, offset), input, output);
+        return output;
+    }
+
+    /// <summary>
+    /// The layer's part of a jet's expansion point at θ = <paramref name="parameters"/>: its input, <see cref="JetDerivatives"/> there
+    /// and its output (traced into <paramref name="trace"/> when given, as <see cref="ForwardTraced"/>); blocks keep their layers' points.
+    /// </summary>
+    public virtual LayerPoint ExpansionPoint(LayerContext context, Tensor input, IReadOnlyList<Tensor> parameters, int offset, int order,
+        ForwardTrace? trace)
+    {
+        var derivatives = JetDerivatives(context, input, order);
+        var output = trace is null ? Forward(context, input, parameters, offset) : ForwardTraced(context, input, parameters, offset, trace);
+        return new LayerPoint(input, derivatives, output, []);
+    }
+
+    /// <summary>
+    /// <see cref="Jet"/> from the layer's expansion point <paramref name="point"/>, recording a parameter unit's coefficients in
+    /// <paramref name="trace"/> when given; blocks run the jets of their layers from their points.
+    /// </summary>
+    public virtual Tensor?[] JetAt(LayerContext context, LayerPoint point, IReadOnlyList<Tensor?> inputCoefficients,
+        IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> displacement, int offset, JetTrace? trace)
+    {
+        var output = Jet(context, point.Input, inputCoefficients, parameters, displacement, offset, point.Derivatives);
+        if (trace is not null && ParameterTensorCount > 0)
+            trace.Record(new ParameterUnit(this, context, offset), point.Input, inputCoefficients.ToArray(), output);
+        return output;
+    }
 
     /// <summary>
     /// Forward-mode derivative: the output y = g(a; p) and its tangent ẏ = ∂g/∂a·ȧ + ∂g/∂p·ṗ for an input tangent
@@ -131,6 +190,13 @@ public abstract record Layer
     /// </summary>
     public virtual Tensor StructuredNtkTerm(LayerContext context, Tensor a1, Tensor d1, Tensor a2, Tensor d2, int outputs, bool bias = true) =>
         throw new NotSupportedException($"{TypeName} has no parameters");
+
+    /// <summary>
+    /// The empirical NNGP when this layer is the readout: the covariance E[z_k(x1) z_k(x2)] of one output unit over the layer's
+    /// initial parameters given its inputs <paramref name="a1"/> [N1, ...] and <paramref name="a2"/> [N2, ...], [N1, N2].
+    /// </summary>
+    public virtual Tensor ReadoutNngp(LayerContext context, Tensor a1, Tensor a2) =>
+        throw new NotSupportedException($"{TypeName} cannot be a network's readout: its output covariance at initialization is not defined here");
 
     /// <summary>Product of the entries of a shape.</summary>
     protected static int Product(IEnumerable<int> shape) => shape.Aggregate(1, (a, n) => a * n);

@@ -10,6 +10,10 @@ namespace LinearizationLab.Layers;
 public sealed class LayerBuffers : IDisposable
 {
     private Tensor? _output, _derivative, _secondDerivative, _thirdDerivative, _inputGradient;
+    private readonly List<LayerBuffers> _children = [];
+    private readonly List<Tensor?> _childInputs = [];
+    private readonly List<Tensor?> _branchGradients = [];
+    private readonly List<Tensor?> _branchOutputs = [];
 
     /// <summary>The output buffer, of <paramref name="shape"/> and <paramref name="like"/>'s dtype and device.</summary>
     public Tensor Output(long[] shape, Tensor like) => Ensure(ref _output, shape, like);
@@ -35,6 +39,45 @@ public sealed class LayerBuffers : IDisposable
     /// <summary>φ′ as last written by the forward pass.</summary>
     public Tensor StoredDerivative => _derivative ?? throw new InvalidOperationException("the forward pass has not stored φ′ in these buffers");
 
+    /// <summary>The buffers of the layer in slot <paramref name="slot"/> inside a block (created on first use).</summary>
+    public LayerBuffers Child(int slot)
+    {
+        while (_children.Count <= slot) _children.Add(new LayerBuffers());
+        return _children[slot];
+    }
+
+    /// <summary>Records the input the layer in slot <paramref name="slot"/> saw (a reference: it must outlive the pass).</summary>
+    public void SetChildInput(int slot, Tensor input)
+    {
+        while (_childInputs.Count <= slot) _childInputs.Add(null);
+        _childInputs[slot] = input;
+    }
+
+    /// <summary>The input the layer in slot <paramref name="slot"/> saw in the last pass.</summary>
+    public Tensor ChildInput(int slot) => slot < _childInputs.Count && _childInputs[slot] is { } t ? t
+        : throw new InvalidOperationException("no forward pass has been stored in this block's buffers");
+
+    /// <summary>Records a block's branch <paramref name="branch"/> output in the last pass (a reference).</summary>
+    public void SetBranchOutput(int branch, Tensor output)
+    {
+        while (_branchOutputs.Count <= branch) _branchOutputs.Add(null);
+        _branchOutputs[branch] = output;
+    }
+
+    /// <summary>A block's branch output in the last pass.</summary>
+    public Tensor BranchOutput(int branch) => branch < _branchOutputs.Count && _branchOutputs[branch] is { } t ? t
+        : throw new InvalidOperationException("no forward pass has been stored in this block's buffers");
+
+    /// <summary>A block's copy of ∂L/∂output for its branch <paramref name="branch"/> (a sum hands each branch its own).</summary>
+    public Tensor BranchGradient(int branch, long[] shape, Tensor like)
+    {
+        while (_branchGradients.Count <= branch) _branchGradients.Add(null);
+        var slot = _branchGradients[branch];
+        var t = Ensure(ref slot, shape, like);
+        _branchGradients[branch] = slot;
+        return t;
+    }
+
     private static Tensor Ensure(ref Tensor? slot, long[] shape, Tensor like)
     {
         if (slot is not null && slot.shape.SequenceEqual(shape) && slot.dtype == like.dtype && slot.device_type == like.device_type && slot.device_index == like.device_index) return slot;
@@ -51,5 +94,7 @@ public sealed class LayerBuffers : IDisposable
         _secondDerivative?.Dispose();
         _thirdDerivative?.Dispose();
         _inputGradient?.Dispose();
+        foreach (var t in _branchGradients) t?.Dispose();
+        foreach (var c in _children) c.Dispose();
     }
 }

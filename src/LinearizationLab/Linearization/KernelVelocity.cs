@@ -1,3 +1,4 @@
+using LinearizationLab.Layers;
 using LinearizationLab.Networks;
 using LinearizationLab.Training;
 using TorchSharp;
@@ -10,7 +11,7 @@ namespace LinearizationLab.Linearization;
 /// dΘ̂(θ + s·v)/ds at s = 0. Along the gradient flow dθ/dτ = −∇L of ½·mean MSE this is dΘ̂/dτ(0), the contraction of
 /// the third-order tensor O₃ of the 1/n expansion with the residual (Dyer &amp; Gur-Ari 2019; Huang &amp; Yau 2019): of order
 /// 1/n for wide networks, it is what makes the kernel move. Computed in forward mode on the structured NTK, not as a
-/// difference of kernels: per affine layer Θ̂_l = Σ (terms bilinear in (a_l, Δ_l) pairs), so by the product rule
+/// difference of kernels: per parameter unit (dense, conv, a normalization's gain) Θ̂_l = Σ (terms bilinear in (a_l, Δ_l) pairs), so by the product rule
 /// dΘ̂_l = T(ȧ, Δ; a, Δ) + T(a, Δ̇; a, Δ) + (transpose), with ȧ_l the tangent of the layer's input and Δ̇_l that of
 /// Δ_l = ∂f/∂z_l. Both come from one first-order jet: ȧ_l is its input coefficient, and Δ̇_l = ∂f_1/∂z_(l,0) (the
 /// s-coefficient of f responds to the point value z_(l,0) exactly as Δ_l(s) moves with s).
@@ -42,7 +43,7 @@ public static class KernelVelocity
         var jetTrace = new JetTrace();
         var f1 = network.Jet(point, theta, v, trace: jetTrace)[0];
         var f0 = point.Output;
-        var z = pointTrace.AffineLayers.Select(l => l.PreActivation).ToArray();
+        var z = pointTrace.Units.Select(l => l.Output).ToArray();
         int outputs = network.Spec.OutputCount;
         var deltas = new List<Tensor>[z.Length];
         var rates = new List<Tensor>[z.Length];
@@ -63,12 +64,12 @@ public static class KernelVelocity
         Tensor? half = null;
         for (int l = 0; l < z.Length; l++)
         {
-            var layer = network.Layers[pointTrace.AffineLayers[l].LayerIndex];
-            var a = pointTrace.AffineLayers[l].Input.detach();
+            var unit = pointTrace.Units[l].Unit;
+            var a = pointTrace.Units[l].Input.detach();
             var delta = stack(deltas[l], 1);
-            var term = layer.StructuredNtkTerm(a, stack(rates[l], 1), a, delta, outputs);
-            if (jetTrace.AffineLayers[l].InputCoefficients[0] is { } tangent)
-                term.add_(layer.StructuredNtkTerm(tangent.detach(), delta, a, delta, outputs, bias: false));
+            var term = unit.Layer.StructuredNtkTerm(unit.Context, a, stack(rates[l], 1), a, delta, outputs);
+            if (jetTrace.Units[l].InputCoefficients[0] is { } tangent)
+                term.add_(unit.Layer.StructuredNtkTerm(unit.Context, tangent.detach(), delta, a, delta, outputs, bias: false));
             half = half is null ? term : half.add_(term);
         }
         var h = half ?? throw new InvalidOperationException("the network has no parameters");

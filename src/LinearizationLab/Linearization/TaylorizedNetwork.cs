@@ -161,9 +161,9 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisposable
         var trace = new JetTrace();
         var f = Sum(point, _network.Jet(point, _theta0, delta, trace: trace));
         int outputs = _network.Spec.OutputCount;
-        // Per affine layer, the pairs (a_(j−1), z_j) whose input coefficient is not identically 0.
-        var pairs = trace.AffineLayers.Select(l => Enumerable.Range(1, Order)
-            .Select(j => (Input: j == 1 ? point.Inputs[l.LayerIndex] : l.InputCoefficients[j - 2], Output: l.OutputCoefficients[j - 1]))
+        // Per parameter unit, the pairs (a_(j−1), z_j) whose input coefficient is not identically 0.
+        var pairs = trace.Units.Select(l => Enumerable.Range(1, Order)
+            .Select(j => (Input: j == 1 ? l.PointInput : l.InputCoefficients[j - 2], Output: l.OutputCoefficients[j - 1]))
             .Where(p => p.Input is not null && p.Output is not null)
             .Select(p => (Input: p.Input!, Output: p.Output!)).ToArray()).ToArray();
         var targets = pairs.SelectMany(p => p.Select(q => q.Output)).ToArray();
@@ -173,13 +173,13 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisposable
         int index = 0;
         for (int l = 0; l < pairs.Length; l++)
         {
-            var layer = _network.Layers[trace.AffineLayers[l].LayerIndex];
+            var unit = trace.Units[l].Unit;
             var d = pairs[l].Select((_, j) => stack(perOutput.Select(g => g[index + j]), 1).detach()).ToArray();
             for (int j = 0; j < pairs[l].Length; j++)
             {
                 for (int j2 = 0; j2 < pairs[l].Length; j2++)
                 {
-                    var term = layer.StructuredNtkTerm(pairs[l][j].Input.detach(), d[j], pairs[l][j2].Input.detach(), d[j2], outputs,
+                    var term = unit.Layer.StructuredNtkTerm(unit.Context, pairs[l][j].Input.detach(), d[j], pairs[l][j2].Input.detach(), d[j2], outputs,
                         bias: j == 0 && j2 == 0);
                     total = total is null ? term : total.add_(term);
                 }

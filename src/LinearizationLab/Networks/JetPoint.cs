@@ -1,30 +1,28 @@
+using LinearizationLab.Layers;
 using static TorchSharp.torch;
 
 namespace LinearizationLab.Networks;
 
 /// <summary>
-/// The expansion point of a Taylor model on one batch (<see cref="Network.ExpansionPoint"/>): f(x; θ0), each layer's input
-/// a_0 at θ0 and the derivatives its jet of order <see cref="Order"/> needs there (φ′, φ″, φ‴ for activations). None of
-/// them depends on Δθ, so a model trained on a full batch computes them once.
+/// The expansion point of a Taylor model on one batch (<see cref="Network.ExpansionPoint"/>): f(x; θ0) and each layer's
+/// <see cref="LayerPoint"/> — its input a_0 at θ0 and the derivatives its jet of order <see cref="Order"/> needs there (φ′, φ″, φ‴
+/// for activations; a block keeps its layers' points). None of them depends on Δθ, so a model trained on a full batch
+/// computes them once.
 /// </summary>
 public sealed class JetPoint : IDisposable
 {
-    internal JetPoint(int order, Tensor[] inputs, Tensor[][] derivatives, Tensor output)
+    internal JetPoint(int order, LayerPoint[] layers, Tensor output)
     {
         Order = order;
-        Inputs = inputs;
-        Derivatives = derivatives;
+        Layers = layers;
         Output = output;
     }
 
     /// <summary>The highest Taylor order the point serves.</summary>
     public int Order { get; }
 
-    /// <summary>Layer i's input at θ0.</summary>
-    public IReadOnlyList<Tensor> Inputs { get; }
-
-    /// <summary>Layer i's <see cref="Layers.Layer.JetDerivatives"/> at its input.</summary>
-    public IReadOnlyList<Tensor[]> Derivatives { get; }
+    /// <summary>Layer i's point.</summary>
+    public IReadOnlyList<LayerPoint> Layers { get; }
 
     /// <summary>f(x; θ0), [N, O].</summary>
     public Tensor Output { get; }
@@ -33,12 +31,12 @@ public sealed class JetPoint : IDisposable
     public JetPoint Detached()
     {
         static Tensor Keep(Tensor t) => t.detach().DetachFromDisposeScope();
-        return new JetPoint(Order, Inputs.Select(Keep).ToArray(), Derivatives.Select(d => d.Select(Keep).ToArray()).ToArray(), Keep(Output));
+        return new JetPoint(Order, Layers.Select(l => l.Select(Keep)).ToArray(), Keep(Output));
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        foreach (var t in Inputs.Concat(Derivatives.SelectMany(d => d)).Append(Output)) t.Dispose();
+        foreach (var t in Layers.SelectMany(l => l.Tensors).Append(Output).Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>()) t.Dispose();
     }
 }

@@ -7,8 +7,9 @@ namespace LinearizationLab.Networks;
 
 /// <summary>
 /// A finite-width network built from an <see cref="ArchitectureSpec"/> (neural-tangents <c>stax</c>
-/// semantics). Parameters are an ordered list θ = [W_1, b_1, W_2, b_2, …] over the affine layers;
-/// the forward pass is functional, so f(x; θ') can be evaluated at any θ' of the same shapes.
+/// semantics). Parameters are an ordered list θ of tensors, each layer's (and each block's layers') in order — for a plain
+/// MLP [W_1, b_1, W_2, b_2, …]; what a layer's tensors mean is its own business (<see cref="ParameterUnits"/>). The forward
+/// pass is functional, so f(x; θ') can be evaluated at any θ' of the same shapes.
 /// </summary>
 public sealed class Network : IBackpropModel, IDisposable
 {
@@ -31,6 +32,7 @@ public sealed class Network : IBackpropModel, IDisposable
             _offsets[i] = offset;
             offset += layers[i].ParameterTensorCount;
         }
+        ParameterUnits = layers.SelectMany((l, i) => l.Kind.ParameterUnits(l.Context, _offsets[i])).ToArray();
     }
 
     /// <summary>The architecture.</summary>
@@ -48,7 +50,13 @@ public sealed class Network : IBackpropModel, IDisposable
     /// <summary>Total number of scalar parameters P.</summary>
     public long ParameterCount => _parameters.Sum(p => p.numel());
 
-    /// <summary>Index into <see cref="Parameters"/> of layer <paramref name="layerIndex"/>'s first tensor (its W).</summary>
+    /// <summary>
+    /// The leaf layers that own parameters, inside blocks too, in the order of their tensors in <see cref="Parameters"/>: the
+    /// units of the per-layer NTK terms and of the structured NTK (<see cref="ParameterUnit"/>).
+    /// </summary>
+    public IReadOnlyList<ParameterUnit> ParameterUnits { get; }
+
+    /// <summary>Index into <see cref="Parameters"/> of top-level layer <paramref name="layerIndex"/>'s first tensor.</summary>
     public int ParameterOffset(int layerIndex) => _offsets[layerIndex];
 
     /// <summary>
@@ -82,7 +90,7 @@ public sealed class Network : IBackpropModel, IDisposable
 
     /// <summary>
     /// f(x; θ) with the given parameters (same order and shapes as <see cref="Parameters"/>); when
-    /// <paramref name="trace"/> is given, each affine layer's input and pre-activation are recorded in it.
+    /// <paramref name="trace"/> is given, each parameter unit's input and output are recorded in it.
     /// </summary>
     public Tensor Forward(Tensor x, IReadOnlyList<Tensor> parameters, ForwardTrace? trace = null)
     {
@@ -90,11 +98,7 @@ public sealed class Network : IBackpropModel, IDisposable
             throw new ArgumentException($"expected {_parameters.Length} parameter tensors, got {parameters.Count}");
         var a = x;
         for (int i = 0; i < Layers.Count; i++)
-        {
-            var z = Layers[i].Forward(a, parameters, _offsets[i]);
-            if (trace is not null && Layers[i].Kind is AffineLayer) trace.Record(i, a, z);
-            a = z;
-        }
+            a = trace is null ? Layers[i].Forward(a, parameters, _offsets[i]) : Layers[i].ForwardTraced(a, parameters, _offsets[i], trace);
         return a;
     }
 
@@ -116,30 +120,26 @@ public sealed class Network : IBackpropModel, IDisposable
 
     /// <summary>
     /// The expansion point of a jet of order <paramref name="order"/> at θ = <paramref name="parameters"/>: the forward pass,
-    /// keeping each layer's input and the derivatives its jet needs (<see cref="JetPoint"/>); with <paramref name="trace"/>,
-    /// each affine layer's input and pre-activation as in <see cref="Forward(Tensor, IReadOnlyList{Tensor}, ForwardTrace?)"/>.
+    /// keeping each layer's input and the derivatives its jet needs (<see cref="JetPoint"/>, blocks keeping their layers'); with
+    /// <paramref name="trace"/>, each parameter unit's input and output as in <see cref="Forward(Tensor, IReadOnlyList{Tensor}, ForwardTrace?)"/>.
     /// Differentiable under autograd like the forward pass; the tensors join the caller's dispose scope.
     /// </summary>
     public JetPoint ExpansionPoint(Tensor x, IReadOnlyList<Tensor> parameters, int order, ForwardTrace? trace = null)
     {
         if (order is < 1 or > 3) throw new ArgumentOutOfRangeException(nameof(order), order, "jets of order 1 to 3");
-        var inputs = new Tensor[Layers.Count];
-        var derivatives = new Tensor[Layers.Count][];
+        var points = new LayerPoint[Layers.Count];
         var a = x;
         for (int i = 0; i < Layers.Count; i++)
         {
-            inputs[i] = a;
-            derivatives[i] = Layers[i].JetDerivatives(a, order);
-            var z = Layers[i].Forward(a, parameters, _offsets[i]);
-            if (trace is not null && Layers[i].Kind is AffineLayer) trace.Record(i, a, z);
-            a = z;
+            points[i] = Layers[i].ExpansionPoint(a, parameters, _offsets[i], order, trace);
+            a = points[i].Output;
         }
-        return new JetPoint(order, inputs, derivatives, a);
+        return new JetPoint(order, points, a);
     }
 
     /// <summary>
     /// Forward-mode Taylor propagation along θ(s) = θ0 + s·Δθ from the point <paramref name="point"/> (made at θ0 =
-    /// <paramref name="parameters"/>): each layer maps its input's coefficients to its output's (<see cref="NetworkLayer.Jet"/>).
+    /// <paramref name="parameters"/>): each layer maps its input's coefficients to its output's (<see cref="NetworkLayer.JetAt"/>; parameter units are recorded in <paramref name="trace"/>).
     /// Returns the output's normalized coefficients [f_1, …, f_k] (f_j = (1/j!)·Dʲf(θ0)[Δθ, …, Δθ], [N, O]), so
     /// f_k(θ0 + Δθ) = f(θ0) + f_1 + … + f_k. Differentiable in Δθ by autograd; <paramref name="order"/> defaults to the point's.
     /// </summary>
@@ -152,11 +152,7 @@ public sealed class Network : IBackpropModel, IDisposable
             throw new ArgumentException($"expected {_parameters.Length} parameter and displacement tensors, got {parameters.Count} and {displacement.Count}");
         var coefficients = new Tensor?[k];
         for (int i = 0; i < Layers.Count; i++)
-        {
-            var output = Layers[i].Jet(point.Inputs[i], coefficients, parameters, displacement, _offsets[i], point.Derivatives[i]);
-            if (trace is not null && Layers[i].Kind is AffineLayer) trace.Record(i, coefficients, output);
-            coefficients = output;
-        }
+            coefficients = Layers[i].JetAt(point.Layers[i], coefficients, parameters, displacement, _offsets[i], trace);
         return coefficients.Select(c => c ?? zeros_like(point.Output)).ToArray();
     }
 
@@ -199,7 +195,7 @@ public sealed class Network : IBackpropModel, IDisposable
             delta = Layers[i].JetBackprop(workspace.Input(i), delta, order, parameters, displacement, _offsets[i], workspace[i], i > first, sink)!;
     }
 
-    /// <summary>Whether every layer has the hand-written passes (dense, activations, flatten), so training can skip autograd.</summary>
+    /// <summary>Whether every layer has the hand-written passes (dense, activations, flatten, and blocks of them), so training can skip autograd.</summary>
     public bool SupportsBackprop => Layers.All(l => l.SupportsBackprop);
 
     /// <summary>f(x; θ) through the buffers of <paramref name="workspace"/>, keeping what the reverse pass needs.</summary>

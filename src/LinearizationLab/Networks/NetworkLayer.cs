@@ -25,6 +25,19 @@ public sealed class NetworkLayer(Layer kind, LayerContext context)
     /// <summary>Applies the layer to a batch with its parameters taken from <paramref name="parameters"/> at <paramref name="offset"/>.</summary>
     public Tensor Forward(Tensor input, IReadOnlyList<Tensor> parameters, int offset) => Kind.Forward(Context, input, parameters, offset);
 
+    /// <summary>The forward pass recording the parameter units it passes (<see cref="Layer.ForwardTraced"/>).</summary>
+    public Tensor ForwardTraced(Tensor input, IReadOnlyList<Tensor> parameters, int offset, ForwardTrace trace) =>
+        Kind.ForwardTraced(Context, input, parameters, offset, trace);
+
+    /// <summary>The layer's part of a jet's expansion point (<see cref="Layer.ExpansionPoint"/>).</summary>
+    public LayerPoint ExpansionPoint(Tensor input, IReadOnlyList<Tensor> parameters, int offset, int order, ForwardTrace? trace) =>
+        Kind.ExpansionPoint(Context, input, parameters, offset, order, trace);
+
+    /// <summary>The output's Taylor coefficients from the layer's point (<see cref="Layer.JetAt"/>).</summary>
+    public Tensor?[] JetAt(LayerPoint point, IReadOnlyList<Tensor?> inputCoefficients, IReadOnlyList<Tensor> parameters,
+        IReadOnlyList<Tensor> displacement, int offset, JetTrace? trace) =>
+        Kind.JetAt(Context, point, inputCoefficients, parameters, displacement, offset, trace);
+
     /// <summary>The output and its forward-mode tangent (<see cref="Layer.Jvp"/>).</summary>
     public (Tensor Output, Tensor? Tangent) Jvp(Tensor input, Tensor? inputTangent, IReadOnlyList<Tensor> parameters,
         IReadOnlyList<Tensor> parameterTangents, int offset) => Kind.Jvp(Context, input, inputTangent, parameters, parameterTangents, offset);
@@ -55,12 +68,4 @@ public sealed class NetworkLayer(Layer kind, LayerContext context)
     /// <summary>This layer's structured empirical-NTK term (<see cref="Layer.StructuredNtkTerm"/>).</summary>
     public Tensor StructuredNtkTerm(Tensor a1, Tensor d1, Tensor a2, Tensor d2, int outputs, bool bias = true) =>
         Kind.StructuredNtkTerm(Context, a1, d1, a2, d2, outputs, bias);
-
-    /// <summary>What the layer's jet needs at the expansion point (<see cref="Layer.JetDerivatives"/>).</summary>
-    public Tensor[] JetDerivatives(Tensor input, int order) => Kind.JetDerivatives(Context, input, order);
-
-    /// <summary>The output's Taylor coefficients along θ0 + s·Δθ (<see cref="Layer.Jet"/>).</summary>
-    public Tensor?[] Jet(Tensor input, IReadOnlyList<Tensor?> inputCoefficients, IReadOnlyList<Tensor> parameters,
-        IReadOnlyList<Tensor> displacement, int offset, IReadOnlyList<Tensor> derivatives) =>
-        Kind.Jet(Context, input, inputCoefficients, parameters, displacement, offset, derivatives);
 }

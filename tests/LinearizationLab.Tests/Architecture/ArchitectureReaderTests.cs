@@ -26,6 +26,19 @@ public class ArchitectureReaderTests
     [InlineData("""{"input_shape":[1,8,8],"layers":[{"type":"conv","channels":2,"kernel":[3,3],"stride":[1,2,2]}]}""", "layers[0].stride", "2 entries")]
     [InlineData("""{"input_shape":[1,8,8],"layers":[{"type":"conv","channels":2,"kernel":[3,3]}]}""", "layers[0]", "flat output")]
     [InlineData("""{"input_shape":[0],"layers":[{"type":"dense","width":1}]}""", "input_shape[0]", "at least 1")]
+    [InlineData("""{"input_shape":[4],"layers":[{"type":"serial","layers":[]},{"type":"dense","width":1}]}""", "layers[0].layers", "at least one layer")]
+    [InlineData("""{"input_shape":[4],"layers":[{"type":"residual","layers":[{"type":"dense","width":3}]},{"type":"dense","width":1}]}""", "layers[0]", "needs a projection")]
+    [InlineData("""{"input_shape":[4],"layers":[{"type":"residual","layers":[{"type":"dense","width":3}],"shortcut":[{"type":"dense","width":2}]},{"type":"dense","width":1}]}""", "layers[0]", "the shortcut gives [2]")]
+    [InlineData("""{"input_shape":[4],"layers":[{"type":"residual","layers":[{"type":"relu"}],"scale":0},{"type":"dense","width":1}]}""", "layers[0].scale", "greater than 0")]
+    [InlineData("""{"input_shape":[4],"layers":[{"type":"residual","layers":[{"type":"relu"}],"shortcut":[{"type":"flatten"},{"type":"dense","width":4,"wstd":2}]},{"type":"dense","width":1}]}""", "layers[0].shortcut[1].wstd", "unknown field")]
+    [InlineData("""{"input_shape":[4],"layers":[{"type":"parallel","branches":[]},{"type":"dense","width":1}]}""", "layers[0].branches", "at least one branch")]
+    [InlineData("""{"input_shape":[4],"layers":[{"type":"parallel","branches":[[{"type":"relu"}],[]]},{"type":"dense","width":1}]}""", "layers[0].branches[1]", "at least one layer")]
+    [InlineData("""{"input_shape":[4],"layers":[{"type":"parallel","branches":[{"type":"relu"}]},{"type":"dense","width":1}]}""", "layers[0].branches[0]", "array of layers")]
+    [InlineData("""{"input_shape":[4],"layers":[{"type":"parallel","branches":[[{"type":"relu"}],[{"type":"dense","width":3}]]},{"type":"dense","width":1}]}""", "layers[0]", "sums its branches")]
+    [InlineData("""{"input_shape":[4],"layers":[{"type":"parallel","combine":"product","branches":[[{"type":"relu"}]]},{"type":"dense","width":1}]}""", "layers[0].combine", "not one of")]
+    [InlineData("""{"input_shape":[1,4,4],"layers":[{"type":"parallel","combine":"concat","branches":[[{"type":"relu"}],[{"type":"conv","channels":2,"kernel":[3,3]}]]},{"type":"flatten"},{"type":"dense","width":1}]}""", "layers[0]", "differ in more than that axis")]
+    [InlineData("""{"input_shape":[4],"layers":[{"type":"repeat","count":0,"layers":[{"type":"relu"}]},{"type":"dense","width":1}]}""", "layers[0].count", "at least 1")]
+    [InlineData("""{"input_shape":[1,4,4],"layers":[{"type":"repeat","count":4,"layers":[{"type":"relu"},{"type":"conv","channels":2,"kernel":[2,2]}]},{"type":"flatten"},{"type":"dense","width":1}]}""", "layers[0].layers[1]", "larger than the input")]
     public void Malformed_field_is_named(string json, string field, string reason)
     {
         var e = Reject(json);

@@ -19,9 +19,10 @@ public class EmpiricalNtkTests
         Mlp("relu", 1, 1), Mlp("relu", 2, 3), Mlp("relu", 4, 1, "standard"),
         Mlp("erf", 1, 3), Mlp("erf", 3, 1), Mlp("erf", 2, 3, "standard"),
         Mlp("tanh", 2, 1), Mlp("tanh", 4, 3), Mlp("tanh", 1, 1, "standard"), Mlp("relu", 3, 3, "standard"),
+        BlockMlps[0], BlockMlps[1], BlockMlps[2], BlockMlps[3],
     };
 
-    public static TheoryData<string> Cnns() => new(CnnSpecs);
+    public static TheoryData<string> Cnns() => new([.. CnnSpecs, .. BlockCnns]);
 
     private static readonly string[] CnnSpecs =
     [
@@ -79,7 +80,7 @@ public class EmpiricalNtkTests
         using var network = Network.Create(spec, 3, TensorSettings.CpuFloat64);
         var r = new EmpiricalNtk(network).Compute(Inputs(spec, 6, 5), null, NtkMethod.Structured);
         int n = r.Full.GetLength(0);
-        Assert.Equal(spec.AffineLayerIndices.Count, r.PerLayer.Count);
+        Assert.Equal(spec.AffineLayerIndices.Count, r.PerLayer.Count);   // these networks have no blocks: one unit per dense/conv layer
         var sum = new double[n, n];
         foreach (var layer in r.PerLayer)
             for (int i = 0; i < n; i++)

@@ -9,7 +9,8 @@ public class LayerRegistryTests
 {
     [Fact]
     public void EveryLayerTypeOfTheArchJsonContractIsRegistered() =>
-        Assert.Equal(["dense", "conv", "erf", "identity", "relu", "tanh", "flatten", "global_avg_pool"], LayerRegistry.TypeNames);
+        Assert.Equal(["dense", "conv", "erf", "identity", "relu", "tanh", "flatten", "global_avg_pool", "serial", "residual", "parallel", "repeat"],
+            LayerRegistry.TypeNames);
 
     [Theory]
     [InlineData("""{"type":"dense","width":3,"w_std":1.5,"b_std":0.2}""", "dense")]

@@ -78,6 +78,7 @@ public class TaylorizedNetworkTests
             data.Add(Mlp("tanh", 3, 1, "standard"), k);
             data.Add(Mlp("relu", 2, 2), k);
             data.Add(Mlp("identity", 2, 1), k);
+            foreach (var block in BlockMlps) data.Add(block, k);
         }
         return data;
     }

@@ -34,15 +34,29 @@ public class NetworkBackpropTests
           {"type":"dense","width":3,"w_std":1.1,"b_std":0.4}]}
         """);
 
+    /// <summary>The MLPs built from blocks (residual, parallel sum and concatenation, repeat, serial).</summary>
+    public static TheoryData<int> BlockNetworks() => new(Enumerable.Range(0, NtkTestNetworks.BlockMlps.Length));
+
     [Theory]
     [MemberData(nameof(Networks))]
-    public void BackpropGivesAutogradsGradients(string activation, string parameterization)
+    public void BackpropGivesAutogradsGradients(string activation, string parameterization) =>
+        AssertBackpropGivesAutogradsGradients(Flattening(activation, parameterization));
+
+    [Theory]
+    [MemberData(nameof(BlockNetworks))]
+    public void BlocksBackpropGiveAutogradsGradients(int index)
     {
-        var spec = Flattening(activation, parameterization);
+        var spec = NtkTestNetworks.Spec(NtkTestNetworks.BlockMlps[index]);
+        Assert.True(spec.Layers.All(l => l.SupportsBackprop));   // a residual MLP must not fall back to autograd
+        AssertBackpropGivesAutogradsGradients(spec);
+    }
+
+    private static void AssertBackpropGivesAutogradsGradients(ArchitectureSpec spec)
+    {
         using var scope = NewDisposeScope();
         using var network = Network.Create(spec, 3, TensorSettings.CpuFloat64);
         var x = NtkTestNetworks.Inputs(spec, 6, 4);
-        var y = NtkTestNetworks.Inputs(spec, 6, 5).flatten(1).narrow(1, 0, 3);
+        var y = NtkTestNetworks.Inputs(spec, 6, 5).flatten(1).narrow(1, 0, spec.OutputCount);
         var loss = new MeanSquaredError();
         loss.Value(network.Forward(x), y, null).backward();
 
@@ -64,9 +78,16 @@ public class NetworkBackpropTests
 
     [Theory]
     [MemberData(nameof(Networks))]
-    public void TangentPassIsTheForwardModeJvp(string activation, string parameterization)
+    public void TangentPassIsTheForwardModeJvp(string activation, string parameterization) =>
+        AssertTangentPassIsTheForwardModeJvp(Flattening(activation, parameterization));
+
+    [Theory]
+    [MemberData(nameof(BlockNetworks))]
+    public void BlocksTangentPassIsTheForwardModeJvp(int index) =>
+        AssertTangentPassIsTheForwardModeJvp(NtkTestNetworks.Spec(NtkTestNetworks.BlockMlps[index]));
+
+    private static void AssertTangentPassIsTheForwardModeJvp(ArchitectureSpec spec)
     {
-        var spec = Flattening(activation, parameterization);
         using var scope = NewDisposeScope();
         using var network = Network.Create(spec, 7, TensorSettings.CpuFloat64);
         using var direction = Network.Create(spec, 8, TensorSettings.CpuFloat64);
@@ -108,12 +129,30 @@ public class NetworkBackpropTests
             Assert.True((fused.Parameters[i] - plain.Parameters[i]).abs().max().ToDouble() < 1e-12, $"parameter {i}");
     }
 
-    [Theory]
-    [InlineData(null)]
-    [InlineData(4)]
-    public void TheLinearizationTrainsByHandAsThroughAutograd(int? batchSize)
+    [Fact]
+    public void ANetworkOfBlocksTrainsByHandAsThroughAutograd()
     {
-        var spec = Arch.Mlp(4, [16, 16], 3, "tanh", wStd: 1.4, bStd: 0.2);
+        var spec = NtkTestNetworks.Spec(NtkTestNetworks.BlockMlps[2].Replace("\"input_shape\":[5]", "\"input_shape\":[4]"));
+        using var scope = NewDisposeScope();
+        using var fused = Network.Create(spec, 11, TensorSettings.CpuFloat64);
+        using var plain = Network.Create(spec, 11, TensorSettings.CpuFloat64);
+        using var data = ClassData(spec, 10);
+        var options = new TrainingOptions(new MeanSquaredError(), new OptimizerSpec(0.3, 0.9, true, 4), 30, [30], 2);
+        new Trainer(options).Train(fused, data);
+        new Trainer(options).Train(new AutogradOnly(plain), data);
+        // 30 steps of the same updates in float64, rounded differently: agreement to round-off.
+        for (int i = 0; i < fused.Parameters.Count; i++)
+            Assert.True((fused.Parameters[i] - plain.Parameters[i]).abs().max().ToDouble() < 1e-12, $"parameter {i}");
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData(4, false)]
+    [InlineData(4, true)]
+    public void TheLinearizationTrainsByHandAsThroughAutograd(int? batchSize, bool residual)
+    {
+        var spec = residual ? NtkTestNetworks.Spec(NtkTestNetworks.BlockMlps[0].Replace("\"input_shape\":[5]", "\"input_shape\":[4]"))
+            : Arch.Mlp(4, [16, 16], 3, "tanh", wStd: 1.4, bStd: 0.2);
         using var scope = NewDisposeScope();
         using var network = Network.Create(spec, 12, TensorSettings.CpuFloat64);
         using var fused = new LinearizedNetwork(network);
@@ -130,14 +169,15 @@ public class NetworkBackpropTests
         Assert.Contains(fused.Parameters, p => p.abs().max().ToDouble() > 1e-3);   // it did move away from θ0
     }
 
-    /// <summary>10 inputs from a generator, one-hot targets of the largest of the first three features.</summary>
+    /// <summary>10 inputs from a generator, one-hot targets of the largest of the first O features.</summary>
     private static TrainingData ClassData(ArchitectureSpec spec, int n)
     {
         var random = new Random(5);
         var x = Enumerable.Range(0, n * spec.InputShape[0]).Select(_ => random.NextDouble() * 2 - 1).ToArray();
-        var labels = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, 3).MaxBy(k => x[i * spec.InputShape[0] + k])).ToArray();
-        var y = labels.SelectMany(l => Enumerable.Range(0, 3).Select(k => k == l ? 1.0 : 0.0)).ToArray();
-        return TrainingData.From(new LinearizationLab.Data.Dataset(x, [spec.InputShape[0]], y, 3, labels), null, TensorSettings.CpuFloat64);
+        int o = spec.OutputCount;
+        var labels = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, o).MaxBy(k => x[i * spec.InputShape[0] + k])).ToArray();
+        var y = labels.SelectMany(l => Enumerable.Range(0, o).Select(k => k == l ? 1.0 : 0.0)).ToArray();
+        return TrainingData.From(new LinearizationLab.Data.Dataset(x, [spec.InputShape[0]], y, o, labels), null, TensorSettings.CpuFloat64);
     }
 
     /// <summary>The same model seen only as an <see cref="ITrainableModel"/>, so the trainer takes the autograd path.</summary>

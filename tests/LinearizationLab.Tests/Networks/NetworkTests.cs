@@ -1,4 +1,5 @@
 using LinearizationLab.Architecture;
+using LinearizationLab.Layers;
 using LinearizationLab.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -62,17 +63,18 @@ public class NetworkTests
     }
 
     [Fact]
-    public void TraceRecordsInputAndPreactivationOfEachAffineLayer()
+    public void TraceRecordsInputAndOutputOfEachParameterUnit()
     {
         using var net = Network.Create(Arch.Mlp(4, [6, 5], 2), 0, F64);
         using var x = randn([3, 4], ScalarType.Float64);
         var trace = new ForwardTrace();
         var f = net.Forward(x, net.Parameters, trace);
-        Assert.Equal([0, 2, 4], trace.AffineLayers.Select(l => l.LayerIndex).ToArray());
-        Assert.Same(x, trace.AffineLayers[0].Input);
-        Assert.Equal(f.data<double>().ToArray(), trace.AffineLayers[2].PreActivation.data<double>().ToArray());
+        Assert.Equal([0, 2, 4], trace.Units.Select(l => l.Unit.Offset).ToArray());
+        Assert.Equal(net.ParameterUnits, trace.Units.Select(l => l.Unit).ToArray());
+        Assert.Same(x, trace.Units[0].Input);
+        Assert.Equal(f.data<double>().ToArray(), trace.Units[2].Output.data<double>().ToArray());
         // The readout's input is relu of the previous pre-activation (tolerances 0: relu is exact in float64).
-        Assert.True(trace.AffineLayers[2].Input.allclose(nn.functional.relu(trace.AffineLayers[1].PreActivation), 0, 0));
+        Assert.True(trace.Units[2].Input.allclose(nn.functional.relu(trace.Units[1].Output), 0, 0));
     }
 
     [Fact]
