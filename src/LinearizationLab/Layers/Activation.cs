@@ -1,4 +1,5 @@
 using System.Reflection;
+using LinearizationLab.Configuration;
 using static TorchSharp.torch;
 
 namespace LinearizationLab.Layers;
@@ -76,6 +77,13 @@ public abstract class Activation
     /// <summary>E[φ(u)²] for u ~ N(0, <paramref name="variance"/>): the diagonal of the NNGP map.</summary>
     public virtual double SelfCovariance(double variance) => Transform(variance, variance, variance).Nngp;
 
+    /// <summary>
+    /// The activation an arch.json layer object of this <see cref="Name"/> describes: an activation with fields (leaky_relu's
+    /// <c>slope</c>) reads them from <paramref name="layer"/> and returns the configured instance, whose equality is by value;
+    /// the default reads nothing and returns this instance, so any field left in the object is rejected as unknown.
+    /// </summary>
+    public virtual Activation Configured(JsonSection layer) => this;
+
     /// <summary>max(0, x).</summary>
     public static Activation Relu => ReluActivation.Instance;
 
@@ -87,6 +95,24 @@ public abstract class Activation
 
     /// <summary>x.</summary>
     public static Activation Identity => IdentityActivation.Instance;
+
+    /// <summary>x·Φ(x), the exact GELU (Φ the standard normal CDF).</summary>
+    public static Activation Gelu => GeluActivation.Instance;
+
+    /// <summary>max(x, 0) + 0.01·min(x, 0) (<see cref="LeakyReluActivation.WithSlope"/> for other slopes).</summary>
+    public static Activation LeakyRelu => LeakyReluActivation.Instance;
+
+    /// <summary>|x|.</summary>
+    public static Activation Abs => AbsActivation.Instance;
+
+    /// <summary>sin(x).</summary>
+    public static Activation Sin => SinActivation.Instance;
+
+    /// <summary>1/(1 + e^(−x)).</summary>
+    public static Activation Sigmoid => SigmoidActivation.Instance;
+
+    /// <summary>log(1 + e^x).</summary>
+    public static Activation Softplus => SoftplusActivation.Instance;
 
     /// <summary>Every activation of this assembly, ordered by name.</summary>
     public static IReadOnlyList<Activation> All => Known.Value;

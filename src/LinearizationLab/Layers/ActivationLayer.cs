@@ -11,9 +11,12 @@ namespace LinearizationLab.Layers;
 [LayerOrder(2)]
 public sealed record ActivationLayer(Activation Function) : Layer, ILayerKind
 {
-    /// <summary>One <c>type</c> per activation: <c>{"type": "relu"}</c>, <c>{"type": "erf"}</c>, ….</summary>
+    /// <summary>
+    /// One <c>type</c> per activation: <c>{"type": "relu"}</c>, <c>{"type": "leaky_relu", "slope": 0.1}</c>, …; the activation reads
+    /// its own fields (<see cref="Activation.Configured"/>).
+    /// </summary>
     public static IEnumerable<(string TypeName, Func<JsonSection, Layer> Read)> JsonTypes =>
-        Activation.All.Select(a => (a.Name, (Func<JsonSection, Layer>)(_ => new ActivationLayer(a))));
+        Activation.All.Select(a => (a.Name, (Func<JsonSection, Layer>)(l => new ActivationLayer(a.Configured(l)))));
 
     /// <inheritdoc/>
     public override string TypeName => Function.Name;

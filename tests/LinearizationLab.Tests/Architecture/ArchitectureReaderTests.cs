@@ -11,7 +11,7 @@ public class ArchitectureReaderTests
 
     [Theory]
     [InlineData("""{"input_shape":[4],"layers":[{"type":"dense","width":0}]}""", "layers[0].width", "at least 1")]
-    [InlineData("""{"input_shape":[4],"layers":[{"type":"dense","width":3},{"type":"softplus"}]}""", "layers[1].type", "unknown layer type")]
+    [InlineData("""{"input_shape":[4],"layers":[{"type":"dense","width":3},{"type":"swish"}]}""", "layers[1].type", "unknown layer type")]
     [InlineData("""{"layers":[{"type":"dense","width":3}]}""", "input_shape", "required")]
     [InlineData("""{"input_shape":[4],"layers":[]}""", "layers", "at least one")]
     [InlineData("""{"input_shape":[4],"layers":[{"type":"dense","width":2,"w_std":-1}]}""", "layers[0].w_std", "greater than 0")]

@@ -38,7 +38,7 @@ public sealed class PhaseCommandTests : IDisposable
     [InlineData("--b-var", "-0.1:0.2:3", "must be non-negative")]
     [InlineData("--depth", "0", "at least 1")]
     [InlineData("--w-var", "1:x:3", "not a number")]
-    [InlineData("--activation", "sigmoid", "unknown activation")]
+    [InlineData("--activation", "swish", "unknown activation")]
     public void BadGridsStopWithOneLine(string option, string value, string reason)
     {
         var args = new Dictionary<string, string> { ["--activation"] = "tanh", ["--w-var"] = "1:2:3", ["--b-var"] = "0:0.1:2", ["--depth"] = "10" };

@@ -19,6 +19,7 @@ public class EmpiricalNtkTests
         Mlp("relu", 1, 1), Mlp("relu", 2, 3), Mlp("relu", 4, 1, "standard"),
         Mlp("erf", 1, 3), Mlp("erf", 3, 1), Mlp("erf", 2, 3, "standard"),
         Mlp("tanh", 2, 1), Mlp("tanh", 4, 3), Mlp("tanh", 1, 1, "standard"), Mlp("relu", 3, 3, "standard"),
+        Mlp("gelu", 2, 3),
         BlockMlps[0], BlockMlps[1], BlockMlps[2], BlockMlps[3],
     };
 

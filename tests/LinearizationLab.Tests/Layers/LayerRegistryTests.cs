@@ -9,8 +9,8 @@ public class LayerRegistryTests
 {
     [Fact]
     public void EveryLayerTypeOfTheArchJsonContractIsRegistered() =>
-        Assert.Equal(["dense", "conv", "erf", "identity", "relu", "tanh", "flatten", "global_avg_pool", "serial", "residual", "parallel", "repeat"],
-            LayerRegistry.TypeNames);
+        Assert.Equal(["dense", "conv", "abs", "erf", "gelu", "identity", "leaky_relu", "relu", "sigmoid", "sin", "softplus", "tanh",
+            "flatten", "global_avg_pool", "serial", "residual", "parallel", "repeat"], LayerRegistry.TypeNames);
 
     [Theory]
     [InlineData("""{"type":"dense","width":3,"w_std":1.5,"b_std":0.2}""", "dense")]
@@ -26,7 +26,7 @@ public class LayerRegistryTests
     [Fact]
     public void AnUnknownTypeNamesTheFieldAndTheKnownTypes()
     {
-        var e = Assert.Throws<InvalidInputException>(() => LayerRegistry.Read(JsonSection.Parse("""{"type":"softplus"}""", "arch.json")));
+        var e = Assert.Throws<InvalidInputException>(() => LayerRegistry.Read(JsonSection.Parse("""{"type":"swish"}""", "arch.json")));
         Assert.Contains("type", e.Message);
         Assert.Contains("global_avg_pool", e.Message);
     }

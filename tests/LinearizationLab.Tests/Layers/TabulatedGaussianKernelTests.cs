@@ -7,7 +7,7 @@ public class TabulatedGaussianKernelTests
     public static TheoryData<string, double> ActivationsAndVariances()
     {
         var data = new TheoryData<string, double>();
-        foreach (string name in new[] { "tanh", "erf", "relu", "identity" })
+        foreach (string name in new[] { "tanh", "erf", "relu", "identity", "sigmoid", "softplus" })
             foreach (double s in new[] { 0.01, 0.3, 1.0, 3.0, 10.0 })
                 data.Add(name, s);
         return data;
@@ -18,7 +18,7 @@ public class TabulatedGaussianKernelTests
     public void TheTableIsWithinTenToTheMinusSevenOfTheExactTransform(string name, double s)
     {
         // Random correlations over the whole range, the endpoints included, against the exact transform (tanh's 14-digit
-        // quadrature, the closed forms of the others); errors are measured against K(s,s,s) and K̇(s,s,s), the kernel's scale.
+        // quadrature, and sigmoid's and softplus's, the closed forms of the others); errors are measured against K(s,s,s) and K̇(s,s,s), the kernel's scale.
         var phi = Activation.ByName(name);
         var table = new TabulatedGaussianKernel(phi.Transform);
         var random = new Random(7);
