@@ -96,6 +96,22 @@ public sealed record ArchitectureSpec
     /// <summary>Whether <see cref="WithDepth"/> can set a depth: a repeat block, or a hidden affine layer before the readout.</summary>
     public bool HasDepth => Layers.Any(l => l is RepeatBlock) || AffineLayerIndices.Count >= 2;
 
+    /// <summary>Number of residual blocks R, each copy of a repeated one counted.</summary>
+    public int ResidualBlockCount => Layers.Sum(l => l.SelfAndDescendants.Count(d => d is ResidualBlock));
+
+    /// <summary>
+    /// The same network with every residual block's scale set to R^(−<paramref name="exponent"/>), R = <see cref="ResidualBlockCount"/>:
+    /// exponent 0 is the plain sum x + main(x), ½ the 1/√depth scaling that keeps the forward variance bounded in depth.
+    /// </summary>
+    public ArchitectureSpec WithResidualScaleExponent(double exponent)
+    {
+        int blocks = ResidualBlockCount;
+        if (blocks == 0) throw new InvalidOperationException("the architecture has no residual block whose scale could be set");
+        double scale = Math.Pow(blocks, -exponent);
+        return new ArchitectureSpec(InputShape, Parameterization,
+            Layers.Select(l => l.MapLayers(x => x is ResidualBlock r ? r with { Scale = scale } : x)).ToArray());
+    }
+
     /// <summary>The same network with every hidden dense/conv layer's w_std and/or b_std replaced, inside blocks too (the readout keeps its own).</summary>
     public ArchitectureSpec WithHiddenVariances(double? wStd, double? bStd) =>
         MapBeforeReadout(l => l.MapLeaves(leaf => leaf is AffineLayer a ? a.WithVariances(wStd, bStd) : leaf));

@@ -14,7 +14,7 @@ namespace LinearizationLab.Experiments;
 public sealed record SweepGrid(IReadOnlyList<SweepAxis> Axes)
 {
     /// <summary>The axis names, in the order points are labelled.</summary>
-    public static readonly string[] AxisNames = ["depth", "learning_rate_fraction", "w_std", "b_std", "activation"];
+    public static readonly string[] AxisNames = ["depth", "residual_scale_exponent", "learning_rate_fraction", "w_std", "b_std", "activation"];
 
     /// <summary>No axes: a single point.</summary>
     public static SweepGrid Empty { get; } = new([]);
@@ -68,7 +68,7 @@ public sealed record SweepGrid(IReadOnlyList<SweepAxis> Axes)
         {
             "depth" when x < 1 || x != Math.Floor(x) => throw new InvalidInputException(file, field, $"a depth is a whole number of hidden blocks, at least 1 (got {x.ToString(CultureInfo.InvariantCulture)})"),
             "learning_rate_fraction" or "w_std" when x <= 0 => throw new InvalidInputException(file, field, $"must be greater than 0 (got {x.ToString(CultureInfo.InvariantCulture)})"),
-            "b_std" when x < 0 => throw new InvalidInputException(file, field, $"must be at least 0 (got {x.ToString(CultureInfo.InvariantCulture)})"),
+            "b_std" or "residual_scale_exponent" when x < 0 => throw new InvalidInputException(file, field, $"must be at least 0 (got {x.ToString(CultureInfo.InvariantCulture)})"),
             _ => x.ToString("R", CultureInfo.InvariantCulture),
         };
     }
@@ -101,7 +101,10 @@ public sealed record GridPoint(IReadOnlyList<(string Axis, string Value)> Values
     /// <summary>This point with <paramref name="axis"/> set to <paramref name="value"/>.</summary>
     public GridPoint With(string axis, string value) => new([.. Values, (axis, value)]);
 
-    /// <summary>The point's setup: the depth, hidden w_std/b_std and activation applied to the architecture, η/η_crit to the optimizer.</summary>
+    /// <summary>
+    /// The point's setup: the depth (then the residual scale R^(−exponent) for that depth), hidden w_std/b_std and activation
+    /// applied to the architecture, η/η_crit to the optimizer.
+    /// </summary>
     public TrainingSetup Apply(TrainingSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
@@ -109,6 +112,7 @@ public sealed record GridPoint(IReadOnlyList<(string Axis, string Value)> Values
         var optimizer = setup.Optimizer;
         double Number(string axis) => double.Parse(this[axis]!, CultureInfo.InvariantCulture);
         if (this["depth"] is not null) arch = arch.WithDepth((int)Number("depth"));
+        if (this["residual_scale_exponent"] is not null) arch = arch.WithResidualScaleExponent(Number("residual_scale_exponent"));
         if (this["w_std"] is not null || this["b_std"] is not null)
             arch = arch.WithHiddenVariances(this["w_std"] is null ? null : Number("w_std"), this["b_std"] is null ? null : Number("b_std"));
         if (this["activation"] is { } phi) arch = arch.WithActivation(Activation.ByName(phi));

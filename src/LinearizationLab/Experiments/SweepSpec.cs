@@ -58,6 +58,10 @@ public sealed record SweepSpec(
         if (orders.Distinct().Count() != orders.Length) throw s.Error("taylor_orders", "has duplicates");
         bool hierarchy = s.Bool("hierarchy", false);
         var grid = SweepGrid.Read(s);
+        if (grid.Axes.Any(a => a.Name == "depth") && !setup.Arch.HasDepth)
+            throw s.Error("grid", "the depth axis needs a repeat block or a hidden dense/conv layer before the readout to repeat");
+        if (grid.Axes.Any(a => a.Name == "residual_scale_exponent") && setup.Arch.ResidualBlockCount == 0)
+            throw s.Error("grid", "the residual_scale_exponent axis needs a residual block in the architecture");
         if (hierarchy && setup.Loss is not Training.MeanSquaredError)
             throw s.Error("hierarchy", "the NTK hierarchy is the gradient flow of the MSE loss; use \"loss\": \"mse\"");
         if (hierarchy && (!setup.Optimizer.IsFullBatch || setup.Optimizer.Momentum != 0))

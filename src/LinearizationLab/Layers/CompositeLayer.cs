@@ -34,7 +34,7 @@ public abstract record CompositeLayer : Layer
     protected virtual string ShapeMismatch(IReadOnlyList<int[]> shapes) =>
         $"{TypeName} sums its branches, but they give shapes {string.Join(" and ", shapes.Select(Format))}";
 
-    /// <summary>The same block with new chains (what <see cref="MapLeaves"/> builds).</summary>
+    /// <summary>The same block with new chains (what <see cref="MapLayers"/> builds).</summary>
     protected abstract CompositeLayer WithChains(IReadOnlyList<IReadOnlyList<Layer>> chains);
 
     /// <inheritdoc/>
@@ -55,8 +55,11 @@ public abstract record CompositeLayer : Layer
     public override IEnumerable<Layer> Leaves => Chains.SelectMany(c => c.SelectMany(l => l.Leaves));
 
     /// <inheritdoc/>
-    public override Layer MapLeaves(Func<Layer, Layer> map) =>
-        WithChains(Chains.Select(c => (IReadOnlyList<Layer>)c.Select(l => l.MapLeaves(map)).ToArray()).ToArray());
+    public override IEnumerable<Layer> SelfAndDescendants => Chains.SelectMany(c => c.SelectMany(l => l.SelfAndDescendants)).Prepend(this);
+
+    /// <inheritdoc/>
+    public override Layer MapLayers(Func<Layer, Layer> map) =>
+        map(WithChains(Chains.Select(c => (IReadOnlyList<Layer>)c.Select(l => l.MapLayers(map)).ToArray()).ToArray()));
 
     /// <summary>Each hidden dense/conv layer inside the block gets the width (shortcut projections included, so shapes keep matching).</summary>
     public override Layer WithWidth(int width) => MapLeaves(l => l.WithWidth(width));

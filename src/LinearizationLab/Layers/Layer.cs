@@ -39,8 +39,14 @@ public abstract record Layer
     /// <summary>Every leaf layer inside this layer, in order (itself for a leaf).</summary>
     public virtual IEnumerable<Layer> Leaves => [this];
 
+    /// <summary>This layer and every layer inside it, blocks before their layers (a repeat block's copies each count).</summary>
+    public virtual IEnumerable<Layer> SelfAndDescendants => [this];
+
+    /// <summary>This layer rebuilt bottom-up with every layer inside it, and then itself, replaced by <paramref name="map"/> of it.</summary>
+    public virtual Layer MapLayers(Func<Layer, Layer> map) => map(this);
+
     /// <summary>This layer with every leaf inside it replaced by <paramref name="map"/> of it (for a leaf: <paramref name="map"/> of itself).</summary>
-    public virtual Layer MapLeaves(Func<Layer, Layer> map) => map(this);
+    public Layer MapLeaves(Func<Layer, Layer> map) => MapLayers(l => l is CompositeLayer ? l : map(l));
 
     /// <summary>
     /// Whether the output at initialization is drawn fresh: a zero-mean field independent of the input and of any other branch,
