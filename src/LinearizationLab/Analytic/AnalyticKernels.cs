@@ -9,7 +9,7 @@ namespace LinearizationLab.Analytic;
 /// Input K⁰ = x·x'/d (flat) or Σ_c x_c x'_c / C per pair of positions (images), Θ⁰ = 0; dense and conv layers
 /// K ← w²·A(K) + b², Θ ← K_new + w²·A(Θ) (A the patch average, identity for dense); activations
 /// K ← E[φφ], Θ ← K̇·Θ; flatten takes the mean of the spatial diagonal, global_avg_pool the mean over all
-/// position pairs. Under the standard parameterization the NNGP is the same and the NTK follows
+/// position pairs, avg_pool K, Θ ← (1/|w|²)·Σ over the pairs of its windows' positions. Under the standard parameterization the NNGP is the same and the NTK follows
 /// neural-tangents: Θ ← fan_in·A(K) + w²·A(Θ) + 1, which depends on the finite hidden widths of the spec.
 /// </summary>
 public static class AnalyticKernels
@@ -28,7 +28,7 @@ public static class AnalyticKernels
     /// The per-output kernels between the rows of <paramref name="x1"/> and of <paramref name="x2"/>
     /// (or of <paramref name="x1"/> with itself when <paramref name="x2"/> is null, computing one triangle).
     /// Rows are examples flattened in C,H,W order (N × prod(input_shape)). Memory beyond the two N1×N2 results
-    /// is O(N·depth) for flat inputs, and per thread O(P²) (with global_avg_pool) or O(P) for P input positions.
+    /// is O(N·depth) for flat inputs, and per thread O(P²) (with global_avg_pool or avg_pool) or O(P) for P input positions.
     /// </summary>
     /// <param name="arch">The network; hidden widths are ignored except for the standard-parameterization NTK.</param>
     /// <param name="x1">First examples, N1 × prod(input_shape).</param>

@@ -7,7 +7,7 @@ namespace LinearizationLab.Analytic;
 /// The layer-by-layer infinite-width recursion of an <see cref="ArchitectureSpec"/>, compiled once from each layer's
 /// <see cref="Layer.KernelStep"/> and run per pair of examples (neural-tangents' <c>stax</c> kernel_fn; docs/KERNEL-CONVENTIONS.md).
 /// A pair's state (<see cref="KernelState"/>) is the NNGP K and NTK Θ over position pairs — the full P×P block when a layer
-/// needs it (global_avg_pool), the spatial diagonal otherwise — and becomes a scalar after flatten or global_avg_pool.
+/// needs it (global_avg_pool, avg_pool), the spatial diagonal otherwise — and becomes a scalar after flatten or global_avg_pool.
 /// Activations read the pre-activation variances Σ11, Σ22 of each example from its own "self" run, stored
 /// per activation layer and position (the slots).
 /// </summary>
@@ -40,7 +40,7 @@ internal sealed class KernelRecursion
     /// <summary>True for [C,L] or [C,H,W] inputs.</summary>
     public bool SpatialInput { get; }
 
-    /// <summary>True when the full spatial covariance is tracked (a global_avg_pool follows).</summary>
+    /// <summary>True when the full spatial covariance is tracked (a global_avg_pool or avg_pool follows).</summary>
     public bool FullSpatial { get; }
 
     /// <summary>Input channels C (the input width d for flat inputs).</summary>

@@ -56,15 +56,7 @@ public sealed record ConvLayer(int Channels, int[] Kernel, int[] Stride, Padding
     public override long[] WeightShape(int[] input) => [Channels, input[0], .. Kernel.Select(k => (long)k)];
 
     /// <summary>Padding and output length of spatial axis <paramref name="axis"/> for an input of <paramref name="size"/> positions.</summary>
-    public SpatialPadding PaddingFor(int axis, int size)
-    {
-        int k = Kernel[axis], s = Stride[axis];
-        if (Padding == Padding.Valid)
-            return new SpatialPadding(0, 0, size >= k ? (size - k) / s + 1 : 0);
-        int output = (size + s - 1) / s;
-        int total = Math.Max((output - 1) * s + k - size, 0);
-        return new SpatialPadding(total / 2, total - total / 2, output);
-    }
+    public SpatialPadding PaddingFor(int axis, int size) => SpatialPadding.Of(Padding, size, Kernel[axis], Stride[axis]);
 
     /// <inheritdoc/>
     public override int[] OutputShape(int[] input)
@@ -86,17 +78,7 @@ public sealed record ConvLayer(int Channels, int[] Kernel, int[] Stride, Padding
     }
 
     /// <summary>Padding in torch's order for an input [C, ...] (last spatial axis first, before/after pairs).</summary>
-    public long[] TorchPads(int[] inputShape)
-    {
-        var pads = new long[2 * SpatialRank];
-        for (int axis = SpatialRank - 1, i = 0; axis >= 0; axis--, i += 2)
-        {
-            var p = PaddingFor(axis, inputShape[axis + 1]);
-            pads[i] = p.Before;
-            pads[i + 1] = p.After;
-        }
-        return pads;
-    }
+    public long[] TorchPads(int[] inputShape) => SpatialPadding.TorchPads(Padding, inputShape, Kernel, Stride);
 
     /// <summary>The input after SAME (zeros) or CIRCULAR (wrap-around) padding; VALID returns it unchanged.</summary>
     public Tensor Pad(LayerContext context, Tensor input)
@@ -124,7 +106,7 @@ public sealed record ConvLayer(int Channels, int[] Kernel, int[] Stride, Padding
     public override KernelStep KernelStep(LayerContext context, KernelPlan plan)
     {
         var s = Scaling(context);
-        var patch = new PatchAverage(this, context.InputShape);
+        var patch = new PatchAverage(Kernel, Stride, Padding, context.InputShape);
         plan.RequirePositions(patch.OutputPositions);
         return state =>
         {

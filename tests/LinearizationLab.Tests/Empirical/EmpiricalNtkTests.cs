@@ -37,6 +37,14 @@ public class EmpiricalNtkTests
         """{"input_shape":[2,6,5],"layers":[{"type":"conv","channels":4,"kernel":[2,3],"stride":[2,2],"padding":"same","w_std":1.4,"b_std":0.2},{"type":"relu"},{"type":"conv","channels":3,"kernel":[3,3],"padding":"circular","w_std":1.3,"b_std":0.1},{"type":"erf"},{"type":"flatten"},{"type":"dense","width":3,"w_std":1.0,"b_std":0.1}]}""",
         // 2-D, CIRCULAR stride 2, standard parameterization, flatten.
         """{"input_shape":[1,6,6],"parameterization":"standard","layers":[{"type":"conv","channels":5,"kernel":[3,3],"stride":[2,2],"padding":"circular","w_std":1.4,"b_std":0.2},{"type":"tanh"},{"type":"flatten"},{"type":"dense","width":1,"w_std":1.0,"b_std":0.1}]}""",
+        // 1-D, avg_pool VALID (stride = window) into flatten.
+        """{"input_shape":[2,9],"layers":[{"type":"conv","channels":5,"kernel":[3],"padding":"same","w_std":1.4,"b_std":0.2},{"type":"relu"},{"type":"avg_pool","window":[2]},{"type":"flatten"},{"type":"dense","width":3,"w_std":1.0,"b_std":0.1}]}""",
+        // 1-D, avg_pool SAME with an even window at stride 1 into global_avg_pool, standard parameterization.
+        """{"input_shape":[3,7],"parameterization":"standard","layers":[{"type":"conv","channels":4,"kernel":[2],"padding":"valid","w_std":1.3,"b_std":0.1},{"type":"tanh"},{"type":"avg_pool","window":[2],"stride":[1],"padding":"same"},{"type":"global_avg_pool"},{"type":"dense","width":1}]}""",
+        // 2-D, avg_pool SAME stride 2 (uneven edge padding) into a conv, then global_avg_pool.
+        """{"input_shape":[2,5,6],"layers":[{"type":"conv","channels":4,"kernel":[2,3],"padding":"same","w_std":1.4,"b_std":0.2},{"type":"relu"},{"type":"avg_pool","window":[2,2],"padding":"same"},{"type":"conv","channels":3,"kernel":[2,2],"padding":"valid","w_std":1.3,"b_std":0.1},{"type":"erf"},{"type":"global_avg_pool"},{"type":"dense","width":2,"w_std":1.0,"b_std":0.1}]}""",
+        // 2-D, avg_pool VALID at stride 1 into another avg_pool (SAME), flatten.
+        """{"input_shape":[1,6,6],"layers":[{"type":"conv","channels":4,"kernel":[3,3],"padding":"valid","w_std":1.4,"b_std":0.2},{"type":"tanh"},{"type":"avg_pool","window":[2,2],"stride":[1,1]},{"type":"avg_pool","window":[2,2],"stride":1,"padding":"same"},{"type":"flatten"},{"type":"dense","width":2,"w_std":1.0,"b_std":0.1}]}""",
     ];
 
     [Theory]
