@@ -4,12 +4,14 @@ namespace LinearizationLab.Layers;
 
 /// <summary>
 /// The tensors one layer keeps from step to step for the hand-written passes of a fixed batch size: its output, φ′ at
-/// its input (activations), and ∂L/∂input. They are allocated once, outside any dispose scope, and overwritten in place,
-/// so a training step allocates nothing activation- or parameter-sized.
+/// its input (activations), ∂L/∂input, and any further tensors a layer names itself (<see cref="Named"/>, e.g. layer_norm's
+/// 1/√(σ²+ε)). They are allocated once, outside any dispose scope, and overwritten in place, so a training step allocates
+/// nothing activation- or parameter-sized.
 /// </summary>
 public sealed class LayerBuffers : IDisposable
 {
     private Tensor? _output, _derivative, _secondDerivative, _thirdDerivative, _inputGradient;
+    private readonly Dictionary<string, Tensor?> _named = [];
 
     /// <summary>The output buffer, of <paramref name="shape"/> and <paramref name="like"/>'s dtype and device.</summary>
     public Tensor Output(long[] shape, Tensor like) => Ensure(ref _output, shape, like);
@@ -35,6 +37,22 @@ public sealed class LayerBuffers : IDisposable
     /// <summary>φ′ as last written by the forward pass.</summary>
     public Tensor StoredDerivative => _derivative ?? throw new InvalidOperationException("the forward pass has not stored φ′ in these buffers");
 
+    /// <summary>
+    /// A tensor the layer keeps under <paramref name="name"/> (statistics of its forward pass, scratch space), of
+    /// <paramref name="shape"/> and <paramref name="like"/>'s dtype and device; reallocated only when those change.
+    /// </summary>
+    public Tensor Named(string name, long[] shape, Tensor like)
+    {
+        var slot = _named.GetValueOrDefault(name);
+        var tensor = Ensure(ref slot, shape, like);
+        _named[name] = tensor;
+        return tensor;
+    }
+
+    /// <summary>The tensor last written under <paramref name="name"/> (<see cref="Named"/>).</summary>
+    public Tensor StoredNamed(string name) => _named.GetValueOrDefault(name)
+        ?? throw new InvalidOperationException($"no tensor '{name}' has been stored in these buffers");
+
     private static Tensor Ensure(ref Tensor? slot, long[] shape, Tensor like)
     {
         if (slot is not null && slot.shape.SequenceEqual(shape) && slot.dtype == like.dtype && slot.device_type == like.device_type && slot.device_index == like.device_index) return slot;
@@ -51,5 +69,7 @@ public sealed class LayerBuffers : IDisposable
         _secondDerivative?.Dispose();
         _thirdDerivative?.Dispose();
         _inputGradient?.Dispose();
+        foreach (var t in _named.Values) t?.Dispose();
+        _named.Clear();
     }
 }
