@@ -8,7 +8,8 @@ namespace LinearizationLab.Layers;
 /// y = γ ⊙ x + β, with γ starting at 1 and β at 0 and no parameterization multiplier (the learned scale and shift of a
 /// normalization, e.g. PyTorch's <c>LayerNorm(elementwise_affine=True)</c>). Bilinear in (γ, x) and linear in β, as an
 /// <see cref="AffineLayer"/> is in (W, a) and b. Kernel (infinite width, at γ = 1, β = 0): K ← K, Θ ← Θ + K + 1 per position
-/// pair (∂y_c/∂γ_c = x_c gives K, ∂y_c/∂β_c = 1 gives 1).
+/// pair (∂y_c/∂γ_c = x_c gives K, ∂y_c/∂β_c = 1 gives 1), exact when a linear layer (dense, conv, flatten, pooling) reads
+/// the output; an activation right after it would need E[φ′φ′·x x′] for the gains' term, not K̇·K (docs/KERNEL-CONVENTIONS.md).
 /// </summary>
 [LayerOrder(6)]
 public sealed record ChannelAffineLayer : Layer, ILayerKind
@@ -154,7 +155,11 @@ public sealed record ChannelAffineLayer : Layer, ILayerKind
         return inputGradient;
     }
 
-    /// <summary>K ← K, Θ ← Θ + K + 1 on every tracked entry (at γ = 1, β = 0 the layer is the identity; its gradients add K and 1).</summary>
+    /// <summary>
+    /// K ← K, Θ ← Θ + K + 1 on every tracked entry: at γ = 1, β = 0 the layer is the identity, and its gradients add x_c·x′_c
+    /// (mean K over channels) and 1 per unit. The gains' term is a random per-unit product, so this is the kernel a linear layer
+    /// reads; an activation's rule Θ ← K̇·Θ would treat it as independent of the unit's pre-activation, which it is not.
+    /// </summary>
     public override KernelStep KernelStep(LayerContext context, KernelPlan plan) => state =>
     {
         int length = state.Length;
