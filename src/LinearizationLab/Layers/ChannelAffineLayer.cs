@@ -74,6 +74,7 @@ public sealed record ChannelAffineLayer : Layer, ILayerKind
     /// <summary>y = γ ⊙ x + β in the output buffer.</summary>
     public override Tensor ForwardInto(LayerContext context, Tensor input, IReadOnlyList<Tensor> parameters, int offset, LayerBuffers buffers)
     {
+        using var scope = NewDisposeScope();
         var y = buffers.Output(input.shape, input).copy_(input);
         y.mul_(Channels(parameters[offset], input));
         y.add_(Channels(parameters[offset + 1], input));
@@ -101,6 +102,7 @@ public sealed record ChannelAffineLayer : Layer, ILayerKind
     public override Tensor? TangentInto(LayerContext context, Tensor input, Tensor? inputTangent, IReadOnlyList<Tensor> parameters,
         IReadOnlyList<Tensor> parameterTangents, int offset, LayerBuffers pointBuffers, LayerBuffers tangentBuffers)
     {
+        using var scope = NewDisposeScope();
         var tangent = tangentBuffers.Output(input.shape, input).copy_(input);
         tangent.mul_(Channels(parameterTangents[offset], input));
         tangent.add_(Channels(parameterTangents[offset + 1], input));
@@ -115,6 +117,7 @@ public sealed record ChannelAffineLayer : Layer, ILayerKind
     public override Tensor JetInto(LayerContext context, Tensor input, int order, IReadOnlyList<Tensor> parameters,
         IReadOnlyList<Tensor> displacement, int offset, LayerBuffers buffers, bool newPoint)
     {
+        using var scope = NewDisposeScope();
         long n = input.shape[0] / (order + 1);
         var y = buffers.Output(input.shape, input);
         if (newPoint)

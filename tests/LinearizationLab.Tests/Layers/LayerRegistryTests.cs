@@ -9,13 +9,15 @@ public class LayerRegistryTests
 {
     [Fact]
     public void EveryLayerTypeOfTheArchJsonContractIsRegistered() =>
-        Assert.Equal(["dense", "conv", "erf", "identity", "relu", "tanh", "flatten", "global_avg_pool"], LayerRegistry.TypeNames);
+        Assert.Equal(["dense", "conv", "erf", "identity", "relu", "tanh", "flatten", "global_avg_pool", "layer_norm", "channel_affine"], LayerRegistry.TypeNames);
 
     [Theory]
     [InlineData("""{"type":"dense","width":3,"w_std":1.5,"b_std":0.2}""", "dense")]
     [InlineData("""{"type":"Conv","channels":2,"kernel":[3],"padding":"circular"}""", "conv")]
     [InlineData("""{"type":"tanh"}""", "tanh")]
     [InlineData("""{"type":"global_avg_pool"}""", "global_avg_pool")]
+    [InlineData("""{"type":"layer_norm","epsilon":1e-5}""", "layer_norm")]
+    [InlineData("""{"type":"channel_affine"}""", "channel_affine")]
     public void A_layer_reads_back_to_its_type_name(string json, string type)
     {
         var section = JsonSection.Parse(json, "arch.json");
