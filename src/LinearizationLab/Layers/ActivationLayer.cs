@@ -166,6 +166,7 @@ public sealed record ActivationLayer(Activation Function) : Layer, ILayerKind
     /// </summary>
     public override KernelStep KernelStep(LayerContext context, KernelPlan plan)
     {
+        if (!Function.IsIdentity) plan.RequireNoOpenGain(Function.Name);
         var phi = Function;
         Func<double, double, double, (double Nngp, double Derivative)> transform = plan.Tabulate ? phi.TabulatedTransform : phi.Transform;
         int slot = plan.ReserveVariances(context.SpatialInput ? context.InputPositions : 1);

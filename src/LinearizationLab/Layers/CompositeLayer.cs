@@ -202,12 +202,20 @@ public abstract record CompositeLayer : Layer
     public override KernelStep KernelStep(LayerContext context, KernelPlan plan)
     {
         var chains = Enumerable.Range(0, Chains.Count).Select(c => ChainChildren(context.InputShape, 0, c)).ToArray();
-        var steps = chains.Select(chain => chain.Select(child =>
+        bool openGain = plan.OpenGain, anyOpenGain = false;
+        var steps = chains.Select(chain =>
         {
-            try { return child.Layer.KernelStep(child.Context(context), plan); }
-            catch (NotSupportedException e) { throw new LayerPathException(child.Path, e.Message); }
-            catch (LayerPathException e) { throw e.Under(child.Path); }
-        }).ToArray()).ToArray();
+            plan.OpenGain = openGain;   // each chain starts from the block's input
+            var chainSteps = chain.Select(child =>
+            {
+                try { return child.Layer.KernelStep(child.Context(context), plan); }
+                catch (NotSupportedException e) { throw new LayerPathException(child.Path, e.Message); }
+                catch (LayerPathException e) { throw e.Under(child.Path); }
+            }).ToArray();
+            anyOpenGain |= plan.OpenGain;
+            return chainSteps;
+        }).ToArray();
+        plan.OpenGain = anyOpenGain;
         if (Combine == ChainCombine.Single) return state => Run(steps[0], state);
 
         if (Combine == ChainCombine.Sum && Chains.Count(c => !ChainIsFresh(c)) > 1)

@@ -105,6 +105,7 @@ public sealed record ConvLayer(int Channels, int[] Kernel, int[] Stride, Padding
     /// <summary>K ← w²·A(K) + b², Θ ← m_W²·fan_in·A(K) + m_b² + w²·A(Θ), over the diagonal or the full block of positions.</summary>
     public override KernelStep KernelStep(LayerContext context, KernelPlan plan)
     {
+        plan.OpenGain = false;
         var s = Scaling(context);
         var patch = new PatchAverage(Kernel, Stride, Padding, context.InputShape);
         plan.RequirePositions(patch.OutputPositions);

@@ -142,6 +142,7 @@ public sealed record DenseLayer(int Width, double WStd, double BStd) : AffineLay
     /// <summary>The affine map of <see cref="AffineScaling.Kernel"/> on the (flat) pair kernel.</summary>
     public override KernelStep KernelStep(LayerContext context, KernelPlan plan)
     {
+        plan.OpenGain = false;
         var s = Scaling(context);
         return state => (state.K[0], state.Theta[0]) = s.Kernel(state.K[0], state.Theta[0]);
     }

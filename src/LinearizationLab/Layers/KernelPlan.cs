@@ -34,6 +34,22 @@ public sealed class KernelPlan
     /// <summary>Reserves a slot for a saved copy of the state (<see cref="KernelState.Save"/>) and returns it.</summary>
     public int ReserveSnapshot() => SnapshotCount++;
 
+    /// <summary>
+    /// Set while compiling after a per-unit gain (<see cref="ChannelAffineLayer"/>) that no dense or conv layer has read yet:
+    /// its NTK term x_c·x′_c belongs to each unit alone and is correlated with that unit's value, so an elementwise nonlinearity
+    /// after it cannot use the rule Θ ← K̇·Θ, which assumes Θ is the same for every unit (a normalization, which scales all units
+    /// alike, can). Activations refuse (<see cref="RequireNoOpenGain"/>).
+    /// </summary>
+    public bool OpenGain { get; set; }
+
+    /// <summary>Throws <see cref="NotSupportedException"/> for the nonlinear layer <paramref name="layer"/> while <see cref="OpenGain"/> is set.</summary>
+    public void RequireNoOpenGain(string layer)
+    {
+        if (OpenGain)
+            throw new NotSupportedException($"the infinite-width kernel of {layer} directly after a learned gain (channel_affine, or layer_norm with " +
+                "\"affine\": true) is not implemented: the gain's NTK term is correlated with each unit's value; put a dense or conv layer in between");
+    }
+
     /// <summary>Makes the work buffers hold a kernel over <paramref name="positions"/> positions.</summary>
     public void RequirePositions(int positions) => BufferSize = Math.Max(BufferSize, BufferLength(positions));
 

@@ -4,8 +4,9 @@ namespace LinearizationLab.Layers;
 
 /// <summary>
 /// The tensors one layer keeps from step to step for the hand-written passes of a fixed batch size: its output, φ′ at
-/// its input (activations), and ∂L/∂input. They are allocated once, outside any dispose scope, and overwritten in place,
-/// so a training step allocates nothing activation- or parameter-sized.
+/// its input (activations), ∂L/∂input, and any further tensors a layer names itself (<see cref="Named"/>, e.g. layer_norm's
+/// 1/√(σ²+ε)). They are allocated once, outside any dispose scope, and overwritten in place, so a training step allocates
+/// nothing activation- or parameter-sized.
 /// </summary>
 public sealed class LayerBuffers : IDisposable
 {
@@ -14,6 +15,7 @@ public sealed class LayerBuffers : IDisposable
     private readonly List<Tensor?> _childInputs = [];
     private readonly List<Tensor?> _branchGradients = [];
     private readonly List<Tensor?> _branchOutputs = [];
+    private readonly Dictionary<string, Tensor?> _named = [];
 
     /// <summary>The output buffer, of <paramref name="shape"/> and <paramref name="like"/>'s dtype and device.</summary>
     public Tensor Output(long[] shape, Tensor like) => Ensure(ref _output, shape, like);
@@ -77,6 +79,21 @@ public sealed class LayerBuffers : IDisposable
         _branchGradients[branch] = slot;
         return t;
     }
+    /// <summary>
+    /// A tensor the layer keeps under <paramref name="name"/> (statistics of its forward pass, scratch space), of
+    /// <paramref name="shape"/> and <paramref name="like"/>'s dtype and device; reallocated only when those change.
+    /// </summary>
+    public Tensor Named(string name, long[] shape, Tensor like)
+    {
+        var slot = _named.GetValueOrDefault(name);
+        var tensor = Ensure(ref slot, shape, like);
+        _named[name] = tensor;
+        return tensor;
+    }
+
+    /// <summary>The tensor last written under <paramref name="name"/> (<see cref="Named"/>).</summary>
+    public Tensor StoredNamed(string name) => _named.GetValueOrDefault(name)
+        ?? throw new InvalidOperationException($"no tensor '{name}' has been stored in these buffers");
 
     private static Tensor Ensure(ref Tensor? slot, long[] shape, Tensor like)
     {
@@ -96,5 +113,7 @@ public sealed class LayerBuffers : IDisposable
         _inputGradient?.Dispose();
         foreach (var t in _branchGradients) t?.Dispose();
         foreach (var c in _children) c.Dispose();
+        foreach (var t in _named.Values) t?.Dispose();
+        _named.Clear();
     }
 }

@@ -46,6 +46,13 @@ internal static class TensorScalars
         return t.add_(other, s);
     }
 
+    /// <summary>t ← t + α · a ⊙ b in place (a and b broadcast to t's shape).</summary>
+    public static Tensor AddProduct_(this Tensor t, Tensor a, Tensor b, double alpha)
+    {
+        using var s = alpha.ToScalar();
+        return t.addcmul_(a, b, s);
+    }
+
     /// <summary>1[t &gt; c] as 0/1 in t's dtype.</summary>
     public static Tensor Above(this Tensor t, double c)
     {

@@ -21,6 +21,9 @@ public class EmpiricalNtkTests
         Mlp("tanh", 2, 1), Mlp("tanh", 4, 3), Mlp("tanh", 1, 1, "standard"), Mlp("relu", 3, 3, "standard"),
         Mlp("gelu", 2, 3),
         BlockMlps[0], BlockMlps[1], BlockMlps[2], BlockMlps[3],
+        // layer_norm after a dense layer and after an activation, with channel_affine (its own γ, β term is a parameter unit's).
+        """{"input_shape":[5],"layers":[{"type":"dense","width":12,"w_std":1.5,"b_std":0.3},{"type":"layer_norm"},{"type":"relu"},{"type":"dense","width":12,"w_std":1.5,"b_std":0.3},{"type":"relu"},{"type":"layer_norm","epsilon":0.01},{"type":"channel_affine"},{"type":"dense","width":3,"w_std":1.2,"b_std":0.2}]}""",
+        """{"input_shape":[5],"parameterization":"standard","layers":[{"type":"dense","width":12,"w_std":1.5,"b_std":0.3},{"type":"tanh"},{"type":"layer_norm"},{"type":"channel_affine"},{"type":"dense","width":1,"w_std":1.2,"b_std":0.2}]}""",
     };
 
     public static TheoryData<string> Cnns() => new([.. CnnSpecs, .. BlockCnns]);
@@ -45,6 +48,8 @@ public class EmpiricalNtkTests
         """{"input_shape":[2,5,6],"layers":[{"type":"conv","channels":4,"kernel":[2,3],"padding":"same","w_std":1.4,"b_std":0.2},{"type":"relu"},{"type":"avg_pool","window":[2,2],"padding":"same"},{"type":"conv","channels":3,"kernel":[2,2],"padding":"valid","w_std":1.3,"b_std":0.1},{"type":"erf"},{"type":"global_avg_pool"},{"type":"dense","width":2,"w_std":1.0,"b_std":0.1}]}""",
         // 2-D, avg_pool VALID at stride 1 into another avg_pool (SAME), flatten.
         """{"input_shape":[1,6,6],"layers":[{"type":"conv","channels":4,"kernel":[3,3],"padding":"valid","w_std":1.4,"b_std":0.2},{"type":"tanh"},{"type":"avg_pool","window":[2,2],"stride":[1,1]},{"type":"avg_pool","window":[2,2],"stride":1,"padding":"same"},{"type":"flatten"},{"type":"dense","width":2,"w_std":1.0,"b_std":0.1}]}""",
+        // 1-D, layer_norm over the channels at each position, channel_affine, layer_norm after ReLU, global average pool.
+        """{"input_shape":[2,7],"layers":[{"type":"conv","channels":5,"kernel":[3],"padding":"same","w_std":1.4,"b_std":0.2},{"type":"layer_norm"},{"type":"channel_affine"},{"type":"erf"},{"type":"conv","channels":4,"kernel":[2],"padding":"valid","w_std":1.3,"b_std":0.1},{"type":"relu"},{"type":"layer_norm","epsilon":0.01},{"type":"global_avg_pool"},{"type":"dense","width":2,"w_std":1.0,"b_std":0.1}]}""",
     ];
 
     [Theory]
