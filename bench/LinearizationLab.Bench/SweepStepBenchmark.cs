@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LinearizationLab.Configuration;
 using LinearizationLab.Empirical;
 using LinearizationLab.Experiments;
+using LinearizationLab.Experiments.Metrics;
 using LinearizationLab.Linearization;
 using LinearizationLab.Networks;
 using LinearizationLab.Training;
@@ -73,8 +74,8 @@ public static class SweepStepBenchmark
             var result = new SweepRunner(runContext, Path.Combine(Path.GetTempPath(), "sweep-step-bench")).RunOne(new SweepRunKey(0, runWidth, 0));
             walls.Add(clock.Elapsed.TotalSeconds);
             var last = result.Checkpoints[^1];
-            Console.WriteLine($"whole run, width {runWidth}, float64, T = 1000: {walls[^1]:F1} s (kernel_drift {last.KernelDrift:R}, " +
-                              $"output_rmse_test {last.OutputRmseTest:R})");
+            Console.WriteLine($"whole run, width {runWidth}, float64, T = 1000: {walls[^1]:F1} s (kernel_drift {last[KernelDriftMetric.Name]:R}, " +
+                              $"output_rmse_test {last[OutputGapMetric.RmseTest]:R})");
         }
         walls.Sort();
         Console.WriteLine($"whole run, width {runWidth}, float64, T = 1000: median {walls[walls.Count / 2]:F1} s over {runs} runs");

@@ -16,7 +16,7 @@ internal sealed class SweepCheckpointJsonConverter : JsonConverter<SweepCheckpoi
     {
         writer.WriteStartObject();
         writer.WriteNumber(StepName, value.Step);
-        foreach (var (name, v) in value.Values())
+        foreach (var (name, v) in value.Values)
         {
             writer.WritePropertyName(name);
             JsonSerializer.Serialize(writer, v, options);

@@ -7,7 +7,7 @@ namespace LinearizationLab.Experiments;
 /// blended with the run's own pace, and
 /// remaining = (1 − f)·T̂ + Σ_{later runs} t̂(n_i)·c_i, where c_i = T̂/t̂(n₀) for later runs at n₀ while no run at n₀
 /// has finished (the current run calibrates an extrapolated width) and 1 otherwise.
-/// A run has two phases of steps (the network, then its linearization) that cost differently; f is the time
+/// A run has two phases of steps (the comparators: linearization and Taylor models, then the network) that cost differently; f is the time
 /// fraction from the step fraction of each phase and the first phase's share of the time in the last finished run
 /// (½ before any). Runs found on disk (a resumed sweep) count as measurements at widths this process has not run
 /// yet; the first run of the process, which carries the one-time start-up costs, is left out once another run

@@ -2,8 +2,8 @@ namespace LinearizationLab.Experiments;
 
 /// <summary>
 /// Everything one (width, seed) run of a sweep recorded, stored as runs/w{width}-s{seed}.json.
-/// <see cref="Checkpoints"/> holds the metrics at each checkpoint (<see cref="SweepCheckpoint"/>; named as in
-/// <see cref="SweepMetrics"/> in the file). Arrays for the figures: the spectrum of Θ̂0, the outputs of
+/// <see cref="Checkpoints"/> holds the metrics at each checkpoint (<see cref="SweepCheckpoint"/>, a row of named values, as
+/// in the file). Arrays for the figures: the spectrum of Θ̂0, the outputs of
 /// the tracked test points over training, a corner of Θ̂0 and Θ̂_T, and the final test outputs.
 /// </summary>
 public sealed record SweepRunResult

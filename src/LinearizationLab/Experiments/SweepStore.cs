@@ -43,7 +43,7 @@ public static class SweepStore
     /// <summary>summary.csv: the grid axes (if any), width, seed, step and every metric that any run recorded, one row per run × checkpoint.</summary>
     public static string SummaryCsv(IReadOnlyList<SweepRunResult> runs)
     {
-        var columns = runs.SelectMany(r => r.Checkpoints).SelectMany(c => c.Values()).Select(v => v.Name)
+        var columns = runs.SelectMany(r => r.Checkpoints).SelectMany(c => c.Values).Select(v => v.Name)
             .Distinct().Order(StringComparer.Ordinal).ToArray();
         var axes = SweepGrid.AxisNames.Where(a => runs.Any(r => r.Point?.ContainsKey(a) == true)).ToArray();
         var sb = new StringBuilder(string.Concat(axes.Select(a => a + ",")) + "width,seed,step," + string.Join(",", columns) + "\n");
@@ -52,9 +52,8 @@ public static class SweepStore
         {
             foreach (string axis in axes) sb.Append(run.Point?.GetValueOrDefault(axis)).Append(',');
             sb.Append(CultureInfo.InvariantCulture, $"{run.Width},{run.Seed},{c.Step}");
-            var values = c.Values().ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal);
             foreach (var col in columns)
-                sb.Append(',').Append(values.GetValueOrDefault(col) is { } x ? x.ToString("R", CultureInfo.InvariantCulture) : "");
+                sb.Append(',').Append(c[col] is { } x ? x.ToString("R", CultureInfo.InvariantCulture) : "");
             sb.Append('\n');
         }
         return sb.ToString();

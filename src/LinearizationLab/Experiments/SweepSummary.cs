@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using LinearizationLab.Experiments.Metrics;
 
 namespace LinearizationLab.Experiments;
 
@@ -12,8 +13,8 @@ namespace LinearizationLab.Experiments;
 public sealed record SweepSummary(int Step, int Runs, int Diverged, IReadOnlyList<ScalingFit> Fits)
 {
     /// <summary>
-    /// Fits every metric of <see cref="SweepMetrics.Fitted"/>, every comparator's gaps and drift, and every per-layer drift
-    /// against width — within each grid point's runs when the sweep has a grid (each fit then names its
+    /// Fits every value that its metric says is fitted against width (<see cref="Metrics.SweepMetricName.FitOrder"/>), in the
+    /// slope table's order — within each grid point's runs when the sweep has a grid (each fit then names its
     /// <see cref="ScalingFit.Slice"/>).
     /// </summary>
     public static SweepSummary Build(IReadOnlyList<SweepRunResult> runs)
@@ -28,15 +29,13 @@ public sealed record SweepSummary(int Step, int Runs, int Diverged, IReadOnlyLis
 
     private static IEnumerable<ScalingFit> FitsOf(IReadOnlyList<SweepRunResult> finished, int step)
     {
-        var finals = finished.Where(r => r.Checkpoints[^1].Step == step)
-            .Select(r => (r.Width, Metrics: r.Checkpoints[^1].Values().ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal))).ToArray();
-        var layerMetrics = finals.SelectMany(f => f.Metrics.Keys).Where(k => k.StartsWith("kernel_drift_layer", StringComparison.Ordinal))
-            .Distinct().Order(StringComparer.Ordinal);
-        var comparatorMetrics = finals.SelectMany(f => f.Metrics.Keys).Where(SweepMetrics.IsComparatorGap).Distinct().Order(StringComparer.Ordinal);
-        return SweepMetrics.Fitted.Concat(comparatorMetrics).Concat(layerMetrics)
-            .Select(metric => ScalingFit.Fit(metric, finals
-                .Where(f => f.Metrics.GetValueOrDefault(metric) is not null)
-                .Select(f => (f.Width, f.Metrics[metric]!.Value))))
+        var finals = finished.Where(r => r.Checkpoints[^1].Step == step).Select(r => (r.Width, Checkpoint: r.Checkpoints[^1])).ToArray();
+        return finals.SelectMany(f => f.Checkpoint.Values).Select(v => v.Name).Distinct()
+            .Select(name => (Name: name, Order: SweepMetricRegistry.FitOrder(name)))
+            .Where(m => m.Order is not null).OrderBy(m => m.Order).ThenBy(m => m.Name, StringComparer.Ordinal)
+            .Select(m => ScalingFit.Fit(m.Name, finals
+                .Where(f => f.Checkpoint[m.Name] is not null)
+                .Select(f => (f.Width, f.Checkpoint[m.Name]!.Value))))
             .OfType<ScalingFit>().ToArray();
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LinearizationLab.Experiments;
+using LinearizationLab.Experiments.Metrics;
 using ScottPlot;
 
 namespace LinearizationLab.Plotting;
@@ -14,7 +15,7 @@ namespace LinearizationLab.Plotting;
 public static class DepthWidthFigure
 {
     /// <summary>The metrics drawn, one panel each.</summary>
-    public static readonly string[] Metrics = [SweepMetrics.NtkInitDistance, SweepMetrics.KernelDrift];
+    public static readonly string[] Metrics = [NtkInitDistanceMetric.Name, KernelDriftMetric.Name];
 
     /// <summary>Draws the figure into <paramref name="directory"/>; returns the files written (none without a depth axis and two widths).</summary>
     public static IReadOnlyList<string> Draw(IReadOnlyList<SweepRunResult> runs, string directory)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LinearizationLab.Experiments;
+using LinearizationLab.Experiments.Metrics;
 using ScottPlot;
 
 namespace LinearizationLab.Plotting;
@@ -14,7 +15,7 @@ namespace LinearizationLab.Plotting;
 public static class GridHeatmapFigure
 {
     /// <summary>Further metrics drawn when present (the learning-rate phase diagram's).</summary>
-    public static readonly string[] ExtraMetrics = [SweepMetrics.LossRise, SweepMetrics.TopEigenvalueRatio];
+    public static readonly string[] ExtraMetrics = [LossRiseMetric.Name, TopEigenvalueRatioMetric.Name];
 
     /// <summary>Draws the heatmaps into <paramref name="directory"/>; returns the files written (none without two varying axes).</summary>
     public static IReadOnlyList<string> Draw(IReadOnlyList<SweepRunResult> runs, string directory)
@@ -22,8 +23,8 @@ public static class GridHeatmapFigure
         ArgumentNullException.ThrowIfNull(runs);
         var axes = VaryingAxes(runs);
         if (axes.Count < 2) return [];
-        bool test = runs.Any(r => r.Checkpoints.Any(c => c.OutputRmseTest is not null));
-        string[] metrics = [SweepMetrics.KernelDrift, test ? SweepMetrics.OutputRmseTest : SweepMetrics.OutputRmseTrain, SweepMetrics.WeightChange,
+        bool test = runs.Any(r => r.Checkpoints.Any(c => c[OutputGapMetric.RmseTest] is not null));
+        string[] metrics = [KernelDriftMetric.Name, test ? OutputGapMetric.RmseTest : OutputGapMetric.RmseTrain, WeightChangeMetric.Name,
             .. ExtraMetrics.Where(m => runs.Any(r => r.Checkpoints.Count > 0 && r.Checkpoints[^1][m] is not null))];
         var (x, y) = (axes[0], axes[1]);
         var slices = runs.GroupBy(r => string.Join(", ", axes.Skip(2).Select(a => $"{a.Name}={Value(r, a.Name)}"))).ToArray();
@@ -52,8 +53,9 @@ public static class GridHeatmapFigure
         {
             var group = runs.Where(r => r.Width == widest && r.Point?.GetValueOrDefault("learning_rate_fraction") == fractions[i]).ToArray();
             if (group.Length == 0) continue;
-            var points = group.SelectMany(r => r.Checkpoints).Where(c => c.Step > 0 && double.IsFinite(c.Network.TrainLoss) && c.Network.TrainLoss > 0)
-                .GroupBy(c => c.Step).OrderBy(g => g.Key).Select(g => (Step: (double)g.Key, Loss: g.Average(c => c.Network.TrainLoss))).ToArray();
+            string name = LossAndAccuracyMetric.NameOf(NetworkLossAndAccuracyMetric.ModelName, "loss", "train");
+            var points = group.SelectMany(r => r.Checkpoints).Where(c => c.Step > 0 && c[name] is double loss && double.IsFinite(loss) && loss > 0)
+                .GroupBy(c => c.Step).OrderBy(g => g.Key).Select(g => (Step: (double)g.Key, Loss: g.Average(c => c[name]!.Value))).ToArray();
             if (points.Length == 0) continue;
             var line = plot.Add.Scatter(LogAxis.Log10(points.Select(p => p.Step)), LogAxis.Log10(points.Select(p => p.Loss)),
                 FigureCanvas.Ordered(i, fractions.Length));

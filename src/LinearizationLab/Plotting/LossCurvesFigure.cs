@@ -1,4 +1,5 @@
 using LinearizationLab.Experiments;
+using LinearizationLab.Experiments.Metrics;
 using ScottPlot;
 
 namespace LinearizationLab.Plotting;
@@ -10,7 +11,7 @@ namespace LinearizationLab.Plotting;
 public static class LossCurvesFigure
 {
     private static readonly (string Model, string Label)[] Models =
-        [("network", "network"), ("linearized", "linearized"), ("ntkgp", "NTK-GP")];
+        [(NetworkLossAndAccuracyMetric.ModelName, "network"), (LinearizedLossAndAccuracyMetric.ModelName, "linearized"), (NtkGpLossAndAccuracyMetric.ModelName, "NTK-GP")];
 
     /// <summary>Draws the figure into <paramref name="directory"/>; returns the files written.</summary>
     public static IReadOnlyList<string> Draw(IReadOnlyList<SweepRunResult> runs, string directory)
@@ -24,7 +25,7 @@ public static class LossCurvesFigure
         for (int m = 0; m < Models.Length; m++)
         foreach (var (split, pattern) in new[] { ("train", LinePattern.Solid), ("test", LinePattern.Dashed) })
         {
-            var (steps, means) = SweepSeries.MeanCurve([.. largest], SweepMetrics.Model(Models[m].Model, "loss", split));
+            var (steps, means) = SweepSeries.MeanCurve([.. largest], LossAndAccuracyMetric.NameOf(Models[m].Model, "loss", split));
             var keep = Enumerable.Range(0, steps.Length).Where(k => steps[k] > 0 && means[k] > 0).ToArray();
             if (keep.Length == 0) continue;
             var line = plot.Add.Scatter(LogAxis.Log10(keep.Select(k => steps[k])), LogAxis.Log10(keep.Select(k => means[k])),

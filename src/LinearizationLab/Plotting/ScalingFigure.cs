@@ -1,5 +1,6 @@
 using System.Globalization;
 using LinearizationLab.Experiments;
+using LinearizationLab.Experiments.Metrics;
 using ScottPlot;
 
 namespace LinearizationLab.Plotting;
@@ -14,7 +15,7 @@ public static class ScalingFigure
 {
     /// <summary>The metrics of the combined figure scaling.png.</summary>
     public static readonly string[] MainMetrics =
-        [SweepMetrics.KernelDrift, SweepMetrics.OutputRmseTest, SweepMetrics.WeightChange, SweepMetrics.NtkInitDistance];
+        [KernelDriftMetric.Name, OutputGapMetric.RmseTest, WeightChangeMetric.Name, NtkInitDistanceMetric.Name];
 
     /// <summary>Draws the figures into <paramref name="directory"/>; returns the files written (none when fewer than two widths).</summary>
     public static IReadOnlyList<string> Draw(IReadOnlyList<SweepRunResult> runs, string directory)

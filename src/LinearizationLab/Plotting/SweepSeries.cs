@@ -1,4 +1,5 @@
 using LinearizationLab.Experiments;
+using LinearizationLab.Experiments.Metrics;
 
 namespace LinearizationLab.Plotting;
 
@@ -45,15 +46,15 @@ internal static class SweepSeries
     /// <summary>A title for a metric name, in the field's notation.</summary>
     internal static string Title(string metric) => metric switch
     {
-        SweepMetrics.KernelDrift => "NTK drift ‖Θ̂ₜ − Θ̂₀‖/‖Θ̂₀‖",
-        SweepMetrics.OutputRmseTest => "output gap RMSE(f, f_lin), test",
-        SweepMetrics.OutputRmseTrain => "output gap RMSE(f, f_lin), train",
-        SweepMetrics.OutputRelativeRmseTest => "relative output gap, test",
-        SweepMetrics.OutputRelativeRmseTrain => "relative output gap, train",
-        SweepMetrics.WeightChange => "weight change ‖θₜ − θ₀‖/‖θ₀‖",
-        SweepMetrics.NtkInitDistance => "NTK at init ‖Θ̂₀ − Θ‖/‖Θ‖",
-        SweepMetrics.NngpInitDistance => "NNGP at init ‖K̂₀ − K‖/‖K‖",
-        SweepMetrics.KernelVelocity => "NTK velocity ‖dΘ̂/dτ(0)‖/‖Θ̂₀‖",
+        KernelDriftMetric.Name => "NTK drift ‖Θ̂ₜ − Θ̂₀‖/‖Θ̂₀‖",
+        OutputGapMetric.RmseTest => "output gap RMSE(f, f_lin), test",
+        OutputGapMetric.RmseTrain => "output gap RMSE(f, f_lin), train",
+        OutputGapMetric.RelativeRmseTest => "relative output gap, test",
+        OutputGapMetric.RelativeRmseTrain => "relative output gap, train",
+        WeightChangeMetric.Name => "weight change ‖θₜ − θ₀‖/‖θ₀‖",
+        NtkInitDistanceMetric.Name => "NTK at init ‖Θ̂₀ − Θ‖/‖Θ‖",
+        NngpInitDistanceMetric.Name => "NNGP at init ‖K̂₀ − K‖/‖K‖",
+        KernelVelocityMetric.Name => "NTK velocity ‖dΘ̂/dτ(0)‖/‖Θ̂₀‖",
         _ when metric.StartsWith("kernel_drift_order", StringComparison.Ordinal) =>
             $"NTK drift of the order-{metric["kernel_drift_order".Length..]} Taylor model",
         _ when metric.StartsWith("output_rmse_", StringComparison.Ordinal) && metric.Contains("_order", StringComparison.Ordinal) =>

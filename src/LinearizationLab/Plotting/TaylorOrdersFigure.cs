@@ -1,5 +1,6 @@
 using System.Globalization;
 using LinearizationLab.Experiments;
+using LinearizationLab.Experiments.Metrics;
 using ScottPlot;
 
 namespace LinearizationLab.Plotting;
@@ -21,23 +22,23 @@ public static class TaylorOrdersFigure
         ArgumentNullException.ThrowIfNull(runs);
         var files = new List<string>();
         var finished = SweepSeries.Finished(runs);
-        var orders = finished.SelectMany(r => r.Checkpoints).SelectMany(c => c.Taylor).Select(t => t.Order).Distinct().Order().ToArray();
+        var orders = finished.SelectMany(r => r.Checkpoints).SelectMany(TaylorModelsMetric.OrdersIn).Distinct().Order().ToArray();
         if (orders.Length > 0)
         {
-            bool test = finished.Any(r => r.Checkpoints.Any(c => c.OutputRmseTest is not null));
+            bool test = finished.Any(r => r.Checkpoints.Any(c => c[OutputGapMetric.RmseTest] is not null));
             string split = test ? "test" : "train";
             int[] all = [1, .. orders];
             if (GapVsWidth(runs, all, split) is { } width) files.AddRange(FigureCanvas.Save(width, directory, "taylor-gap-vs-width", 800, 600));
             if (GapVsStep(runs, all, split) is { } step) files.AddRange(FigureCanvas.Save(step, directory, "taylor-gap-vs-step", 800, 600));
         }
-        if (DriftBeside(runs, SweepMetrics.KernelDriftPredicted, "NTK drift: measured (solid) and η·t·‖dΘ̂/dτ(0)‖/‖Θ̂₀‖ (dashed)") is { } velocity)
+        if (DriftBeside(runs, KernelDriftPredictedMetric.Name, "NTK drift: measured (solid) and η·t·‖dΘ̂/dτ(0)‖/‖Θ̂₀‖ (dashed)") is { } velocity)
             files.AddRange(FigureCanvas.Save(velocity, directory, "kernel-velocity", 800, 600));
-        if (finished.Any(r => r.Checkpoints.Any(c => c.HierarchyOutputRmseTrain is not null)))
+        if (finished.Any(r => r.Checkpoints.Any(c => c[HierarchyOutputGapMetric.Name] is not null)))
         {
             var panels = new[]
             {
                 HierarchyGaps(runs, [1, .. orders]),
-                DriftBeside(runs, SweepMetrics.KernelDriftHierarchy, "NTK drift: network (solid), hierarchy (dashed)"),
+                DriftBeside(runs, HierarchyKernelDriftMetric.Name, "NTK drift: network (solid), hierarchy (dashed)"),
             }.OfType<Plot>().ToArray();
             if (panels.Length > 0) files.AddRange(FigureCanvas.SaveGrid(panels, panels.Length, directory, "hierarchy", 700 * panels.Length, 600));
         }
@@ -50,8 +51,8 @@ public static class TaylorOrdersFigure
         var widest = SweepSeries.ByWidth(runs).LastOrDefault();
         if (widest is null) return null;
         var plot = FigureCanvas.NewPlot($"gap to the network, training set, n = {widest.Key}", "step", "RMSE(f, model), train");
-        var series = orders.Select(k => (Metric: SweepMetrics.OutputRmse("train", k), Label: $"f_{k}"))
-            .Append((Metric: SweepMetrics.OutputRmseTrainHierarchy, Label: "hierarchy (O₄ frozen)")).ToArray();
+        var series = orders.Select(k => (Metric: TaylorModelsMetric.OutputRmse("train", k), Label: $"f_{k}"))
+            .Append((Metric: HierarchyOutputGapMetric.Name, Label: "hierarchy (O₄ frozen)")).ToArray();
         int drawn = 0;
         for (int i = 0; i < series.Length; i++)
         {
@@ -82,7 +83,7 @@ public static class TaylorOrdersFigure
             if (TrainingCurvesFigure.AddMeanCurve(plot, [.. widths[i]], reference, color) is not { } dashed) continue;
             dashed.LinePattern = LinePattern.Dashed;
             dashed.MarkerSize = 0;
-            if (TrainingCurvesFigure.AddMeanCurve(plot, [.. widths[i]], SweepMetrics.KernelDrift, color) is { } line)
+            if (TrainingCurvesFigure.AddMeanCurve(plot, [.. widths[i]], KernelDriftMetric.Name, color) is { } line)
             {
                 line.MarkerSize = 5;
                 line.LegendText = $"n = {widths[i].Key}";
@@ -104,7 +105,7 @@ public static class TaylorOrdersFigure
         int drawn = 0;
         for (int i = 0; i < orders.Length; i++)
         {
-            string metric = SweepMetrics.OutputRmse(split, orders[i]);
+            string metric = TaylorModelsMetric.OutputRmse(split, orders[i]);
             var means = SweepSeries.Finals(runs, metric).Where(s => s.Value > 0).GroupBy(s => s.Width).OrderBy(g => g.Key)
                 .Select(g => (Width: g.Key, Mean: g.Average(s => s.Value))).ToArray();
             if (means.Length < 2) continue;
@@ -133,7 +134,7 @@ public static class TaylorOrdersFigure
         int drawn = 0;
         for (int i = 0; i < orders.Length; i++)
         {
-            if (TrainingCurvesFigure.AddMeanCurve(plot, [.. widest], SweepMetrics.OutputRmse(split, orders[i]), FigureCanvas.Ordered(i, orders.Length)) is not { } line)
+            if (TrainingCurvesFigure.AddMeanCurve(plot, [.. widest], TaylorModelsMetric.OutputRmse(split, orders[i]), FigureCanvas.Ordered(i, orders.Length)) is not { } line)
                 continue;
             line.MarkerSize = 6;
             line.LegendText = $"k = {orders[i]}";

@@ -1,4 +1,5 @@
 using LinearizationLab.Experiments;
+using LinearizationLab.Experiments.Metrics;
 using ScottPlot;
 
 namespace LinearizationLab.Plotting;
@@ -10,7 +11,7 @@ namespace LinearizationLab.Plotting;
 public static class TrainingCurvesFigure
 {
     /// <summary>The metrics drawn, one figure each.</summary>
-    public static readonly string[] Metrics = [SweepMetrics.KernelDrift, SweepMetrics.OutputRmseTest, SweepMetrics.WeightChange];
+    public static readonly string[] Metrics = [KernelDriftMetric.Name, OutputGapMetric.RmseTest, WeightChangeMetric.Name];
 
     /// <summary>Draws the figures into <paramref name="directory"/>; returns the files written (a metric no run has is skipped).</summary>
     public static IReadOnlyList<string> Draw(IReadOnlyList<SweepRunResult> runs, string directory)

@@ -1,5 +1,6 @@
 using LinearizationLab.Data;
 using LinearizationLab.Experiments;
+using LinearizationLab.Experiments.Metrics;
 using LinearizationLab.Runs;
 
 namespace LinearizationLab.Tests.Experiments;
@@ -42,11 +43,11 @@ public sealed class DriftScalingTests : IClassFixture<DriftScalingTests.ReducedS
 
     [Theory]
     // NTK change during training: theory between −1 (Dyer & Gur-Ari) and −1/2 (Lee et al. bound). Reference: −0.616 [−0.794, −0.475].
-    [InlineData(SweepMetrics.KernelDrift, -1.25, -0.25)]
+    [InlineData(KernelDriftMetric.Name, -1.25, -0.25)]
     // Network vs linearization on test points: O(n^−1/2) bound, O(1/n) expected from the O(1/n) kernel change. Reference: −0.816 [−0.942, −0.731].
-    [InlineData(SweepMetrics.OutputRmseTest, -1.25, -0.25)]
+    [InlineData(OutputGapMetric.RmseTest, -1.25, -0.25)]
     // Θ̂0 − Θ at initialization: fluctuations O(n^−1/2). Reference: −0.474 [−0.568, −0.389].
-    [InlineData(SweepMetrics.NtkInitDistance, -0.75, -0.25)]
+    [InlineData(NtkInitDistanceMetric.Name, -0.75, -0.25)]
     public void Slope_is_negative_inside_its_window_and_its_interval_excludes_zero(string metric, double low, double high)
     {
         var fit = Fit(metric);

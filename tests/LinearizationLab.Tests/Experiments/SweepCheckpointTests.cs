@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LinearizationLab.Experiments;
+using LinearizationLab.Experiments.Metrics;
 
 namespace LinearizationLab.Tests.Experiments;
 
@@ -12,16 +13,21 @@ public sealed class SweepCheckpointTests
 
     private static readonly JsonSerializerOptions Compact = new(SweepStore.Json) { WriteIndented = false };
 
+    private static string Model(string model, string quantity, string split) => LossAndAccuracyMetric.NameOf(model, quantity, split);
+
     [Fact]
-    public void ARunFileRowReadsIntoPropertiesAndWritesBackByteForByte()
+    public void ARunFileRowReadsIntoNamedValuesAndWritesBackByteForByte()
     {
         var c = JsonSerializer.Deserialize<SweepCheckpoint>(Row, Compact)!;
         Assert.Equal(30, c.Step);
-        Assert.Equal(0.02, c.KernelDrift);
-        Assert.Equal([0.03, 0.04], c.LayerDrifts);
-        Assert.True(double.IsNaN(c.Linearized.TestLoss!.Value));
-        Assert.Null(c.Network.TrainAccuracy);
-        Assert.Equal(new ModelMetrics(0.7, null, 0.8, null), c.NtkGp);
+        Assert.Equal(0.02, c[KernelDriftMetric.Name]);
+        Assert.Equal([0.03, 0.04], [c[LayerKernelDriftMetric.NameOf(1)], c[LayerKernelDriftMetric.NameOf(2)]]);
+        Assert.Null(c[LayerKernelDriftMetric.NameOf(3)]);
+        Assert.True(double.IsNaN(c[Model("linearized", "loss", "test")]!.Value));
+        Assert.True(c.Contains(Model("network", "accuracy", "train")));
+        Assert.Null(c[Model("network", "accuracy", "train")]);
+        Assert.Equal([0.7, 0.8], [c[Model("ntkgp", "loss", "train")], c[Model("ntkgp", "loss", "test")]]);
+        Assert.False(c.Contains(Model("ntkgp", "accuracy", "train")));
         Assert.Equal(Row.Trim(), JsonSerializer.Serialize(c, Compact));   // nulls stay null, absent stays absent
     }
 
@@ -31,11 +37,13 @@ public sealed class SweepCheckpointTests
         // A row of a sweep with taylor_orders [1, 3] (no order 2): its f_3 metrics after the linearization's, then the velocity.
         string row = Row.Trim().Replace(",\"ntkgp_train_loss\"", ",\"taylor3_train_loss\":0.11,\"taylor3_train_accuracy\":null,\"taylor3_test_loss\":0.12,\"taylor3_test_accuracy\":null,\"output_rmse_train_order3\":1E-05,\"output_rmse_test_order3\":2E-05,\"kernel_drift_order3\":0.021,\"kernel_velocity\":0.5,\"kernel_drift_predicted\":1.5,\"ntkgp_train_loss\"");
         var c = JsonSerializer.Deserialize<SweepCheckpoint>(row, Compact)!;
-        var taylor = Assert.Single(c.Taylor);
-        Assert.Equal(new TaylorCheckpoint(3, new ModelMetrics(0.11, null, 0.12, null), 1e-5, 2e-5, 0.021), taylor);
-        Assert.Equal(0.5, c.KernelVelocity);
-        Assert.Equal(1.5, c[SweepMetrics.KernelDriftPredicted]);
-        Assert.Equal(2e-5, c[SweepMetrics.OutputRmse("test", 3)]);
+        Assert.Equal([3], TaylorModelsMetric.OrdersIn(c));
+        Assert.Equal([0.11, null, 0.12, null],
+            [c[Model("taylor3", "loss", "train")], c[Model("taylor3", "accuracy", "train")], c[Model("taylor3", "loss", "test")], c[Model("taylor3", "accuracy", "test")]]);
+        Assert.Equal([1e-5, 2e-5, 0.021], [c[TaylorModelsMetric.OutputRmse("train", 3)], c[TaylorModelsMetric.OutputRmse("test", 3)], c[TaylorModelsMetric.KernelDrift(3)]]);
+        Assert.Equal(0.5, c[KernelVelocityMetric.Name]);
+        Assert.Equal(1.5, c[KernelDriftPredictedMetric.Name]);
+        Assert.Equal(2e-5, c[TaylorModelsMetric.OutputRmse("test", 3)]);
         Assert.Equal(row, JsonSerializer.Serialize(c, Compact));
     }
 
@@ -44,16 +52,18 @@ public sealed class SweepCheckpointTests
     {
         var c = JsonSerializer.Deserialize<SweepCheckpoint>(Row, Compact)!;
         var names = JsonDocument.Parse(Row).RootElement.EnumerateObject().Select(p => p.Name).Skip(1);
-        Assert.Equal(names, c.Values().Select(v => v.Name));
-        Assert.Equal(c.KernelDrift, c[SweepMetrics.KernelDrift]);
-        Assert.Equal(0.04, c[SweepMetrics.LayerDrift(2)]);
+        Assert.Equal(names, c.Values.Select(v => v.Name));
+        Assert.Equal(0.02, c[KernelDriftMetric.Name]);
+        Assert.Equal(0.04, c[LayerKernelDriftMetric.NameOf(2)]);
         Assert.Null(c["ntkgp_test_accuracy"]);
     }
 
     [Fact]
     public void WithoutATestSetOrAnNtkGpTheirMetricsAreLeftOut()
     {
-        var c = JsonSerializer.Deserialize<SweepCheckpoint>(Row, Compact)! with { OutputRmseTest = null, OutputRelativeRmseTest = null, NtkGp = null };
+        var row = JsonSerializer.Deserialize<SweepCheckpoint>(Row, Compact)!;
+        var c = new SweepCheckpoint(row.Step, row.Values.Where(v => !v.Name.StartsWith("ntkgp_", StringComparison.Ordinal)
+            && v.Name is not (OutputGapMetric.RmseTest or OutputGapMetric.RelativeRmseTest)));
         string json = JsonSerializer.Serialize(c, Compact);
         Assert.DoesNotContain("output_rmse_test", json, StringComparison.Ordinal);
         Assert.DoesNotContain("ntkgp", json, StringComparison.Ordinal);

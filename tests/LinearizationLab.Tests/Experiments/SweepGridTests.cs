@@ -1,5 +1,6 @@
 using LinearizationLab.Configuration;
 using LinearizationLab.Experiments;
+using LinearizationLab.Experiments.Metrics;
 using LinearizationLab.Layers;
 using LinearizationLab.Plotting;
 
@@ -75,7 +76,7 @@ public sealed class SweepGridTests : IDisposable
         var run = runs.Single(r => r.Point?["depth"] == "2" && r.Point["learning_rate_fraction"] == "0.5" && r.Width == 32);
         Assert.Equal(0.5 * run.CriticalLearningRate, run.LearningRate, 1e-12);
         var summary = SweepSummary.Build(runs);
-        Assert.Equal(4, summary.Fits.Where(f => f.Metric == SweepMetrics.KernelDrift).Select(f => f.Slice).Distinct().Count());
+        Assert.Equal(4, summary.Fits.Where(f => f.Metric == KernelDriftMetric.Name).Select(f => f.Slice).Distinct().Count());
         Assert.StartsWith("depth=1, learning_rate_fraction=0.25", summary.Fits[0].Slice);
         Assert.StartsWith("depth,learning_rate_fraction,width,seed,step,", SweepStore.SummaryCsv(runs));   // axes in the grid's order
 
@@ -96,15 +97,14 @@ public sealed class SweepGridTests : IDisposable
                     {
                         Width = width,
                         Point = new Dictionary<string, string> { ["depth"] = depth.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                        Checkpoints = [new SweepCheckpoint
-                        {
-                            Step = 10,
-                            Network = new ModelMetrics(1, null, null, null),
-                            Linearized = new ModelMetrics(1, null, null, null),
-                            NtkInitDistance = 0.7 * Math.Sqrt((double)depth / width),
-                        }],
+                        Checkpoints = [new SweepCheckpoint(10,
+                        [
+                            (LossAndAccuracyMetric.NameOf("network", "loss", "train"), 1),
+                            (LossAndAccuracyMetric.NameOf("linearized", "loss", "train"), 1),
+                            (NtkInitDistanceMetric.Name, 0.7 * Math.Sqrt((double)depth / width)),
+                        ])],
                     }).ToArray();
-        var fit = DepthWidthFigure.Fit(runs, SweepMetrics.NtkInitDistance)!.Value;
+        var fit = DepthWidthFigure.Fit(runs, NtkInitDistanceMetric.Name)!.Value;
         Assert.Equal(0.5, fit.Exponent, 1e-12);
         Assert.Equal(0.7, fit.Prefactor, 1e-12);
         Assert.Equal(12, fit.Cells);

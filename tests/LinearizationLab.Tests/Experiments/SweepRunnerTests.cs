@@ -1,5 +1,6 @@
 using LinearizationLab.Configuration;
 using LinearizationLab.Experiments;
+using LinearizationLab.Experiments.Metrics;
 
 namespace LinearizationLab.Tests.Experiments;
 
@@ -14,6 +15,8 @@ public sealed class SweepRunnerTests : IDisposable
         SweepSpec.Read(JsonSection.Parse(SweepSpecTests.Json(extra: extra), "sweep.json"));
 
     private string Out(string name) => Path.Combine(_dir, name);
+
+    private static string TrainLoss(string model) => LossAndAccuracyMetric.NameOf(model, "loss", "train");
 
     [Fact]
     public void EveryRunIsWrittenAndARerunSkipsFinishedRuns()
@@ -42,21 +45,21 @@ public sealed class SweepRunnerTests : IDisposable
         foreach (var run in runs)
         foreach (var c in run.Checkpoints)
         {
-            Assert.Equal([2, 3], c.Taylor.Select(t => t.Order));
-            Assert.NotNull(c.KernelVelocity);
+            Assert.Equal([2, 3], TaylorModelsMetric.OrdersIn(c));
+            Assert.NotNull(c[KernelVelocityMetric.Name]);
             // GD at the run's rate for t steps: the predicted drift is linear in t from 0.
-            Assert.Equal(c.Step * run.LearningRate * c.KernelVelocity!.Value, c.KernelDriftPredicted!.Value, 1e-12);
+            Assert.Equal(c.Step * run.LearningRate * c[KernelVelocityMetric.Name]!.Value, c[KernelDriftPredictedMetric.Name]!.Value, 1e-12);
         }
         foreach (var c in runs.Select(r => r.Checkpoints[0]))
         {
             // At step 0 every model is f(θ0) and every kernel Θ̂0.
-            Assert.All(c.Taylor, t => Assert.Equal(0, t.OutputRmseTrain));
-            Assert.All(c.Taylor, t => Assert.Equal(0, t.KernelDrift, 1e-12));
+            Assert.All(TaylorModelsMetric.OrdersIn(c), k => Assert.Equal(0, c[TaylorModelsMetric.OutputRmse("train", k)]));
+            Assert.All(TaylorModelsMetric.OrdersIn(c), k => Assert.Equal(0, c[TaylorModelsMetric.KernelDrift(k)]!.Value, 1e-12));
         }
         var fitted = SweepSummary.Build(runs).Fits.Select(f => f.Metric).ToArray();
-        Assert.Contains(SweepMetrics.OutputRmse("test", 3), fitted);
-        Assert.Contains(SweepMetrics.KernelDriftOfOrder(2), fitted);
-        Assert.Contains(SweepMetrics.KernelVelocity, fitted);
+        Assert.Contains(TaylorModelsMetric.OutputRmse("test", 3), fitted);
+        Assert.Contains(TaylorModelsMetric.KernelDrift(2), fitted);
+        Assert.Contains(KernelVelocityMetric.Name, fitted);
     }
 
     [Fact]
@@ -68,11 +71,11 @@ public sealed class SweepRunnerTests : IDisposable
         foreach (var run in runs)
         {
             var first = run.Checkpoints[0];
-            Assert.Equal(0, first.HierarchyOutputRmseTrain!.Value, 1e-12);   // at t = 0 it is f(θ0) on the training set
-            Assert.Equal(0, first.HierarchyKernelDrift);
-            Assert.All(run.Checkpoints.Skip(1), c => Assert.True(c.HierarchyKernelDrift > 0));
+            Assert.Equal(0, first[HierarchyOutputGapMetric.Name]!.Value, 1e-12);   // at t = 0 it is f(θ0) on the training set
+            Assert.Equal(0, first[HierarchyKernelDriftMetric.Name]);
+            Assert.All(run.Checkpoints.Skip(1), c => Assert.True(c[HierarchyKernelDriftMetric.Name] > 0));
         }
-        Assert.Contains(SweepSummary.Build(runs).Fits, f => f.Metric == SweepMetrics.KernelDriftHierarchy);
+        Assert.Contains(SweepSummary.Build(runs).Fits, f => f.Metric == HierarchyKernelDriftMetric.Name);
     }
 
     [Fact]
@@ -157,19 +160,19 @@ public sealed class SweepRunnerTests : IDisposable
         var run = new SweepRunner(context, Out("z")).RunOne(context.Spec.Runs[0]);
         var start = run.Checkpoints[0];
         Assert.Equal(0, start.Step);
-        Assert.Equal(0.0, start.KernelDrift);
-        Assert.Equal(0.0, start.WeightChange);
-        Assert.Equal(0.0, start.OutputRmseTest);   // f_lin(θ0) = f(θ0) exactly
-        Assert.Equal(start.Network.TrainLoss, start.Linearized.TrainLoss);
+        Assert.Equal(0.0, start[KernelDriftMetric.Name]);
+        Assert.Equal(0.0, start[WeightChangeMetric.Name]);
+        Assert.Equal(0.0, start[OutputGapMetric.RmseTest]);   // f_lin(θ0) = f(θ0) exactly
+        Assert.Equal(start[TrainLoss("network")], start[TrainLoss("linearized")]);
         // The NTK-GP mean starts at the prior mean 0: its loss is ½·mean‖y‖².
         double halfMeanSquare = 0.5 * context.Train.Targets.Sum(y => y * y) / context.Train.Count;
         // Both are the same few float64 operations on O(1) values in another order: 12 decimals is round-off.
-        Assert.Equal(halfMeanSquare, start.NtkGp!.TrainLoss, 12);
+        Assert.Equal(halfMeanSquare, start[TrainLoss("ntkgp")]!.Value, 12);
         Assert.Equal(0.5 * run.CriticalLearningRate, run.LearningRate, 12);
         var end = run.Checkpoints[^1];
-        Assert.True(end.KernelDrift > 0);
-        Assert.True(end.Network.TrainLoss < start.Network.TrainLoss);
-        Assert.True(end.Linearized.TrainLoss < start.Linearized.TrainLoss);
-        Assert.Equal(3, run.Checkpoints[^1].LayerDrifts.Count);
+        Assert.True(end[KernelDriftMetric.Name] > 0);
+        Assert.True(end[TrainLoss("network")] < start[TrainLoss("network")]);
+        Assert.True(end[TrainLoss("linearized")] < start[TrainLoss("linearized")]);
+        Assert.Equal(3, run.Checkpoints[^1].Values.Count(v => v.Name.StartsWith("kernel_drift_layer", StringComparison.Ordinal)));
     }
 }

@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using LinearizationLab.Experiments;
+using LinearizationLab.Experiments.Metrics;
 using LinearizationLab.Plotting;
 
 namespace LinearizationLab.Tests.Plotting;
@@ -22,22 +23,25 @@ public sealed class SweepFiguresTests : IDisposable
         {
             double t = Math.Log(1 + step);
             double loss = 1.0 / (1 + step);
-            var model = new ModelMetrics(loss, null, loss + 0.1, null);
-            return new SweepCheckpoint
-            {
-                Step = step,
-                Network = model,
-                Linearized = model,
-                KernelDrift = scale * t,
-                LayerDrifts = [2 * scale * t],
-                OutputRmseTest = scale * t,
-                OutputRmseTrain = 0.5 * scale * t,
-                OutputRelativeRmseTest = 0.3 * scale * t,
-                WeightChange = scale * scale * t,
-                NtkInitDistance = scale,
-                NngpInitDistance = 0.5 * scale,
-                NtkGp = mse ? model : null,
-            };
+            IEnumerable<(string, double?)> Model(string name) =>
+            [
+                (LossAndAccuracyMetric.NameOf(name, "loss", "train"), loss), (LossAndAccuracyMetric.NameOf(name, "accuracy", "train"), null),
+                (LossAndAccuracyMetric.NameOf(name, "loss", "test"), loss + 0.1), (LossAndAccuracyMetric.NameOf(name, "accuracy", "test"), null),
+            ];
+            return new SweepCheckpoint(step,
+            [
+                .. Model("network"), .. Model("linearized"),
+                (WeightChangeMetric.Name, scale * scale * t),
+                (KernelDriftMetric.Name, scale * t),
+                (LayerKernelDriftMetric.NameOf(1), 2 * scale * t),
+                (NtkInitDistanceMetric.Name, scale),
+                (NngpInitDistanceMetric.Name, 0.5 * scale),
+                (OutputGapMetric.RmseTrain, 0.5 * scale * t),
+                (OutputGapMetric.RelativeRmseTrain, 0),
+                (OutputGapMetric.RmseTest, scale * t),
+                (OutputGapMetric.RelativeRmseTest, 0.3 * scale * t),
+                .. mse ? Model("ntkgp").Where(v => v.Item2 is not null) : [],   // the NTK-GP has no nulls
+            ]);
         }).ToList();
         double[][] Kernel(double shift) => Enumerable.Range(0, 6).Select(i => Enumerable.Range(0, 6)
             .Select(j => (i == j ? 2.0 : Math.Exp(-Math.Abs(i - j))) + shift).ToArray()).ToArray();
