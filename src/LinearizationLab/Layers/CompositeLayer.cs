@@ -79,7 +79,7 @@ public abstract record CompositeLayer : Layer
     /// <summary>The chains' output shapes, checked to combine: equal for a sum, equal but for the channel count for a concatenation.</summary>
     public override int[] OutputShape(int[] input)
     {
-        var shapes = Enumerable.Range(0, Chains.Count).Select(c => ChainShapes(input, c)[^1]).ToArray();
+        var shapes = Enumerable.Range(0, Chains.Count).Select(c => ChainShapes(input, Chains[c], c)[^1]).ToArray();
         switch (Combine)
         {
             case ChainCombine.Single:
@@ -221,7 +221,7 @@ public abstract record CompositeLayer : Layer
         if (Combine == ChainCombine.Sum && Chains.Count(c => !ChainIsFresh(c)) > 1)
             throw new NotSupportedException($"the infinite-width kernel of {TypeName} adds its branches' kernels, which assumes independent branches: " +
                 "all branches but one must end with a dense or conv layer (possibly followed by flatten or pooling)");
-        var channels = Enumerable.Range(0, Chains.Count).Select(c => ChainShapes(context.InputShape, c)[^1][0]).ToArray();
+        var channels = Enumerable.Range(0, Chains.Count).Select(c => ChainShapes(context.InputShape, Chains[c], c)[^1][0]).ToArray();
         var weights = Enumerable.Range(0, Chains.Count)
             .Select(c => Combine == ChainCombine.Sum ? ChainScale(c) * ChainScale(c) : (double)channels[c] / channels.Sum()).ToArray();
         int start = plan.ReserveSnapshot(), total = plan.ReserveSnapshot();
@@ -259,31 +259,33 @@ public abstract record CompositeLayer : Layer
     /// <summary>The layers of chain <paramref name="chain"/>: slots and tensor offsets continue those of the chains before it.</summary>
     private Child[] ChainChildren(int[] input, int offset, int chain)
     {
+        var chains = Chains;   // a repeat block builds its chain on each call
         int slot = 0;
         for (int c = 0; c < chain; c++)
         {
-            slot += Chains[c].Count;
-            offset += Chains[c].Sum(l => l.ParameterTensorCount);
+            slot += chains[c].Count;
+            offset += chains[c].Sum(l => l.ParameterTensorCount);
         }
-        var shapes = ChainShapes(input, chain);
-        var children = new Child[Chains[chain].Count];
+        var layers = chains[chain];
+        var shapes = ChainShapes(input, layers, chain);
+        var children = new Child[layers.Count];
         for (int k = 0; k < children.Length; k++)
         {
-            children[k] = new Child(chain, slot + k, Chains[chain][k], shapes[k], offset, LayerField(chain, k));
-            offset += Chains[chain][k].ParameterTensorCount;
+            children[k] = new Child(chain, slot + k, layers[k], shapes[k], offset, LayerField(chain, k));
+            offset += layers[k].ParameterTensorCount;
         }
         return children;
     }
 
     /// <summary>The input shape of each layer of chain <paramref name="chain"/>, then its output shape; errors name the layer's path.</summary>
-    private int[][] ChainShapes(int[] input, int chain)
+    private int[][] ChainShapes(int[] input, IReadOnlyList<Layer> layers, int chain)
     {
-        var shapes = new int[Chains[chain].Count + 1][];
+        var shapes = new int[layers.Count + 1][];
         shapes[0] = input;
-        for (int k = 0; k < Chains[chain].Count; k++)
+        for (int k = 0; k < layers.Count; k++)
         {
             string path = LayerField(chain, k);
-            try { shapes[k + 1] = Chains[chain][k].OutputShape(shapes[k]); }
+            try { shapes[k + 1] = layers[k].OutputShape(shapes[k]); }
             catch (LayerPathException e) { throw e.Under(path); }
             catch (ArgumentException e) { throw new LayerPathException(path, e.Message); }
         }

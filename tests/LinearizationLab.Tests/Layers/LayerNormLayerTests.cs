@@ -86,7 +86,6 @@ public class LayerNormLayerTests
     [Theory]
     [InlineData("""{"type":"layer_norm","epsilon":0}""", "layers[0].epsilon", "greater than 0")]
     [InlineData("""{"type":"layer_norm","epsilon":"small"}""", "layers[0].epsilon", "finite number")]
-    [InlineData("""{"type":"layer_norm","affine":true}""", "layers[0].affine", "not available yet")]
     [InlineData("""{"type":"layer_norm","affine":1}""", "layers[0].affine", "true or false")]
     [InlineData("""{"type":"layer_norm","eps":0.1}""", "layers[0].eps", "unknown field")]
     public void BadFieldsAreNamed(string layer, string field, string reason)
@@ -96,6 +95,17 @@ public class LayerNormLayerTests
         Assert.Equal(field, e.Field);
         Assert.Contains(reason, e.Reason);
         Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void AnAffineLayerNormIsTheNormalizationFollowedByAPerChannelGainAndBias()
+    {
+        var spec = ArchitectureReader.Read(JsonSection.Parse(
+            """{"input_shape":[4],"layers":[{"type":"layer_norm","affine":true,"epsilon":1e-5},{"type":"dense","width":1}]}""", "a.json"));
+        var block = Assert.IsType<SerialBlock>(spec.Layers[0]);
+        Assert.Equal([new LayerNormLayer(1e-5), new ChannelAffineLayer()], block.Layers);
+        Assert.Equal(2, block.ParameterTensorCount);    // γ and β
+        Assert.Equal(8, block.ParameterCount([4]));
     }
 
     public static TheoryData<int[], bool> ShapesForJets() => new()
