@@ -113,7 +113,7 @@ public class CompositeLayerTests
     /// Wide networks of blocks. Each activation acts on a Gaussian pre-activation (a dense/conv output or a sum of them), as the
     /// kernel maps assume: two activations in a row (erf of tanh) are not Gaussian inputs, and their maps do not compose.
     /// </summary>
-    public static TheoryData<string> MonteCarloNetworks() => ["residual-mlp", "scaled-residual-mlp", "concat-mlp", "residual-cnn"];
+    public static TheoryData<string> MonteCarloNetworks() => ["residual-mlp", "scaled-residual-mlp", "layer-norm-residual-mlp", "concat-mlp", "residual-cnn"];
 
     private static ArchitectureSpec MonteCarloNetwork(string name, int width) => name switch
     {
@@ -128,6 +128,12 @@ public class CompositeLayerTests
              "shortcut":[{"type":"dense","width":{{width}},"w_std":1.0}]},
             {"type":"erf"},{"type":"dense","width":1,"w_std":1.0,"b_std":0.1}]}
             """),
+        "layer-norm-residual-mlp" => Arch.Parse($$"""
+            {"input_shape":[6],"layers":[{"type":"dense","width":{{width}},"w_std":1.4,"b_std":0.1},
+            {"type":"repeat","count":2,"layers":[{"type":"residual","scale":0.7,"layers":[{"type":"layer_norm","affine":true},
+              {"type":"dense","width":{{width}},"w_std":1.4,"b_std":0.1},{"type":"relu"},{"type":"dense","width":{{width}},"w_std":1.4}]}]},
+            {"type":"layer_norm"},{"type":"dense","width":1,"w_std":1.0,"b_std":0.1}]}
+            """),
         "concat-mlp" => Arch.Parse($$"""
             {"input_shape":[6],"layers":[{"type":"dense","width":{{width}},"w_std":1.4,"b_std":0.1},{"type":"tanh"},
             {"type":"parallel","combine":"concat","branches":[[{"type":"dense","width":{{width / 2}},"w_std":1.3},{"type":"relu"}],[{"type":"dense","width":{{width}},"w_std":1.2,"b_std":0.2},{"type":"erf"}]]},
@@ -137,7 +143,7 @@ public class CompositeLayerTests
             {"input_shape":[1,4,4],"layers":[{"type":"conv","channels":{{width}},"kernel":[3,3],"padding":"same","w_std":1.4,"b_std":0.1},
             {"type":"residual","layers":[{"type":"relu"},{"type":"conv","channels":{{width}},"kernel":[3,3],"padding":"same","w_std":1.4},
               {"type":"relu"},{"type":"conv","channels":{{width}},"kernel":[3,3],"padding":"circular","w_std":1.4,"b_std":0.1}]},
-            {"type":"relu"},{"type":"global_avg_pool"},{"type":"dense","width":1,"w_std":1.0}]}
+            {"type":"avg_pool","window":[2,2],"stride":[1,1]},{"type":"relu"},{"type":"global_avg_pool"},{"type":"dense","width":1,"w_std":1.0}]}
             """),
     };
 
