@@ -193,12 +193,7 @@ public sealed record ActivationLayer(Activation Function) : Layer, ILayerKind
 
             int positions = state.Positions;
             bool full = state.Full;
-            if (state.Self)
-            {
-                var store = state.Variances1(slot, positions);
-                for (int i = 0; i < positions; i++) store[i] = k[full ? i * positions + i : i];
-            }
-
+            state.StoreOwnVariances(slot, positions);
             var s1 = state.Variances1(slot, positions);
             var s2 = state.Variances2(slot, positions);
             for (int i = 0; i < positions; i++)

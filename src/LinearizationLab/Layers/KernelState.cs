@@ -61,6 +61,18 @@ public sealed class KernelState
     /// <summary>The second example's variances from slot <paramref name="slot"/>.</summary>
     public Span<double> Variances2(int slot, int count) => _v2.AsSpan(_o2 + slot, count);
 
+    /// <summary>
+    /// In a self run, stores the current variances K(p, p) of the <paramref name="positions"/> tracked positions (the
+    /// diagonal of the full block, or the diagonal kernel itself) in slot <paramref name="slot"/>; nothing in a pair run.
+    /// </summary>
+    public void StoreOwnVariances(int slot, int positions)
+    {
+        if (!Self) return;
+        var store = Variances1(slot, positions);
+        bool full = Spatial && Full;
+        for (int i = 0; i < positions; i++) store[i] = K[full ? i * positions + i : i];
+    }
+
     /// <summary>Makes the next buffers current.</summary>
     public void SwapBuffers()
     {

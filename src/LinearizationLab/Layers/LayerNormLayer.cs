@@ -261,12 +261,7 @@ public sealed record LayerNormLayer(double Epsilon) : Layer, ILayerKind
             double[] k = state.K, theta = state.Theta;
             int positions = state.Spatial ? state.Positions : 1;
             bool full = state.Spatial && state.Full;
-            if (state.Self)
-            {
-                var store = state.Variances1(slot, positions);
-                for (int i = 0; i < positions; i++) store[i] = k[full ? i * positions + i : i];
-            }
-
+            state.StoreOwnVariances(slot, positions);
             var s1 = state.Variances1(slot, positions);
             var s2 = state.Variances2(slot, positions);
             for (int i = 0; i < positions; i++)
