@@ -17,7 +17,7 @@ namespace LinearizationLab.Tests.Layers;
 /// and <see cref="NtkTestNetworks.BlockCnns"/> in the tests of those views.
 /// </summary>
 [Collection("TorchSharp")]
-public class CompositeLayerTests
+public class CompositeLayerTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Flat = """
         {"input_shape":[5],"layers":[{"type":"dense","width":12,"w_std":1.4,"b_std":0.2},
@@ -157,6 +157,7 @@ public class CompositeLayerTests
         // At width 1024 the mean of 16 draws differs from the limit by the O(1/n) bias (~0.1–1% for these depths) and by
         // noise O(1/√(n·S)) ≈ 1%: 5% leaves a margin without hiding a wrong kernel rule (a rule error moves the kernels by
         // tens of percent, e.g. a missing s² or a concatenation weighted 1:1 instead of by channels).
+        output.WriteLine($"{name}: NNGP {MatrixDistance.RelativeFrobenius(mc.NngpMean, analytic.Nngp):P2}, NTK {MatrixDistance.RelativeFrobenius(mc.NtkMean, analytic.Ntk):P2}");
         Assert.True(MatrixDistance.RelativeFrobenius(mc.NngpMean, analytic.Nngp) < 0.05,
             $"NNGP off by {MatrixDistance.RelativeFrobenius(mc.NngpMean, analytic.Nngp):P2}");
         Assert.True(MatrixDistance.RelativeFrobenius(mc.NtkMean, analytic.Ntk) < 0.05,
