@@ -17,16 +17,30 @@ public static class DepthWidthFigure
     /// <summary>The metrics drawn, one panel each.</summary>
     public static readonly string[] Metrics = [NtkInitDistanceMetric.Name, KernelDriftMetric.Name];
 
-    /// <summary>Draws the figure into <paramref name="directory"/>; returns the files written (none without a depth axis and two widths).</summary>
+    /// <summary>
+    /// Draws the figure into <paramref name="directory"/>; returns the files written (none without a depth axis and two widths).
+    /// When the grid has other axes too (e.g. <c>residual_scale_exponent</c>), one figure per combination of their values:
+    /// depth-width-AXISVALUE….png, since a law in L/n is fitted within one setting of everything else.
+    /// </summary>
     public static IReadOnlyList<string> Draw(IReadOnlyList<SweepRunResult> runs, string directory)
     {
         ArgumentNullException.ThrowIfNull(runs);
-        var finished = SweepSeries.Finished(runs).Where(r => r.Point?.ContainsKey("depth") == true).ToArray();
-        var depths = finished.Select(Depth).Distinct().Order().ToArray();
-        if (depths.Length < 2 || finished.Select(r => r.Width).Distinct().Count() < 2) return [];
-        var panels = Metrics.Select(m => Panel(finished, depths, m)).OfType<Plot>().ToArray();
-        return panels.Length == 0 ? [] : FigureCanvas.SaveGrid(panels, panels.Length, directory, "depth-width", 800 * panels.Length, 650);
+        var files = new List<string>();
+        foreach (var group in SweepSeries.Finished(runs).Where(r => r.Point?.ContainsKey("depth") == true).GroupBy(OtherAxes))
+        {
+            var finished = group.ToArray();
+            var depths = finished.Select(Depth).Distinct().Order().ToArray();
+            if (depths.Length < 2 || finished.Select(r => r.Width).Distinct().Count() < 2) continue;
+            var panels = Metrics.Select(m => Panel(finished, depths, m, group.Key)).OfType<Plot>().ToArray();
+            if (panels.Length > 0)
+                files.AddRange(FigureCanvas.SaveGrid(panels, panels.Length, directory, "depth-width" + group.Key, 800 * panels.Length, 650));
+        }
+        return files;
     }
+
+    /// <summary>The run's grid values other than depth as a file-name suffix, "-residual_scale_exponent0.5" (empty when depth is the only axis).</summary>
+    private static string OtherAxes(SweepRunResult r) =>
+        string.Concat(r.GridPoint.Values.Where(v => v.Axis != "depth").Select(v => $"-{v.Axis}{v.Value}"));
 
     /// <summary>The fitted exponent α and prefactor A of metric ≈ A·(L/n)^α over every (depth, width) cell's seed mean.</summary>
     public static (double Exponent, double Prefactor, int Cells)? Fit(IReadOnlyList<SweepRunResult> runs, string metric)
@@ -48,11 +62,12 @@ public static class DepthWidthFigure
             return (g.Key.Depth, (double)g.Key.Depth / g.Key.Width, mean, spread);
         }).Where(c => double.IsFinite(c.Item3)).ToArray();
 
-    private static Plot? Panel(SweepRunResult[] runs, int[] depths, string metric)
+    private static Plot? Panel(SweepRunResult[] runs, int[] depths, string metric, string otherAxes)
     {
         var cells = Cells(runs, metric);
         if (cells.Length < 3) return null;
-        var plot = FigureCanvas.NewPlot($"{SweepSeries.Title(metric)} against depth/width", "L/n", metric);
+        string setting = otherAxes.Length == 0 ? "" : $" ({otherAxes.TrimStart('-')})";
+        var plot = FigureCanvas.NewPlot($"{SweepSeries.Title(metric)} against depth/width{setting}", "L/n", metric);
         for (int i = 0; i < depths.Length; i++)
         {
             var mine = cells.Where(c => c.Depth == depths[i]).OrderBy(c => c.Ratio).ToArray();
