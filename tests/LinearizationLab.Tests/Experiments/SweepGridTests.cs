@@ -84,7 +84,9 @@ public sealed class SweepGridTests : IDisposable
         Assert.Contains(files, f => Path.GetFileName(f) == "grid-kernel_drift.png");
         Assert.Contains(files, f => Path.GetFileName(f) == "grid-loss-curves.png");
         Assert.Contains(files, f => f.EndsWith(Path.Combine("depth1-learning_rate_fraction0.25", "scaling.png"), StringComparison.Ordinal));
-        Assert.Contains(files, f => Path.GetFileName(f) == "depth-width.png");
+        // One depth-width figure per learning rate: a law in L/n is fitted within one setting of the other axes.
+        Assert.Contains(files, f => Path.GetFileName(f) == "depth-width-learning_rate_fraction0.25.png");
+        Assert.Contains(files, f => Path.GetFileName(f) == "depth-width-learning_rate_fraction0.5.png");
     }
 
     [Fact]
