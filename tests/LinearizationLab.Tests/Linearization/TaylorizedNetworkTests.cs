@@ -13,16 +13,22 @@ namespace LinearizationLab.Tests.Linearization;
 [Collection("TorchSharp")]
 public class TaylorizedNetworkTests
 {
-    /// <summary>Smooth networks (erf, tanh; an MLP and a CNN with pooling) on which Taylor remainders are clean powers of s.</summary>
+    /// <summary>
+    /// Smooth networks (erf, tanh; an MLP, a CNN with pooling, layer_norm with gains, a residual block with a projection) on
+    /// which Taylor remainders are clean powers of s.
+    /// </summary>
     public static TheoryData<string, int> SmoothNetworksAndOrders()
     {
         var data = new TheoryData<string, int>();
         string cnn = """{"input_shape":[3,8],"parameterization":"standard","layers":[{"type":"conv","channels":5,"kernel":[3],"padding":"circular","w_std":1.3,"b_std":0.1},{"type":"erf"},{"type":"conv","channels":4,"kernel":[2],"padding":"valid","w_std":1.2,"b_std":0.3},{"type":"tanh"},{"type":"global_avg_pool"},{"type":"dense","width":1}]}""";
+        string layerNorm = """{"input_shape":[5],"layers":[{"type":"dense","width":12,"w_std":1.5,"b_std":0.3},{"type":"erf"},{"type":"layer_norm","epsilon":0.01},{"type":"channel_affine"},{"type":"dense","width":12,"w_std":1.5,"b_std":0.3},{"type":"layer_norm"},{"type":"erf"},{"type":"dense","width":2,"w_std":1.2,"b_std":0.2}]}""";
         foreach (int k in new[] { 1, 2, 3 })
         {
             data.Add(Mlp("erf", 2, 3), k);
             data.Add(Mlp("tanh", 3, 1, "standard"), k);
             data.Add(cnn, k);
+            data.Add(layerNorm, k);
+            data.Add(BlockMlps[1], k);
         }
         return data;
     }
