@@ -26,6 +26,8 @@ public sealed class SweepGridTests : IDisposable
     [InlineData(""", "grid": {"activation": ["relu", "swish"]}""", "grid.activation[1]", "unknown activation")]
     [InlineData(""", "grid": {"w_std": [1, 1]}""", "grid.w_std", "duplicates")]
     [InlineData(""", "grid": {}""", "grid", "names no axis")]
+    [InlineData(""", "grid": {"residual_scale_exponent": [-0.5]}""", "grid.residual_scale_exponent[0]", "at least 0")]
+    [InlineData(""", "grid": {"residual_scale_exponent": [0.5]}""", "grid", "needs a residual block")]
     public void BadGridsAreNamed(string extra, string field, string reason)
     {
         var e = Assert.Throws<InvalidInputException>(() => Parse(extra));
@@ -45,6 +47,23 @@ public sealed class SweepGridTests : IDisposable
         // Extending the grid does not change the config hash (like widths and seeds), so finished points are kept.
         Assert.Equal(spec.ConfigHash, Parse(""", "grid": {"learning_rate_fraction": [0.25, 1, 2], "activation": ["relu"]}""").ConfigHash);
         Assert.Equal(["w0016-s0.json", "w0016-s1.json", "w0032-s0.json", "w0032-s1.json"], Parse("").Runs.Select(r => r.FileName));
+    }
+
+    [Fact]
+    public void DepthSetsTheRepeatCountAndTheResidualScaleFollowsIt()
+    {
+        var arch = Arch.Parse("""
+            {"input_shape":[3],"layers":[{"type":"dense","width":8},
+            {"type":"repeat","count":2,"layers":[{"type":"residual","layers":[{"type":"relu"},{"type":"dense","width":8}]}]},
+            {"type":"dense","width":1}]}
+            """);
+        var point = new GridPoint([("depth", "16"), ("residual_scale_exponent", "0.5")]);
+        var setup = point.Apply(Parse("").Setup with { Arch = arch });
+        Assert.Equal(16, Assert.IsType<RepeatBlock>(setup.Arch.Layers[1]).Count);
+        Assert.Equal(16, setup.Arch.ResidualBlockCount);
+        // Every residual block's scale is R^−1/2 = 1/4 for R = 16 blocks.
+        Assert.All(setup.Arch.Layers[1].SelfAndDescendants.OfType<ResidualBlock>(), r => Assert.Equal(0.25, r.Scale));
+        Assert.Equal(16 + 2, setup.Arch.Layers.Sum(l => l.Leaves.Count(x => x is DenseLayer)));
     }
 
     [Fact]
