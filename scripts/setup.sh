@@ -14,7 +14,14 @@ DATA="$ROOT/.data"
 NEEDED_SYMBOL="GLIBCXX_3.4.32"
 
 say() { printf 'setup: %s\n' "$*" >&2; }
-apt_quiet() { DEBIAN_FRONTEND=noninteractive apt-get -q "$@" >/dev/null; }
+# apt waits up to 5 minutes for the dpkg lock that another apt process (e.g. unattended upgrades) may hold, instead of failing.
+APT_LOCK_WAIT=300
+apt_quiet() {
+  if command -v fuser >/dev/null && fuser /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock >/dev/null 2>&1; then
+    say "another apt process holds the dpkg lock; waiting for it (up to $((APT_LOCK_WAIT / 60)) minutes)"
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get -q -o "DPkg::Lock::Timeout=$APT_LOCK_WAIT" "$@" >/dev/null
+}
 
 libstdcxx_path() {
   ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}'

@@ -6,7 +6,9 @@ namespace LinearizationLab.Cli;
 
 /// <summary>
 /// The <c>lab</c> command on System.CommandLine: parses the subcommand, calls the library, prints. Bad input → one
-/// line <c>error: FILE: FIELD: reason</c> on stderr and exit code 2; Ctrl-C → exit code 130 with nothing partial written.
+/// line <c>error: FILE: FIELD: reason</c> on stderr and exit code 2; a file that cannot be written → one line naming it and
+/// the system's reason, exit code 2; Ctrl-C → exit code 130 with nothing partial written; anything unexpected → one line
+/// with its type and message and the file holding the full trace (<c>--verbose</c> prints it), exit code 1.
 /// </summary>
 public static class Lab
 {
@@ -33,6 +35,7 @@ public static class Lab
     public static RootCommand Create(CancellationToken cancel = default)
     {
         var root = new RootCommand(Description) { HelpName = "lab" };
+        root.Add(Verbose);
         root.Add(new TrainCommand(cancel));
         root.Add(new NtkCommand());
         root.Add(new KernelCommand());
@@ -51,7 +54,10 @@ public static class Lab
         return root;
     }
 
-    /// <summary>Runs one command line; returns the exit code (0 success, 2 bad input, 130 interrupted).</summary>
+    /// <summary><c>--verbose</c>, on every command: an unexpected error prints its full trace too.</summary>
+    public static Option<bool> Verbose { get; } = new("--verbose") { Description = "On an unexpected error, print the full trace as well", Recursive = true };
+
+    /// <summary>Runs one command line; returns the exit code (0 success, 1 unexpected error, 2 bad input or unwritable output, 130 interrupted).</summary>
     public static int Run(string[] args, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -75,10 +81,49 @@ public static class Lab
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
         }
+        catch (OutputWriteException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message} (finished files are kept; rerun to resume)");
+            return 2;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // An output folder that cannot be made or read (the path runs through a file, no permission): the message names it.
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine("interrupted; nothing partial was written");
             return 130;
         }
+        catch (Exception e)
+        {
+            return Unexpected(e, result.GetValue(Verbose));
+        }
+    }
+
+    /// <summary>
+    /// One line for an error nobody expected — its type and message — and the full trace in a file beside the other
+    /// temporary files (printed too with <paramref name="verbose"/>); exit code 1.
+    /// </summary>
+    public static int Unexpected(Exception e, bool verbose)
+    {
+        string trace = Path.Combine(Path.GetTempPath(), $"lab-error-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}.txt");
+        string where;
+        try
+        {
+            File.WriteAllText(trace, e.ToString());
+            where = $"the full trace is in {trace}";
+        }
+        catch (Exception w) when (w is IOException or UnauthorizedAccessException)
+        {
+            where = "the trace could not be saved";
+        }
+        var inner = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e;
+        string message = inner.Message.Split('\n', 2)[0].Trim();
+        Console.Error.WriteLine($"error: unexpected {inner.GetType().Name}: {message} ({where}; --verbose prints it)");
+        if (verbose) Console.Error.WriteLine(e);
+        return 1;
     }
 }

@@ -19,16 +19,17 @@ public static class AtomicFile
 
     /// <summary>
     /// Lets <paramref name="write"/> fill a new temp file, flushes it to disk and renames it to <paramref name="path"/>;
-    /// when <paramref name="write"/> throws, the temp file is removed and the target is left as it was.
+    /// when anything throws, the temp file is removed and the target is left as it was. A failure of the file system (disk
+    /// full, no permission, a folder that vanished) becomes an <see cref="OutputWriteException"/> naming the target.
     /// </summary>
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentNullException.ThrowIfNull(write);
         string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temp = TempPath(full);
         try
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 write(stream);
@@ -36,10 +37,11 @@ public static class AtomicFile
             }
             File.Move(temp, full, overwrite: true);
         }
-        catch
+        catch (Exception e)
         {
             try { File.Delete(temp); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }   // the original error matters more than a stray temp file
+            catch (Exception d) when (d is IOException or UnauthorizedAccessException) { }   // the original error matters more than a stray temp file
+            if (e is IOException and not OutputWriteException or UnauthorizedAccessException) throw OutputWriteException.From(full, e);
             throw;
         }
     }

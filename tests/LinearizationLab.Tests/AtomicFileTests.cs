@@ -72,6 +72,34 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
+    public void AFileSystemFailureNamesTheFileAndTheReasonAndLeavesNoTempFile()
+    {
+        string path = Path.Combine(_dir, "w0064-s0.json");
+        AtomicFile.WriteAllText(path, "old");
+        var e = Assert.Throws<OutputWriteException>(() => AtomicFile.Write(path, stream =>
+        {
+            stream.Write("half"u8);
+            throw new IOException($"No space left on device : '{path}'");
+        }));
+        Assert.Equal(path, e.File);
+        Assert.Equal("No space left on device", e.Reason);     // .NET's " : 'path'" suffix dropped: the file is named once
+        Assert.Equal($"{path}: cannot write: No space left on device", e.Message);
+        Assert.Equal("old", File.ReadAllText(path));
+        Assert.Equal([path], Directory.GetFiles(_dir));
+    }
+
+    [Fact]
+    public void AFolderThatCannotBeMadeIsAWriteErrorOfTheFile()
+    {
+        string blocker = Path.Combine(_dir, "not-a-folder");
+        File.WriteAllText(blocker, "a file where a folder should be");
+        string path = Path.Combine(blocker, "runs", "w0064-s0.json");
+        var e = Assert.Throws<OutputWriteException>(() => AtomicFile.WriteAllText(path, "{}"));
+        Assert.Equal(path, e.File);
+        Assert.Equal([blocker], Directory.GetFiles(_dir));
+    }
+
+    [Fact]
     public void TempFilesAreHiddenEndInTmpAndNameHostAndProcess()
     {
         string path = Path.Combine(_dir, "w0032-s1.json");

@@ -27,6 +27,37 @@ public sealed class LabTests : IDisposable
         """;
 
     [Fact]
+    public void AnOutputThatCannotBeWrittenIsOneLineAndExitCodeTwo()
+    {
+        string blocker = Path.Combine(_dir, "a-file");
+        File.WriteAllText(blocker, "not a folder");
+        var (code, _, stderr) = Lab("train", "--config", Config(Run()), "--out", Path.Combine(blocker, "out"));
+        Assert.Equal(2, code);
+        // Progress lines, then the one error line naming the file; no stack trace.
+        var lines = stderr.Trim().Split('\n');
+        Assert.StartsWith("error: ", lines[^1]);
+        Assert.Contains(blocker, lines[^1]);
+        Assert.Single(lines, l => l.StartsWith("error", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AnUnexpectedErrorIsOneLineWithItsTypeAndTheTraceInAFile()
+    {
+        var (oldErr, stderr) = (Console.Error, new StringWriter());
+        Console.SetError(stderr);
+        int code;
+        try { code = LinearizationLab.Cli.Lab.Unexpected(new InvalidOperationException("tensor shapes differ\n  at frame 1"), verbose: false); }
+        finally { Console.SetError(oldErr); }
+        Assert.Equal(1, code);
+        string line = Assert.Single(stderr.ToString().Trim().Split('\n'));
+        Assert.StartsWith("error: unexpected InvalidOperationException: tensor shapes differ (the full trace is in ", line);
+        string trace = line.Split("the full trace is in ")[1].Split(';')[0];
+        Assert.Contains("tensor shapes differ", File.ReadAllText(trace));
+        File.Delete(trace);
+    }
+
+    [Fact]
     public void TrainWritesRunJsonWithEveryCheckpoint()
     {
         string outDir = Path.Combine(_dir, "out");
