@@ -80,23 +80,11 @@ public class ChannelAffineLayerTests
         var jet = Layer.Jet(context, x[0], [x[1], x[2], x[3]], theta, delta, 0, []);
         var (_, jvp) = Layer.Jvp(context, x[0], x[1], theta, delta, 0);
 
-        var derivatives = Enumerable.Range(0, 3).Select(_ => zeros(full, ScalarType.Float64)).ToArray();
-        var flat = derivatives.Select(d => d.view(-1)).ToArray();
-        for (long e = 0; e < flat[0].shape[0]; e++)
+        var derivatives = HandWrittenPasses.RayDerivatives(full, s =>
         {
-            using var entryScope = NewDisposeScope();
-            using var grad = enable_grad();
-            var s = zeros([1], ScalarType.Float64).requires_grad_(true);
             var ray = x[0] + s * x[1] + s.square() * x[2] + s.pow(3) * x[3];
-            var y = Layer.Forward(context, ray, [theta[0] + s * delta[0], theta[1] + s * delta[1]], 0).view(-1)[e];
-            var d1 = autograd.grad([y], [s], retain_graph: true, create_graph: true)[0];
-            var d2 = autograd.grad([d1], [s], retain_graph: true, create_graph: true)[0];
-            var d3 = autograd.grad([d2], [s])[0];
-            using var noGrad = no_grad();
-            flat[0][e] = d1.detach()[0];
-            flat[1][e] = d2.detach()[0] / 2;
-            flat[2][e] = d3.detach()[0] / 6;
-        }
+            return Layer.Forward(context, ray, [theta[0] + s * delta[0], theta[1] + s * delta[1]], 0);
+        });
         for (int j = 0; j < 3; j++)
             Assert.True((jet[j]! - derivatives[j]).norm().ToDouble() <= 1e-13 * derivatives[j].norm().ToDouble(), $"order {j + 1}");
         Assert.True((jvp! - derivatives[0]).norm().ToDouble() <= 1e-13 * derivatives[0].norm().ToDouble());

@@ -97,6 +97,32 @@ internal static class HandWrittenPasses
     }
 
     /// <summary>Accumulates the gradients a hand-written reverse pass hands over, without updating anything.</summary>
+    /// <summary>
+    /// The normalized Taylor coefficients (1/j!)·dʲy/dsʲ at s = 0, j = 1…3, of y(s) = <paramref name="output"/>(s) (a tensor of
+    /// <paramref name="shape"/>), by autograd differentiating three times in s, one output entry at a time: the oracle that
+    /// hand-written jets are held to.
+    /// </summary>
+    public static Tensor[] RayDerivatives(long[] shape, Func<Tensor, Tensor> output)
+    {
+        var derivatives = Enumerable.Range(0, 3).Select(_ => zeros(shape, ScalarType.Float64)).ToArray();
+        var flat = derivatives.Select(d => d.view(-1)).ToArray();
+        for (long e = 0; e < flat[0].shape[0]; e++)
+        {
+            using var entryScope = NewDisposeScope();
+            using var grad = enable_grad();
+            var s = zeros([1], ScalarType.Float64).requires_grad_(true);
+            var y = output(s).view(-1)[e];
+            var d1 = autograd.grad([y], [s], retain_graph: true, create_graph: true)[0];
+            var d2 = autograd.grad([d1], [s], retain_graph: true, create_graph: true)[0];
+            var d3 = autograd.grad([d2], [s])[0];
+            using var noGrad = no_grad();
+            flat[0][e] = d1.detach()[0];
+            flat[1][e] = d2.detach()[0] / 2;
+            flat[2][e] = d3.detach()[0] / 6;
+        }
+        return derivatives;
+    }
+
     private sealed class RecordingSink(IReadOnlyList<Tensor> parameters) : IGradientSink
     {
         public Tensor[] Gradients { get; } = parameters.Select(p => zeros_like(p).detach()).ToArray();

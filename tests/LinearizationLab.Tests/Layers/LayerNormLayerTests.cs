@@ -131,23 +131,11 @@ public class LayerNormLayerTests
         var jet = layer.Jet(context, x[0], coefficients, [], [], 0, layer.JetDerivatives(context, x[0], 3));
         var (_, jvp) = layer.Jvp(context, x[0], x[1], [], [], 0);
 
-        var derivatives = Enumerable.Range(0, 3).Select(_ => zeros(full, ScalarType.Float64)).ToArray();
-        var flat = derivatives.Select(d => d.view(-1)).ToArray();
-        for (long e = 0; e < flat[0].shape[0]; e++)
+        var derivatives = HandWrittenPasses.RayDerivatives(full, s =>
         {
-            using var entryScope = NewDisposeScope();
-            using var grad = enable_grad();
-            var s = zeros([1], ScalarType.Float64).requires_grad_(true);
             var ray = x[0] + s * x[1] + s.square() * (coefficients[1] ?? zeros_like(x[0])) + s.pow(3) * x[3];
-            var y = layer.Forward(context, ray, [], 0).view(-1)[e];
-            var d1 = autograd.grad([y], [s], retain_graph: true, create_graph: true)[0];
-            var d2 = autograd.grad([d1], [s], retain_graph: true, create_graph: true)[0];
-            var d3 = autograd.grad([d2], [s])[0];
-            using var noGrad = no_grad();
-            flat[0][e] = d1.detach()[0];
-            flat[1][e] = d2.detach()[0] / 2;
-            flat[2][e] = d3.detach()[0] / 6;
-        }
+            return layer.Forward(context, ray, [], 0);
+        });
         for (int j = 0; j < 3; j++)
             Assert.True((jet[j]! - derivatives[j]).norm().ToDouble() <= 1e-12 * derivatives[j].norm().ToDouble(),
                 $"order {j + 1}: |Δ| = {(jet[j]! - derivatives[j]).norm().ToDouble():G3} of {derivatives[j].norm().ToDouble():G3}");
