@@ -75,7 +75,7 @@ public sealed class LinearizedNetwork : IBackpropModel, IDisposable
     public bool SupportsBackprop => _network.SupportsBackprop;
 
     /// <summary>f_lin(x) = f(x; θ0) + J0(x)·Δθ: the pass at θ0 is redone only for a new batch, the tangent pass every step.</summary>
-    public Tensor ForwardForBackprop(Tensor x, bool sameBatch)
+    public Tensor ForwardForBackprop(Tensor x, bool sameBatch, long[]? rows = null)
     {
         if (!sameBatch || !_pointValid)
         {

@@ -94,7 +94,7 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisposable
     /// <see cref="Network.Jet"/>. Either way the expansion point is recomputed only for a new batch. The result is a
     /// buffer (or a detached view), valid until the next call.
     /// </summary>
-    public Tensor ForwardForBackprop(Tensor x, bool sameBatch)
+    public Tensor ForwardForBackprop(Tensor x, bool sameBatch, long[]? rows = null)
     {
         bool newPoint = !sameBatch || !_pointValid;
         _pointValid = true;

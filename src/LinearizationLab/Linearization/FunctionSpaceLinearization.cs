@@ -1,0 +1,236 @@
+using LinearizationLab.Empirical;
+using LinearizationLab.Layers;
+using LinearizationLab.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LinearizationLab.Linearization;
+
+/// <summary>
+/// The linearization f_lin(x; θ) = f(x; θ0) + J0(x)·Δθ trained in function space. Under an optimizer whose update is linear
+/// in the gradient (gradient descent, minibatch SGD, heavy-ball and Nesterov momentum) every displacement reached from
+/// Δθ = 0 lies in the span of the training set's Jacobian rows: a batch B's gradient is J0(X_B)ᵀ·∂L/∂f(X_B), so
+/// <code>
+///   Δθ_t = J0(X)ᵀ·c_t,   f_lin(x; θ_t) = f(x; θ0) + Θ̂0(x, X)·c_t,   ‖Δθ_t‖² = c_tᵀ·Θ̂0(X, X)·c_t,
+/// </code>
+/// with coefficients c ∈ R^{N×O} that the same optimizer trains: ∂L/∂f(X_B) added into rows B is the gradient of c, and
+/// the velocity of momentum is J0ᵀ of a coefficient too (the discrete form of Lee et al. 2019, eqs. 8–9). The only parameter
+/// is c (<see cref="Parameters"/>). A step costs Θ̂0(X_B, X)·c, |B|·O × N·O multiply-adds, instead of a tangent pass and a
+/// reverse pass through every weight; Θ̂0 on the training set (N·O × N·O) is computed once, by the structured method.
+/// Outputs on the sets it was built with come from the kernel (<see cref="IKnownInputsModel"/>); on any other input,
+/// Δθ = J0(X)ᵀ·c is formed by one reverse pass at θ0 and <see cref="LinearizedNetwork"/> evaluates f_lin. The parameter-space
+/// path (<see cref="LinearizedNetwork"/> trained directly) is the test oracle: both give the same iterates to round-off.
+/// </summary>
+public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsModel, IDisposable
+{
+    private readonly LinearizedNetwork _linearization;
+    private readonly Tensor _x;
+    private readonly KnownSet[] _sets;
+    private readonly Tensor _coefficients;
+    private readonly int _count, _outputs;
+    private readonly LayerBuffers _output = new(), _gradient = new();
+    private BackpropWorkspace? _point;
+    private Tensor? _rows;
+    private long _version, _materialized = -1;
+
+    /// <summary>f(X_s; θ0) [N_s, O] and Θ̂0(X_s, X) [N_s·O, N·O] of one input set X_s (the training set first).</summary>
+    private sealed record KnownSet(Tensor X, Tensor F0, Tensor Kernel);
+
+    private FunctionSpaceLinearization(LinearizedNetwork linearization, Tensor x, KnownSet[] sets)
+    {
+        _linearization = linearization;
+        _x = x;
+        _sets = sets;
+        _count = (int)x.shape[0];
+        _outputs = linearization.Network.Spec.OutputCount;
+        _coefficients = zeros_like(sets[0].F0).DetachFromDisposeScope();
+    }
+
+    /// <summary>
+    /// The linearization <paramref name="linearization"/> (at its θ0, Δθ = 0) in function space on training inputs
+    /// <paramref name="x"/>, also knowing its outputs on <paramref name="evaluationX"/> (e.g. the test set) when given.
+    /// <paramref name="trainKernel"/> is Θ̂0(X, X) [N·O, N·O] when the caller already has it; otherwise it is computed.
+    /// </summary>
+    public static FunctionSpaceLinearization Create(LinearizedNetwork linearization, Tensor x, Tensor? evaluationX = null,
+        Tensor? trainKernel = null)
+    {
+        ArgumentNullException.ThrowIfNull(linearization);
+        var network = linearization.Network;
+        int n = (int)x.shape[0], o = network.Spec.OutputCount;
+        if (trainKernel is not null && (trainKernel.shape[0] != n * o || trainKernel.shape[1] != n * o))
+            throw new ArgumentException($"the training kernel is [{trainKernel.shape[0]}, {trainKernel.shape[1]}], expected [{n * o}, {n * o}]");
+        var ntk = new EmpiricalNtk(network, linearization.InitialParameters);
+        var sets = new List<KnownSet>();
+        foreach (var (input, given) in new[] { (x, trainKernel), (evaluationX, null) })
+        {
+            if (input is null) continue;
+            using var scope = NewDisposeScope();
+            Tensor f0, kernel;
+            using (no_grad())
+                f0 = network.Forward(input, linearization.InitialParameters);
+            kernel = given?.to(f0.dtype, f0.device) ?? ntk.ComputeTensors(input, ReferenceEquals(input, x) ? null : x, NtkMethod.Structured, perLayer: false).Total;
+            sets.Add(new KnownSet(input, f0.detach().DetachFromDisposeScope(), kernel.contiguous().DetachFromDisposeScope()));
+        }
+        return new FunctionSpaceLinearization(linearization, x, sets.ToArray());
+    }
+
+    /// <summary>
+    /// The most memory the kernels of a function-space linearization may take when a sweep chooses it by itself: 2 GiB. A
+    /// fixed figure rather than the machine's free memory, so that a config takes the same path, with the same rounding,
+    /// on every machine.
+    /// </summary>
+    public const long MemoryBudgetBytes = 2L << 30;
+
+    /// <summary>Bytes of the kernels this model holds for N training and N_s further inputs with O outputs: (N + N_s)·N·O² entries.</summary>
+    public static long KernelBytes(long count, long evaluationCount, int outputs, ScalarType dtype) =>
+        (count + evaluationCount) * count * outputs * (long)outputs * (dtype == ScalarType.Float64 ? 8 : 4);
+
+    /// <summary>The linearized network whose training this model carries out.</summary>
+    public LinearizedNetwork Linearization => _linearization;
+
+    /// <summary>The coefficients c [N, O], the only trained tensor.</summary>
+    public IReadOnlyList<Tensor> Parameters => [_coefficients];
+
+    /// <summary>Θ̂0(X, X) on the training set, [N·O, N·O] in the network's dtype.</summary>
+    public Tensor TrainKernel => _sets[0].Kernel;
+
+    /// <inheritdoc/>
+    public bool SupportsBackprop => true;
+
+    /// <summary>f_lin(x; θ0 + J0ᵀc) [N, O]: from the kernel on a known set, otherwise through Δθ = J0(X)ᵀc.</summary>
+    public Tensor Forward(Tensor x)
+    {
+        if (OutputsOn(x) is { } known) return known;
+        using var noGrad = no_grad();
+        return _linearization.Forward(x, CurrentParameters());
+    }
+
+    /// <inheritdoc/>
+    public Tensor? OutputsOn(Tensor x)
+    {
+        foreach (var set in _sets)
+            if (ReferenceEquals(set.X, x))
+            {
+                using var noGrad = no_grad();
+                var f = set.F0.clone();
+                f.view(-1).addmv_(set.Kernel, _coefficients.view(-1));
+                return f;
+            }
+        return null;
+    }
+
+    /// <summary>
+    /// f_lin on this step's training examples: f0(X_B) + Θ̂0(X_B, X)·c, the kernel's rows of the batch. <paramref name="rows"/>
+    /// null means the whole training set, which <paramref name="x"/> must then be (the tensor the model was built with).
+    /// </summary>
+    public Tensor ForwardForBackprop(Tensor x, bool sameBatch, long[]? rows = null)
+    {
+        var train = _sets[0];
+        _rows?.Dispose();
+        _rows = null;
+        if (rows is null)
+        {
+            if (!ReferenceEquals(x, _x))
+                throw new InvalidOperationException("a full batch must be the training set the function-space linearization was built on");
+            var f = _output.Output(train.F0.shape, train.F0).copy_(train.F0);
+            f.view(-1).addmv_(train.Kernel, _coefficients.view(-1));
+            return f;
+        }
+        if (x.shape[0] != rows.Length)
+            throw new ArgumentException($"the batch has {x.shape[0]} examples but {rows.Length} rows");
+        _rows = tensor(rows, ScalarType.Int64, _x.device).DetachFromDisposeScope();
+        using var scope = NewDisposeScope();
+        var kernelRows = train.Kernel.view(_count, _outputs, _count * _outputs).index_select(0, _rows).view(rows.Length * _outputs, -1);
+        var f0 = train.F0.index_select(0, _rows);
+        f0.view(-1).addmv_(kernelRows, _coefficients.view(-1));
+        return _output.Output([rows.Length, _outputs], train.F0).copy_(f0);
+    }
+
+    /// <summary>
+    /// The gradient of c: δ = ∂L/∂f(X_B) in the batch's rows, zero elsewhere (J0(X_B)ᵀδ = J0(X)ᵀ of that), handed to
+    /// <paramref name="sink"/> as parameter 0.
+    /// </summary>
+    public void Backprop(Tensor outputGradient, IGradientSink sink)
+    {
+        _version++;
+        if (_rows is null)
+        {
+            sink.Add(0, outputGradient, 1);
+            return;
+        }
+        var gradient = _gradient.Output(_coefficients.shape, _coefficients).zero_();
+        gradient.index_add_(0, _rows, outputGradient, 1);
+        sink.Add(0, gradient, 1);
+    }
+
+    /// <summary>‖θ − θ0‖ = √(cᵀ·Θ̂0(X, X)·c), without forming Δθ.</summary>
+    public double DisplacementNorm()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var c = _coefficients.view(-1);
+        return Math.Sqrt(Math.Max(0, c.dot(_sets[0].Kernel.mv(c)).ToDouble()));
+    }
+
+    /// <summary>
+    /// θ = θ0 + J0(X)ᵀc as the linearized network's displacement (<see cref="LinearizedNetwork.Parameters"/>), formed by one reverse
+    /// pass at θ0 with output cotangent c (by hand where the network has the passes, by autograd otherwise); detached copies.
+    /// </summary>
+    public Tensor[] CurrentParameters()
+    {
+        Materialize();
+        return _linearization.CurrentParameters();
+    }
+
+    /// <summary>Sets c (and so θ − θ0) back to 0.</summary>
+    public void Reset()
+    {
+        using var noGrad = no_grad();
+        _coefficients.zero_();
+        _version++;
+    }
+
+    private void Materialize()
+    {
+        if (_materialized == _version) return;
+        using var scope = NewDisposeScope();
+        var network = _linearization.Network;
+        var theta0 = _linearization.InitialParameters;
+        var delta = _linearization.Parameters;
+        if (network.SupportsBackprop)
+        {
+            using var noGrad = no_grad();
+            _point ??= new BackpropWorkspace(network.Layers.Count);
+            network.ForwardInto(_x, theta0, _point);
+            var sink = new GradientAccumulator(delta, zero: true);
+            network.Backprop(_coefficients.clone(), theta0, _point, sink);
+        }
+        else
+        {
+            Tensor[] gradients;
+            using (enable_grad())
+            {
+                var theta = theta0.Select(t => t.detach().requires_grad_(true)).ToArray();
+                gradients = autograd.grad([network.Forward(_x, theta)], theta, [_coefficients]).ToArray();
+            }
+            using var noGrad = no_grad();
+            for (int i = 0; i < delta.Count; i++) delta[i].copy_(gradients[i]);
+        }
+        _materialized = _version;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        foreach (var set in _sets)
+        {
+            set.F0.Dispose();
+            set.Kernel.Dispose();
+        }
+        _coefficients.Dispose();
+        _rows?.Dispose();
+        _output.Dispose();
+        _gradient.Dispose();
+        _point?.Dispose();
+    }
+}
