@@ -50,6 +50,7 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
     /// The linearization <paramref name="linearization"/> (at its θ0, Δθ = 0) in function space on training inputs
     /// <paramref name="x"/>, also knowing its outputs on <paramref name="evaluationX"/> (e.g. the test set) when given.
     /// <paramref name="trainKernel"/> is Θ̂0(X, X) [N·O, N·O] when the caller already has it; otherwise it is computed.
+    /// The caller keeps <paramref name="linearization"/> (and disposes it); this model writes its displacement when asked for θ.
     /// </summary>
     public static FunctionSpaceLinearization Create(LinearizedNetwork linearization, Tensor x, Tensor? evaluationX = null,
         Tensor? trainKernel = null)

@@ -153,6 +153,29 @@ public sealed class SweepRunnerTests : IDisposable
         Assert.NotNull(reports[0].SecondsRemaining);
     }
 
+    [Theory]
+    [InlineData("")]                                // Θ̂0 on the whole training set, reused from step 0
+    [InlineData(""", "kernel_examples": 5""")]    // computed by the function-space model itself
+    public void TheLinearizationInFunctionSpaceGivesTheParameterSpaceMetrics(string extra)
+    {
+        SweepRunResult Run(string space)
+        {
+            var context = SweepContext.Create(Spec($""", "linearization": "{space}" {extra}"""));
+            return new SweepRunner(context, Out(space)).RunOne(context.Spec.Runs[0]);
+        }
+        var functionSpace = Run("function_space");
+        var parameterSpace = Run("parameter_space");
+        Assert.Equal(parameterSpace.Checkpoints.Count, functionSpace.Checkpoints.Count);
+        foreach (var (a, b) in functionSpace.Checkpoints.Zip(parameterSpace.Checkpoints))
+        foreach (var (name, expected) in b.Values)
+        {
+            double? actual = a[name];
+            Assert.Equal(expected is null, actual is null);
+            if (expected is { } e)
+                Assert.True(Math.Abs(actual!.Value - e) <= 1e-10 * Math.Abs(e) + 1e-14, $"{name} at step {b.Step}: {actual} against {e}");
+        }
+    }
+
     [Fact]
     public void CheckpointMetricsStateTheFactsOfStepZero()
     {

@@ -45,7 +45,8 @@ public class FunctionSpaceLinearizationTests
 
         using var oracle = new LinearizedNetwork(net);
         var expected = Record(trainer, oracle, data);
-        using var functionSpace = FunctionSpaceLinearization.Create(new LinearizedNetwork(net), data.X, data.TestX);
+        using var linearization = new LinearizedNetwork(net);
+        using var functionSpace = FunctionSpaceLinearization.Create(linearization, data.X, data.TestX);
         var actual = Record(trainer, functionSpace, data);
 
         Assert.Equal(checkpoints.Length, actual.Count);
@@ -76,7 +77,8 @@ public class FunctionSpaceLinearizationTests
         using var scope = NewDisposeScope();
         using var net = Network.Create(spec, 2, TensorSettings.CpuFloat64);
         using var data = Data(spec, false);
-        using var model = FunctionSpaceLinearization.Create(new LinearizedNetwork(net), data.X);
+        using var linearization = new LinearizedNetwork(net);
+        using var model = FunctionSpaceLinearization.Create(linearization, data.X);
         using var noGrad = no_grad();
         // c = 0: the outputs are f(x; θ0) exactly, on the training set from the kernel and elsewhere through Δθ = 0.
         Assert.True(model.OutputsOn(data.X)!.eq(net.Forward(data.X)).all().ToBoolean());
@@ -92,7 +94,8 @@ public class FunctionSpaceLinearizationTests
         using var scope = NewDisposeScope();
         using var net = Network.Create(spec, 2, TensorSettings.CpuFloat64);
         using var data = Data(spec, false);
-        using var model = FunctionSpaceLinearization.Create(new LinearizedNetwork(net), data.X);
+        using var linearization = new LinearizedNetwork(net);
+        using var model = FunctionSpaceLinearization.Create(linearization, data.X);
         Assert.Throws<InvalidOperationException>(() => model.ForwardForBackprop(data.TestX!, sameBatch: false));
         Assert.Throws<ArgumentException>(() => model.ForwardForBackprop(data.X, sameBatch: false, rows: [0, 1]));
     }
