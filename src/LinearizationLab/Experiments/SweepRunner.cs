@@ -138,7 +138,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var trainer = new Trainer(new TrainingOptions(spec.Setup.Loss, optimizer, spec.Setup.Steps, spec.Setup.Checkpoints, key.Seed));
         using var linearized = new LinearizedNetwork(network);
         var run = new RunView(context, network, linearized.InitialParameters, data, kernelX, ntk, ntk0, optimizer);
-        using var functionSpace = FunctionSpace(linearized, data, ntk0);
+        using var functionSpace = FunctionSpace(linearized, data, ntk0, optimizer);
 
         // The comparators, each from θ0 with the same optimizer and batches, before the network: its checkpoints see them all.
         if (spec.Hierarchy) progress?.Report(new SweepProgress(0, 0, key.Width, key.Seed, "hierarchy", 0));
@@ -224,7 +224,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
     /// (null: train <paramref name="linearized"/> itself). The test set's kernel Θ̂0(X_test, X) is kept too when both fit;
     /// otherwise test outputs go through Δθ = J0ᵀc. The initial kernel is reused when it was computed on the whole training set.
     /// </summary>
-    private FunctionSpaceLinearization? FunctionSpace(LinearizedNetwork linearized, TrainingData data, NtkResult ntk0)
+    private FunctionSpaceLinearization? FunctionSpace(LinearizedNetwork linearized, TrainingData data, NtkResult ntk0, OptimizerSpec optimizer)
     {
         var space = context.Spec.LinearizationSpace;
         if (space == LinearizationSpace.ParameterSpace) return null;
@@ -235,7 +235,8 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         bool keepTest = FunctionSpaceLinearization.KernelBytes(n, test, outputs, data.X.dtype) <= FunctionSpaceLinearization.MemoryBudgetBytes;
         using var scope = NewDisposeScope();
         var kernel = ntk0.Full.GetLength(0) == n * outputs ? tensor(ntk0.Full, data.X.dtype, data.X.device) : null;
-        return FunctionSpaceLinearization.Create(linearized, data.X, keepTest ? data.TestX : null, kernel);
+        bool alongOrigin = optimizer is { WeightDecay: > 0, DecayCenter: WeightDecayCenter.Zero };
+        return FunctionSpaceLinearization.Create(linearized, data.X, keepTest ? data.TestX : null, kernel, alongOrigin);
     }
 
     /// <summary>

@@ -74,8 +74,8 @@ public sealed record SweepSpec(
             throw s.Error("grid", "the residual_scale_exponent axis needs a residual block in the architecture");
         if (hierarchy && setup.Loss is not Training.MeanSquaredError)
             throw s.Error("hierarchy", "the NTK hierarchy is the gradient flow of the MSE loss; use \"loss\": \"mse\"");
-        if (hierarchy && (!setup.Optimizer.IsFullBatch || setup.Optimizer.Momentum != 0))
-            throw s.Error("hierarchy", "needs full-batch gradient descent without momentum (\"type\": \"gd\"), whose steps follow the flow");
+        if (hierarchy && !setup.Optimizer.IsPlainGradientDescent)
+            throw s.Error("hierarchy", "needs full-batch gradient descent without momentum or weight decay (\"type\": \"gd\"), whose steps follow the flow");
         s.RejectUnknownFields();
         setup = setup with { Checkpoints = setup.Checkpoints.Append(0).Append(setup.Steps).Distinct().Order().ToArray() };
         return new SweepSpec(s.File, name, setup, widths.Order().ToArray(), seeds, method, kernelExamples, tracked, s.Raw)

@@ -53,7 +53,7 @@ public sealed record TrainingSetup(
 
     /// <summary>
     /// The <c>optimizer</c> section: {"type": "gd" | "sgd", "learning_rate": η or "learning_rate_fraction": η/η_crit,
-    /// "momentum", "nesterov", "batch_size"}.
+    /// "momentum", "nesterov", "batch_size", "weight_decay": λ (default 0), "weight_decay_center": "zero" | "init"}.
     /// </summary>
     public static OptimizerSpec ReadOptimizer(JsonSection o)
     {
@@ -75,7 +75,11 @@ public sealed record TrainingSetup(
             spec = new OptimizerSpec(lr ?? 0, momentum, o.Bool("nesterov", false), o.Int("batch_size", min: 1), fraction);
             if (spec.Nesterov && momentum == 0) throw o.Error("nesterov", "needs a momentum above 0");
         }
+        double decay = o.Double("weight_decay", 0.0, min: 0);
+        string center = o.String("weight_decay_center", "zero", "zero", "init");
+        if (decay == 0 && o.Element("weight_decay_center") is not null)
+            throw o.Error("weight_decay_center", "needs a weight_decay above 0");
         o.RejectUnknownFields();
-        return spec;
+        return spec with { WeightDecay = decay, DecayCenter = center == "init" ? WeightDecayCenter.Init : WeightDecayCenter.Zero };
     }
 }

@@ -14,8 +14,11 @@ namespace LinearizationLab.Linearization;
 ///   Δθ_t = J0(X)ᵀ·c_t,   f_lin(x; θ_t) = f(x; θ0) + Θ̂0(x, X)·c_t,   ‖Δθ_t‖² = c_tᵀ·Θ̂0(X, X)·c_t,
 /// </code>
 /// with coefficients c ∈ R^{N×O} that the same optimizer trains: ∂L/∂f(X_B) added into rows B is the gradient of c, and
-/// the velocity of momentum is J0ᵀ of a coefficient too (the discrete form of Lee et al. 2019, eqs. 8–9). The only parameter
-/// is c (<see cref="Parameters"/>). A step costs Θ̂0(X_B, X)·c, |B|·O × N·O multiply-adds, instead of a tangent pass and a
+/// the velocity of momentum is J0ᵀ of a coefficient too (the discrete form of Lee et al. 2019, eqs. 8–9). Weight decay
+/// toward θ0 adds λ·Δθ = J0ᵀ(λ·c): c decays toward 0. Weight decay toward 0 adds λ·(θ0 + Δθ), which leaves the span along
+/// θ0 itself, so that model carries one more coefficient a: Δθ = J0ᵀc + a·θ0, f_lin = f0 + Θ̂0·c + a·J0(x)θ0, and a decays
+/// toward −1 (where θ = 0 along θ0) with no gradient from the loss. The parameters are c, and a when needed
+/// (<see cref="Parameters"/>). A step costs Θ̂0(X_B, X)·c, |B|·O × N·O multiply-adds, instead of a tangent pass and a
 /// reverse pass through every weight; Θ̂0 on the training set (N·O × N·O) is computed once, by the structured method.
 /// Outputs on the sets it was built with come from the kernel (<see cref="IKnownInputsModel"/>); on any other input,
 /// Δθ = J0(X)ᵀ·c is formed by one reverse pass at θ0 and <see cref="LinearizedNetwork"/> evaluates f_lin. The parameter-space
@@ -27,16 +30,21 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
     private readonly Tensor _x;
     private readonly KnownSet[] _sets;
     private readonly Tensor _coefficients;
+    private readonly Tensor? _alongOrigin, _atZero;
+    private readonly double _originNormSquared;
     private readonly int _count, _outputs;
     private readonly LayerBuffers _output = new(), _gradient = new();
     private BackpropWorkspace? _point;
     private Tensor? _rows;
     private long _version, _materialized = -1;
 
-    /// <summary>f(X_s; θ0) [N_s, O] and Θ̂0(X_s, X) [N_s·O, N·O] of one input set X_s (the training set first).</summary>
-    private sealed record KnownSet(Tensor X, Tensor F0, Tensor Kernel);
+    /// <summary>
+    /// f(X_s; θ0) [N_s, O], Θ̂0(X_s, X) [N_s·O, N·O] and, with the coefficient a, J0(X_s)·θ0 [N_s, O] of one input set X_s
+    /// (the training set first).
+    /// </summary>
+    private sealed record KnownSet(Tensor X, Tensor F0, Tensor Kernel, Tensor? AlongOrigin);
 
-    private FunctionSpaceLinearization(LinearizedNetwork linearization, Tensor x, KnownSet[] sets)
+    private FunctionSpaceLinearization(LinearizedNetwork linearization, Tensor x, KnownSet[] sets, bool alongOrigin)
     {
         _linearization = linearization;
         _x = x;
@@ -44,16 +52,22 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
         _count = (int)x.shape[0];
         _outputs = linearization.Network.Spec.OutputCount;
         _coefficients = zeros_like(sets[0].F0).DetachFromDisposeScope();
+        if (!alongOrigin) return;
+        using var noGrad = no_grad();
+        _alongOrigin = zeros(1, dtype: x.dtype, device: x.device).DetachFromDisposeScope();
+        _atZero = full(1, -1.0, dtype: x.dtype, device: x.device).DetachFromDisposeScope();
+        _originNormSquared = linearization.InitialParameters.Sum(t => t.square().sum().ToDouble());
     }
 
     /// <summary>
     /// The linearization <paramref name="linearization"/> (at its θ0, Δθ = 0) in function space on training inputs
     /// <paramref name="x"/>, also knowing its outputs on <paramref name="evaluationX"/> (e.g. the test set) when given.
     /// <paramref name="trainKernel"/> is Θ̂0(X, X) [N·O, N·O] when the caller already has it; otherwise it is computed.
+    /// <paramref name="alongOrigin"/> adds the coefficient a of Δθ along θ0, needed for weight decay toward 0.
     /// The caller keeps <paramref name="linearization"/> (and disposes it); this model writes its displacement when asked for θ.
     /// </summary>
     public static FunctionSpaceLinearization Create(LinearizedNetwork linearization, Tensor x, Tensor? evaluationX = null,
-        Tensor? trainKernel = null)
+        Tensor? trainKernel = null, bool alongOrigin = false)
     {
         ArgumentNullException.ThrowIfNull(linearization);
         var network = linearization.Network;
@@ -67,12 +81,17 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
             if (input is null) continue;
             using var scope = NewDisposeScope();
             Tensor f0, kernel;
+            Tensor? along = null;
             using (no_grad())
-                f0 = network.Forward(input, linearization.InitialParameters);
+            {
+                if (alongOrigin) (f0, along) = linearization.Jvp(input, linearization.InitialParameters);
+                else f0 = network.Forward(input, linearization.InitialParameters);
+            }
             kernel = given?.to(f0.dtype, f0.device) ?? ntk.ComputeTensors(input, ReferenceEquals(input, x) ? null : x, NtkMethod.Structured, perLayer: false).Total;
-            sets.Add(new KnownSet(input, f0.detach().DetachFromDisposeScope(), kernel.contiguous().DetachFromDisposeScope()));
+            sets.Add(new KnownSet(input, f0.detach().DetachFromDisposeScope(), kernel.contiguous().DetachFromDisposeScope(),
+                along?.detach().DetachFromDisposeScope()));
         }
-        return new FunctionSpaceLinearization(linearization, x, sets.ToArray());
+        return new FunctionSpaceLinearization(linearization, x, sets.ToArray(), alongOrigin);
     }
 
     /// <summary>
@@ -89,8 +108,11 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
     /// <summary>The linearized network whose training this model carries out.</summary>
     public LinearizedNetwork Linearization => _linearization;
 
-    /// <summary>The coefficients c [N, O], the only trained tensor.</summary>
-    public IReadOnlyList<Tensor> Parameters => [_coefficients];
+    /// <summary>The coefficients c [N, O], and a [1] when the model has it.</summary>
+    public IReadOnlyList<Tensor> Parameters => _alongOrigin is null ? [_coefficients] : [_coefficients, _alongOrigin];
+
+    /// <summary>c = 0 and a = −1: θ = θ0 + J0ᵀ·0 − θ0 = 0 along every direction the model can reach.</summary>
+    public IReadOnlyList<Tensor?>? ParametersAtZero => _atZero is null ? null : [null, _atZero];
 
     /// <summary>Θ̂0(X, X) on the training set, [N·O, N·O] in the network's dtype.</summary>
     public Tensor TrainKernel => _sets[0].Kernel;
@@ -115,6 +137,7 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
                 using var noGrad = no_grad();
                 var f = set.F0.clone();
                 f.view(-1).addmv_(set.Kernel, _coefficients.view(-1));
+                if (_alongOrigin is not null) f.addcmul_(set.AlongOrigin!, _alongOrigin, 1);
                 return f;
             }
         return null;
@@ -135,6 +158,7 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
                 throw new InvalidOperationException("a full batch must be the training set the function-space linearization was built on");
             var f = _output.Output(train.F0.shape, train.F0).copy_(train.F0);
             f.view(-1).addmv_(train.Kernel, _coefficients.view(-1));
+            if (_alongOrigin is not null) f.addcmul_(train.AlongOrigin!, _alongOrigin, 1);
             return f;
         }
         if (x.shape[0] != rows.Length)
@@ -144,6 +168,7 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
         var kernelRows = train.Kernel.view(_count, _outputs, _count * _outputs).index_select(0, _rows).view(rows.Length * _outputs, -1);
         var f0 = train.F0.index_select(0, _rows);
         f0.view(-1).addmv_(kernelRows, _coefficients.view(-1));
+        if (_alongOrigin is not null) f0.addcmul_(train.AlongOrigin!.index_select(0, _rows), _alongOrigin, 1);
         return _output.Output([rows.Length, _outputs], train.F0).copy_(f0);
     }
 
@@ -164,17 +189,23 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
         sink.Add(0, gradient, 1);
     }
 
-    /// <summary>‖θ − θ0‖ = √(cᵀ·Θ̂0(X, X)·c), without forming Δθ.</summary>
+    /// <summary>‖θ − θ0‖ = √(cᵀ·Θ̂0(X, X)·c + 2a·cᵀ·J0(X)θ0 + a²·‖θ0‖²), without forming Δθ.</summary>
     public double DisplacementNorm()
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var c = _coefficients.view(-1);
-        return Math.Sqrt(Math.Max(0, c.dot(_sets[0].Kernel.mv(c)).ToDouble()));
+        double square = c.dot(_sets[0].Kernel.mv(c)).ToDouble();
+        if (_alongOrigin is not null)
+        {
+            double a = _alongOrigin.ToDouble();
+            square += 2 * a * c.dot(_sets[0].AlongOrigin!.view(-1)).ToDouble() + a * a * _originNormSquared;
+        }
+        return Math.Sqrt(Math.Max(0, square));
     }
 
     /// <summary>
-    /// θ = θ0 + J0(X)ᵀc as the linearized network's displacement (<see cref="LinearizedNetwork.Parameters"/>), formed by one reverse
+    /// θ = θ0 + J0(X)ᵀc (+ a·θ0) as the linearized network's displacement (<see cref="LinearizedNetwork.Parameters"/>), formed by one reverse
     /// pass at θ0 with output cotangent c (by hand where the network has the passes, by autograd otherwise); detached copies.
     /// </summary>
     public Tensor[] CurrentParameters()
@@ -183,11 +214,12 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
         return _linearization.CurrentParameters();
     }
 
-    /// <summary>Sets c (and so θ − θ0) back to 0.</summary>
+    /// <summary>Sets c and a (and so θ − θ0) back to 0.</summary>
     public void Reset()
     {
         using var noGrad = no_grad();
         _coefficients.zero_();
+        _alongOrigin?.zero_();
         _version++;
     }
 
@@ -217,6 +249,12 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
             using var noGrad = no_grad();
             for (int i = 0; i < delta.Count; i++) delta[i].copy_(gradients[i]);
         }
+        if (_alongOrigin is not null)
+            using (no_grad())
+            {
+                double a = _alongOrigin.ToDouble();
+                for (int i = 0; i < delta.Count; i++) delta[i].AddScaled_(theta0[i], a);
+            }
         _materialized = _version;
     }
 
@@ -227,8 +265,11 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
         {
             set.F0.Dispose();
             set.Kernel.Dispose();
+            set.AlongOrigin?.Dispose();
         }
         _coefficients.Dispose();
+        _alongOrigin?.Dispose();
+        _atZero?.Dispose();
         _rows?.Dispose();
         _output.Dispose();
         _gradient.Dispose();

@@ -48,6 +48,9 @@ public sealed class LinearizedNetwork : IBackpropModel, IDisposable
     /// <summary>θ = θ0 + Δθ, detached copies.</summary>
     public Tensor[] CurrentParameters() => _displacement.Current();
 
+    /// <summary>−θ0: Δθ where θ = 0, the center of weight decay toward 0.</summary>
+    public IReadOnlyList<Tensor?>? ParametersAtZero => _displacement.AtZero;
+
     /// <summary>f_lin(x; θ) = f(x; θ0) + J0(x)·Δθ for x [N, ...] → [N, O]; differentiable with respect to Δθ.</summary>
     public Tensor Forward(Tensor x)
     {

@@ -36,7 +36,7 @@ public sealed class Trainer(TrainingOptions options)
         var checkpoints = new SortedSet<int>(options.Checkpoints.Where(s => s >= 0 && s <= options.Steps));
         var records = new List<CheckpointMetrics>();
         var schedule = new BatchSchedule(data.Count, options.Optimizer.BatchSize, options.Seed);
-        using var optimizer = new MomentumSgd(options.Optimizer, model.Parameters);
+        using var optimizer = new MomentumSgd(options.Optimizer, model.Parameters, model.ParametersAtZero);
         bool backprop = model is IBackpropModel { SupportsBackprop: true };
 
         double initialLoss = double.NaN;
@@ -68,7 +68,11 @@ public sealed class Trainer(TrainingOptions options)
             if (divergence is not null)
                 return new TrainingResult(records, step + 1, true, step + 1, divergence, clock.Elapsed.TotalSeconds);
             if (update is null) optimizer.Step();
-            else update(optimizer);
+            else
+            {
+                update(optimizer);
+                optimizer.EndStep();
+            }
         }
     }
 

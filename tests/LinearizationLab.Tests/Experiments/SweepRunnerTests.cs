@@ -154,13 +154,16 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Theory]
-    [InlineData("")]                                // Θ̂0 on the whole training set, reused from step 0
-    [InlineData(""", "kernel_examples": 5""")]    // computed by the function-space model itself
-    public void TheLinearizationInFunctionSpaceGivesTheParameterSpaceMetrics(string extra)
+    [InlineData("", "")]                                // Θ̂0 on the whole training set, reused from step 0
+    [InlineData(""", "kernel_examples": 5""", "")]    // computed by the function-space model itself
+    [InlineData("", ", \"weight_decay\": 0.05")]       // with the coefficient along θ0
+    public void TheLinearizationInFunctionSpaceGivesTheParameterSpaceMetrics(string extra, string optimizer)
     {
         SweepRunResult Run(string space)
         {
-            var context = SweepContext.Create(Spec($""", "linearization": "{space}" {extra}"""));
+            string json = SweepSpecTests.Json(extra: $""", "linearization": "{space}" {extra}""")
+                .Replace("\"type\": \"gd\"", "\"type\": \"gd\"" + optimizer);
+            var context = SweepContext.Create(SweepSpec.Read(JsonSection.Parse(json, "sweep.json")));
             return new SweepRunner(context, Out(space)).RunOne(context.Spec.Runs[0]);
         }
         var functionSpace = Run("function_space");

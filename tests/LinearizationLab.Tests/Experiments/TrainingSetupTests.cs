@@ -43,6 +43,27 @@ public sealed class TrainingSetupTests : IDisposable
         Assert.Equal(fromInline.Arch.OutputCount, fromFile.Arch.OutputCount);
     }
 
+    [Theory]
+    [InlineData("\"weight_decay\": -0.1", "optimizer.weight_decay", "at least 0")]
+    [InlineData("\"weight_decay_center\": \"init\"", "optimizer.weight_decay_center", "needs a weight_decay above 0")]
+    [InlineData("\"weight_decay\": 0.1, \"weight_decay_center\": \"origin\"", "optimizer.weight_decay_center", "not one of")]
+    public void WeightDecayFieldsAreChecked(string fields, string field, string reason)
+    {
+        string json = SweepSpecTests.Json().Replace("\"learning_rate_fraction\": 0.5}", $"\"learning_rate_fraction\": 0.5, {fields}}}");
+        var e = Assert.Throws<InvalidInputException>(() => SweepSpec.Read(JsonSection.Parse(json, "c.json")));
+        Assert.Equal(field, e.Field);
+        Assert.Contains(reason, e.Reason);
+    }
+
+    [Fact]
+    public void WeightDecayIsReadWithItsCenter()
+    {
+        string json = SweepSpecTests.Json().Replace("\"type\": \"gd\"", "\"type\": \"gd\", \"weight_decay\": 0.01, \"weight_decay_center\": \"init\"");
+        var optimizer = SweepSpec.Read(JsonSection.Parse(json, "c.json")).Setup.Optimizer;
+        Assert.Equal((0.01, LinearizationLab.Training.WeightDecayCenter.Init), (optimizer.WeightDecay, optimizer.DecayCenter));
+        Assert.False(optimizer.IsPlainGradientDescent);
+    }
+
     [Fact]
     public void ASweepAlwaysCheckpointsTheFirstAndLastStep()
     {

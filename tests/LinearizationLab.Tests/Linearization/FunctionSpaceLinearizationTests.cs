@@ -18,21 +18,30 @@ public class FunctionSpaceLinearizationTests
 {
     private const int Train = 8, Test = 5, Steps = 30;
 
-    public static TheoryData<string, string, double, double, bool, int?> Optimizers() => new()
+    public static TheoryData<string, string, double, double, bool, int?, string> Optimizers() => new()
     {
-        // loss, network, η, μ, Nesterov, batch
-        { "mse", "mlp", 0.4, 0, false, null },
-        { "mse", "mlp", 0.2, 0.9, false, 3 },
-        { "mse", "cnn", 0.3, 0.5, true, 4 },
-        { "cross_entropy", "mlp", 0.5, 0, false, null },
-        { "cross_entropy", "mlp", 0.3, 0.9, true, 4 },
-        { "cross_entropy", "cnn", 0.4, 0.8, false, 3 },
+        // loss, network, η, μ, Nesterov, batch, weight decay λ @ center
+        { "mse", "mlp", 0.4, 0, false, null, "" },
+        { "mse", "mlp", 0.2, 0.9, false, 3, "" },
+        { "mse", "cnn", 0.3, 0.5, true, 4, "" },
+        { "cross_entropy", "mlp", 0.5, 0, false, null, "" },
+        { "cross_entropy", "mlp", 0.3, 0.9, true, 4, "" },
+        { "cross_entropy", "cnn", 0.4, 0.8, false, 3, "" },
+        { "mse", "mlp", 0.4, 0, false, null, "0.3@zero" },
+        { "mse", "mlp", 0.2, 0.9, false, 3, "0.2@init" },
+        { "cross_entropy", "cnn", 0.3, 0.8, true, 4, "0.1@zero" },
     };
 
     [Theory]
     [MemberData(nameof(Optimizers))]
-    public void FollowsTheParameterSpaceIterates(string loss, string network, double rate, double momentum, bool nesterov, int? batch)
+    public void FollowsTheParameterSpaceIterates(string loss, string network, double rate, double momentum, bool nesterov, int? batch,
+        string decay)
     {
+        // Weight decay toward θ0 keeps Δθ in the span of J0ᵀ; toward 0 it needs the coefficient a along θ0.
+        var optimizer = new OptimizerSpec(rate, momentum, nesterov, batch);
+        if (decay.Split('@') is [var lambda, var center])
+            optimizer = optimizer with { WeightDecay = double.Parse(lambda, System.Globalization.CultureInfo.InvariantCulture),
+                DecayCenter = center == "init" ? WeightDecayCenter.Init : WeightDecayCenter.Zero };
         // The MLP has the hand-written passes (Δθ = J0ᵀc by hand); the CNN's conv and pooling go through autograd.
         var spec = Spec(network == "mlp" ? Mlp("erf", 2, 3)
             : """{"input_shape":[2,6,5],"layers":[{"type":"conv","channels":4,"kernel":[2,3],"stride":[2,2],"padding":"same","w_std":1.4,"b_std":0.2},{"type":"relu"},{"type":"avg_pool","window":[2,2],"padding":"same"},{"type":"flatten"},{"type":"dense","width":3,"w_std":1.0,"b_std":0.1}]}""");
@@ -40,13 +49,14 @@ public class FunctionSpaceLinearizationTests
         using var net = Network.Create(spec, 7, TensorSettings.CpuFloat64);
         using var data = Data(spec, loss == "cross_entropy");
         int[] checkpoints = [0, 1, 7, Steps];
-        var options = new TrainingOptions(Loss.FromName(loss), new OptimizerSpec(rate, momentum, nesterov, batch), Steps, checkpoints, 3);
+        var options = new TrainingOptions(Loss.FromName(loss), optimizer, Steps, checkpoints, 3);
         var trainer = new Trainer(options);
 
         using var oracle = new LinearizedNetwork(net);
         var expected = Record(trainer, oracle, data);
         using var linearization = new LinearizedNetwork(net);
-        using var functionSpace = FunctionSpaceLinearization.Create(linearization, data.X, data.TestX);
+        using var functionSpace = FunctionSpaceLinearization.Create(linearization, data.X, data.TestX,
+            alongOrigin: optimizer is { WeightDecay: > 0, DecayCenter: WeightDecayCenter.Zero });
         var actual = Record(trainer, functionSpace, data);
 
         Assert.Equal(checkpoints.Length, actual.Count);
