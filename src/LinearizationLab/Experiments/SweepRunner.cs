@@ -220,14 +220,14 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
 
     /// <summary>
     /// The linearization in function space (<see cref="FunctionSpaceLinearization"/>) unless the sweep asks for parameter
-    /// space or, on auto, its training kernel Θ̂0(X, X) would exceed <see cref="FunctionSpaceLinearization.MemoryBudgetBytes"/>
+    /// space, the optimizer is not linear in the gradient (Adam), or, on auto, its training kernel Θ̂0(X, X) would exceed <see cref="FunctionSpaceLinearization.MemoryBudgetBytes"/>
     /// (null: train <paramref name="linearized"/> itself). The test set's kernel Θ̂0(X_test, X) is kept too when both fit;
     /// otherwise test outputs go through Δθ = J0ᵀc. The initial kernel is reused when it was computed on the whole training set.
     /// </summary>
     private FunctionSpaceLinearization? FunctionSpace(LinearizedNetwork linearized, TrainingData data, NtkResult ntk0, OptimizerSpec optimizer)
     {
         var space = context.Spec.LinearizationSpace;
-        if (space == LinearizationSpace.ParameterSpace) return null;
+        if (space == LinearizationSpace.ParameterSpace || !optimizer.IsLinearInGradient) return null;
         int n = data.Count, outputs = context.Train.OutputCount;
         long test = data.TestX?.shape[0] ?? 0;
         if (space == LinearizationSpace.Auto && FunctionSpaceLinearization.KernelBytes(n, 0, outputs, data.X.dtype) > FunctionSpaceLinearization.MemoryBudgetBytes)

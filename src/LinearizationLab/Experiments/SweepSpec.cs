@@ -67,6 +67,8 @@ public sealed record SweepSpec(
             "parameter_space" => Linearization.LinearizationSpace.ParameterSpace,
             _ => Linearization.LinearizationSpace.Auto,
         };
+        if (linearization == Linearization.LinearizationSpace.FunctionSpace && !setup.Optimizer.IsLinearInGradient)
+            throw s.Error("linearization", $"function space is exact only for optimizers linear in the gradient (gd, sgd), not {setup.Optimizer.Kind}");
         var grid = SweepGrid.Read(s);
         if (grid.Axes.Any(a => a.Name == "depth") && !setup.Arch.HasDepth)
             throw s.Error("grid", "the depth axis needs a repeat block or a hidden dense/conv layer before the readout to repeat");

@@ -10,7 +10,7 @@ namespace LinearizationLab.Training;
 /// GEMM. Weight decay adds λ·(θ − θ_c) to each gradient as it arrives, with θ_c the model's zero
 /// (<see cref="Networks.ITrainableModel.ParametersAtZero"/>) or its parameters when training starts.
 /// </summary>
-public sealed class MomentumSgd : IGradientSink, IDisposable
+public sealed class MomentumSgd : IOptimizer
 {
     private readonly OptimizerSpec _spec;
     private readonly IReadOnlyList<Tensor> _parameters;
@@ -31,12 +31,7 @@ public sealed class MomentumSgd : IGradientSink, IDisposable
         _spec = spec;
         _parameters = parameters;
         _received = new bool[parameters.Count];
-        _centers = new Tensor?[parameters.Count];
-        if (spec.WeightDecay == 0) return;
-        using var noGrad = no_grad();
-        _ownsCenters = spec.DecayCenter == WeightDecayCenter.Init;
-        for (int i = 0; i < parameters.Count; i++)
-            _centers[i] = _ownsCenters ? parameters[i].detach().clone().DetachFromDisposeScope() : zero?[i];
+        (_centers, _ownsCenters) = WeightDecayCenters.For(spec, parameters, zero);
     }
 
     /// <summary>θ ← θ − η·v (heavy-ball) or θ ← θ − η·(g + μ·v) (Nesterov), with v ← μ·v + g, for g the autograd gradients; then clears them.</summary>

@@ -36,7 +36,7 @@ public sealed class Trainer(TrainingOptions options)
         var checkpoints = new SortedSet<int>(options.Checkpoints.Where(s => s >= 0 && s <= options.Steps));
         var records = new List<CheckpointMetrics>();
         var schedule = new BatchSchedule(data.Count, options.Optimizer.BatchSize, options.Seed);
-        using var optimizer = new MomentumSgd(options.Optimizer, model.Parameters, model.ParametersAtZero);
+        using var optimizer = options.Optimizer.Create(model.Parameters, model.ParametersAtZero);
         bool backprop = model is IBackpropModel { SupportsBackprop: true };
 
         double initialLoss = double.NaN;
@@ -89,7 +89,7 @@ public sealed class Trainer(TrainingOptions options)
     /// Forward and backward on this step's batch through autograd; returns the batch loss and no update (the caller applies
     /// the optimizer to the gradients only if the loss is finite, so a diverged run keeps its last finite parameters).
     /// </summary>
-    private (double Loss, Action<MomentumSgd>? Update) AutogradStep(ITrainableModel model, TrainingData data, BatchSchedule schedule)
+    private (double Loss, Action<IOptimizer>? Update) AutogradStep(ITrainableModel model, TrainingData data, BatchSchedule schedule)
     {
         var (x, y, labels, _) = Batch(data, schedule);
         var loss = options.Loss.Value(model.Forward(x), y, labels);
@@ -101,7 +101,7 @@ public sealed class Trainer(TrainingOptions options)
     /// The forward pass through the model's own buffers and the batch loss; the returned update runs the hand-written reverse
     /// pass with the optimizer fused into it. Only the loss crosses to the host, once per step.
     /// </summary>
-    private (double Loss, Action<MomentumSgd>? Update) BackpropStep(IBackpropModel model, TrainingData data, BatchSchedule schedule,
+    private (double Loss, Action<IOptimizer>? Update) BackpropStep(IBackpropModel model, TrainingData data, BatchSchedule schedule,
         bool sameBatch)
     {
         var (x, y, labels, rows) = Batch(data, schedule);

@@ -180,6 +180,21 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Fact]
+    public void UnderAdamTheLinearizationTrainsInParameterSpaceAndTheClosedFormsAreLeftOut()
+    {
+        string json = SweepSpecTests.Json(widths: "[16]", seeds: "1")
+            .Replace("{\"type\": \"gd\", \"learning_rate_fraction\": 0.5}", "{\"type\": \"adam\", \"learning_rate\": 0.01}");
+        var context = SweepContext.Create(SweepSpec.Read(JsonSection.Parse(json, "sweep.json")));
+        var run = new SweepRunner(context, Out("adam")).RunOne(context.Spec.Runs[0]);
+        var end = run.Checkpoints[^1];
+        Assert.True(end[TrainLoss("linearized")] < run.Checkpoints[0][TrainLoss("linearized")]);
+        Assert.True(end[OutputGapMetric.RmseTest] > 0);
+        Assert.Null(end[TrainLoss("ntkgp")]);
+        Assert.Null(end[KernelDriftPredictedMetric.Name]);
+        Assert.Equal(0.01, run.LearningRate);
+    }
+
+    [Fact]
     public void CheckpointMetricsStateTheFactsOfStepZero()
     {
         var context = SweepContext.Create(Spec());

@@ -28,7 +28,7 @@ public sealed class CheckpointView
         _ntk = new(() => step == 0 ? run.InitialNtk
             : run.EmpiricalNtk.Compute(run.KernelX, null, run.Context.Spec.NtkMethod, perLayer: true));
         _ntkMaxEigenvalue = new(() => step == 0 ? InitialNtkMaxEigenvalue : new GradientDescentMse(Ntk.Averaged).MaxEigenvalue);
-        _ntkGpMean = new(() => run.Context.NtkGp is { } gp && run.Optimizer is { IsFullBatch: true, WeightDecay: 0 }
+        _ntkGpMean = new(() => run.Context.NtkGp is { } gp && run.Optimizer.IsGradientDescentLike
             ? gp.Mean(TrainingTime.GradientDescent(run.Optimizer.LearningRate, step)) : null);
     }
 
