@@ -137,7 +137,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var optimizer = spec.Setup.Optimizer.WithCriticalLearningRate(criticalRate);
         var trainer = new Trainer(new TrainingOptions(spec.Setup.Loss, optimizer, spec.Setup.Steps, spec.Setup.Checkpoints, key.Seed));
         using var linearized = new LinearizedNetwork(network);
-        var run = new RunView(context, network, linearized.InitialParameters, data, kernelX, ntk, ntk0, optimizer);
+        using var run = new RunView(context, network, linearized.InitialParameters, data, kernelX, ntk, ntk0, optimizer);
         using var functionSpace = FunctionSpace(linearized, data, ntk0, optimizer);
 
         // The comparators, each from θ0 with the same optimizer and batches, before the network: its checkpoints see them all.
