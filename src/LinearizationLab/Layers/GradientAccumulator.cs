@@ -35,7 +35,7 @@ public sealed class GradientAccumulator : IGradientSink, IDisposable
     public void AddProduct(int index, Tensor delta, Tensor input, double c)
     {
         using var noGrad = no_grad();
-        Gradients[index].addmm_(delta.Scale_(c).t(), input, 1, 1);
+        Gradients[index].AsProductMatrix(delta, input).addmm_(delta.Scale_(c).t(), input, 1, 1);
     }
 
     /// <inheritdoc/>

@@ -59,7 +59,8 @@ public sealed class Adam : IOptimizer
     {
         using var noGrad = no_grad();
         delta.Scale_(c);
-        Update(index, _scratch[index].addmm_(delta.t(), input, 0, 1));
+        _scratch[index].AsProductMatrix(delta, input).addmm_(delta.t(), input, 0, 1);
+        Update(index, _scratch[index]);
     }
 
     /// <summary>g = c·<paramref name="gradient"/>, then the update.</summary>

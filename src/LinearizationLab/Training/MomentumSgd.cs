@@ -47,7 +47,10 @@ public sealed class MomentumSgd : IOptimizer
         EndStep();
     }
 
-    /// <summary>The same rule for g = c·δᵀa; plain gradient descent adds (−η·c·δ)ᵀa to W in one GEMM, without forming g.</summary>
+    /// <summary>
+    /// The same rule for g = c·δᵀa; plain gradient descent adds (−η·c·δ)ᵀa to W in one GEMM, without forming g. A weight of more
+    /// than two axes (a conv's [C_out, C_in, k…]) is updated as the matrix [δ's columns, a's columns] it is stored as.
+    /// </summary>
     public void AddProduct(int index, Tensor delta, Tensor input, double c)
     {
         using var noGrad = no_grad();
@@ -57,7 +60,7 @@ public sealed class MomentumSgd : IOptimizer
         {
             Decay(index, p);
             delta.Scale_(-_spec.LearningRate * c);
-            p.addmm_(delta.t(), input, 1, 1);
+            p.AsProductMatrix(delta, input).addmm_(delta.t(), input, 1, 1);
             return;
         }
         delta.Scale_(c);
@@ -65,12 +68,12 @@ public sealed class MomentumSgd : IOptimizer
         {
             var v = Velocity(index).Scale_(_spec.Momentum);
             DecayInto(v, index);
-            v.addmm_(delta.t(), input, 1, 1);
+            v.AsProductMatrix(delta, input).addmm_(delta.t(), input, 1, 1);
             p.AddScaled_(v, -_spec.LearningRate);
             return;
         }
         var g = Gradient(index);
-        g.addmm_(delta.t(), input, 0, 1);
+        g.AsProductMatrix(delta, input).addmm_(delta.t(), input, 0, 1);
         DecayInto(g, index);
         ApplyNesterov(index, g);
     }
