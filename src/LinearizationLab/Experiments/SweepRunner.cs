@@ -145,7 +145,10 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var hierarchy = spec.Hierarchy ? Hierarchy(network, data, optimizer) : null;
         var linear = new Dictionary<int, ModelCheckpoint>();
         var linResult = trainer.Train((ITrainableModel?)functionSpace ?? linearized, data,
-            (record, model) => linear[record.Step] = new(Outputs(trainer, model, data.X), Outputs(trainer, model, data.TestX), record),
+            (record, model) => linear[record.Step] = new(Outputs(trainer, model, data.X), Outputs(trainer, model, data.TestX), record)
+            {
+                Displacement = (model as IDisplacementModel)?.DisplacementNorm(),
+            },
             Phase(progress, key, LinearizedLossAndAccuracyMetric.ModelName), cancel);
         // A Taylor model that diverges stops its own values only.
         var taylor = new Dictionary<int, Dictionary<int, TaylorModelCheckpoint>>();
