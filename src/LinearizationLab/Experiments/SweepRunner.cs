@@ -138,7 +138,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var trainer = new Trainer(new TrainingOptions(spec.Setup.Loss, optimizer, spec.Setup.Steps, spec.Setup.Checkpoints, key.Seed));
         using var linearized = new LinearizedNetwork(network);
         using var run = new RunView(context, network, linearized.InitialParameters, data, kernelX, ntk, ntk0, optimizer);
-        using var functionSpace = FunctionSpace(linearized, data, ntk0, optimizer);
+        using var functionSpace = FunctionSpaceLinearization.ForTraining(linearized, data, optimizer, spec.Setup.LinearizationSpace, ntk0.Full);
 
         // The comparators, each from θ0 with the same optimizer and batches, before the network: its checkpoints see them all.
         if (spec.Hierarchy) progress?.Report(new SweepProgress(0, 0, key.Width, key.Seed, "hierarchy", 0));
@@ -224,27 +224,6 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             FinalTestNetwork = Enumerable.Range(0, lastNet!.Length / outputs).Select(i => lastNet[i * outputs]).ToArray(),
             FinalTestLinearized = Enumerable.Range(0, lastLin.Length / outputs).Select(i => lastLin[i * outputs]).ToArray(),
         };
-    }
-
-    /// <summary>
-    /// The linearization in function space (<see cref="FunctionSpaceLinearization"/>) unless the sweep asks for parameter
-    /// space, the optimizer is not linear in the gradient (Adam), or, on auto, its training kernel Θ̂0(X, X) would exceed <see cref="FunctionSpaceLinearization.MemoryBudgetBytes"/>
-    /// (null: train <paramref name="linearized"/> itself). The test set's kernel Θ̂0(X_test, X) is kept too when both fit;
-    /// otherwise test outputs go through Δθ = J0ᵀc. The initial kernel is reused when it was computed on the whole training set.
-    /// </summary>
-    private FunctionSpaceLinearization? FunctionSpace(LinearizedNetwork linearized, TrainingData data, NtkResult ntk0, OptimizerSpec optimizer)
-    {
-        var space = context.Spec.LinearizationSpace;
-        if (space == LinearizationSpace.ParameterSpace || !optimizer.IsLinearInGradient) return null;
-        int n = data.Count, outputs = context.Train.OutputCount;
-        long test = data.TestX?.shape[0] ?? 0;
-        if (space == LinearizationSpace.Auto && FunctionSpaceLinearization.KernelBytes(n, 0, outputs, data.X.dtype) > FunctionSpaceLinearization.MemoryBudgetBytes)
-            return null;
-        bool keepTest = FunctionSpaceLinearization.KernelBytes(n, test, outputs, data.X.dtype) <= FunctionSpaceLinearization.MemoryBudgetBytes;
-        using var scope = NewDisposeScope();
-        var kernel = ntk0.Full.GetLength(0) == n * outputs ? tensor(ntk0.Full, data.X.dtype, data.X.device) : null;
-        bool alongOrigin = optimizer is { WeightDecay: > 0, DecayCenter: WeightDecayCenter.Zero };
-        return FunctionSpaceLinearization.Create(linearized, data.X, keepTest ? data.TestX : null, kernel, alongOrigin);
     }
 
     /// <summary>

@@ -13,8 +13,7 @@ namespace LinearizationLab.Experiments;
 /// compared, default all), tracked_outputs (test points whose outputs are kept for plots), taylor_orders (the orders k of
 /// the Taylor models f_k trained alongside the network, from 1 to 3, default [1]: order 1 is the linearization, always trained),
 /// hierarchy (default false: integrate the NTK hierarchy truncated at O₄ beside the network; MSE, full-batch GD without
-/// momentum, at most 32 training outputs N·O), linearization (auto | function_space | parameter_space: where the linearization
-/// is trained, <see cref="Linearization.LinearizationSpace"/>), grid (axes beyond width and seed, <see cref="SweepGrid"/>).
+/// momentum, at most 32 training outputs N·O), grid (axes beyond width and seed, <see cref="SweepGrid"/>).
 /// </summary>
 public sealed record SweepSpec(
     string File,
@@ -35,9 +34,6 @@ public sealed record SweepSpec(
 
     /// <summary>Whether each run also integrates the truncated NTK hierarchy (<see cref="Linearization.NtkHierarchy"/>).</summary>
     public bool Hierarchy { get; init; }
-
-    /// <summary>Where the linearization is trained (<c>linearization</c>; default auto).</summary>
-    public Linearization.LinearizationSpace LinearizationSpace { get; init; }
 
     /// <summary>Reads and validates a sweep file.</summary>
     public static SweepSpec Load(string path) => Read(JsonSection.Load(path));
@@ -61,16 +57,8 @@ public sealed record SweepSpec(
         if (orders.Length == 0) throw s.Error("taylor_orders", "must list at least one order (1 is the linearization)");
         if (orders.Distinct().Count() != orders.Length) throw s.Error("taylor_orders", "has duplicates");
         bool hierarchy = s.Bool("hierarchy", false);
-        var linearization = s.String("linearization", "auto", "auto", "function_space", "parameter_space") switch
-        {
-            "function_space" => Linearization.LinearizationSpace.FunctionSpace,
-            "parameter_space" => Linearization.LinearizationSpace.ParameterSpace,
-            _ => Linearization.LinearizationSpace.Auto,
-        };
         if (hierarchy && setup.Center)
             throw s.Error("hierarchy", "follows f(x; θ0) + ε, not the centered outputs; use it without \"center\": true");
-        if (linearization == Linearization.LinearizationSpace.FunctionSpace && !setup.Optimizer.IsLinearInGradient)
-            throw s.Error("linearization", $"function space is exact only for optimizers linear in the gradient (gd, sgd), not {setup.Optimizer.Kind}");
         var grid = SweepGrid.Read(s);
         if (grid.Axes.Any(a => a.Name == "depth") && !setup.Arch.HasDepth)
             throw s.Error("grid", "the depth axis needs a repeat block or a hidden dense/conv layer before the readout to repeat");
@@ -86,7 +74,6 @@ public sealed record SweepSpec(
         {
             TaylorOrders = orders.Append(1).Distinct().Order().ToArray(),
             Hierarchy = hierarchy,
-            LinearizationSpace = linearization,
             Grid = grid,
         };
     }

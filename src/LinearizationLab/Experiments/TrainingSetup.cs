@@ -1,6 +1,7 @@
 using LinearizationLab.Architecture;
 using LinearizationLab.Configuration;
 using LinearizationLab.Data;
+using LinearizationLab.Linearization;
 using LinearizationLab.Networks;
 using LinearizationLab.Training;
 
@@ -10,7 +11,8 @@ namespace LinearizationLab.Experiments;
 /// The part of a config that a run (<see cref="RunConfig"/>) and a width sweep (<see cref="SweepSpec"/>) share, read
 /// in one place: <c>arch</c> (a path relative to the config, or an inline object), <c>data</c>, <c>loss</c>,
 /// <c>optimizer</c>, <c>steps</c>, <c>checkpoints</c> (default log-spaced), <c>center</c> (default false: train and evaluate
-/// f(x; θ) − f(x; θ0), <see cref="CenteredModel"/>), <c>dtype</c> and <c>device</c>.
+/// f(x; θ) − f(x; θ0), <see cref="CenteredModel"/>), <c>linearization</c> (auto | function_space | parameter_space: where the
+/// linearization is trained, <see cref="LinearizationSpace"/>), <c>dtype</c> and <c>device</c>.
 /// </summary>
 /// <param name="Arch">The network (for a sweep, the template whose hidden widths are varied).</param>
 /// <param name="ArchFile">The arch.json the <c>arch</c> field names (absolute), or null when it is inline.</param>
@@ -33,6 +35,9 @@ public sealed record TrainingSetup(
     /// <summary>Whether the models are centered at initialization, f(x; θ) − f(x; θ0) (<c>center</c>).</summary>
     public bool Center { get; init; }
 
+    /// <summary>Where the linearization is trained (<c>linearization</c>; default auto).</summary>
+    public LinearizationSpace LinearizationSpace { get; init; }
+
     /// <summary>
     /// Reads and validates the shared fields of <paramref name="s"/>; <c>steps</c> must be at least
     /// <paramref name="minSteps"/>, and absent <c>checkpoints</c> are <paramref name="checkpointsPerDecade"/> log-spaced
@@ -52,9 +57,18 @@ public sealed record TrainingSetup(
         int beyond = checkpoints.FirstOrDefault(c => c > steps, -1);
         if (beyond >= 0) throw s.Error("checkpoints", $"step {beyond} is beyond steps ({steps})");
         var settings = TensorSettings.Read(s);
+        var space = s.String("linearization", "auto", "auto", "function_space", "parameter_space") switch
+        {
+            "function_space" => LinearizationSpace.FunctionSpace,
+            "parameter_space" => LinearizationSpace.ParameterSpace,
+            _ => LinearizationSpace.Auto,
+        };
+        if (space == LinearizationSpace.FunctionSpace && !optimizer.IsLinearInGradient)
+            throw s.Error("linearization", $"function space is exact only for optimizers linear in the gradient (gd, sgd), not {optimizer.Kind}");
         return new TrainingSetup(arch, archFile, data, loss, optimizer, steps, checkpoints.Distinct().Order().ToArray(), settings)
         {
             Center = s.Bool("center", false),
+            LinearizationSpace = space,
         };
     }
 

@@ -101,6 +101,29 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
     /// </summary>
     public const long MemoryBudgetBytes = 2L << 30;
 
+    /// <summary>
+    /// The linearization in function space for training on <paramref name="data"/>, or null to train <paramref name="linearized"/>
+    /// in parameter space: null when <paramref name="space"/> asks for parameter space, when the optimizer is not linear in the
+    /// gradient (Adam), or, on auto, when Θ̂0(X, X) would exceed <see cref="MemoryBudgetBytes"/>. The test set's kernel
+    /// Θ̂0(X_test, X) is kept too when both fit; otherwise test outputs go through Δθ = J0ᵀc. <paramref name="trainKernel"/> is
+    /// Θ̂0(X, X) when the caller has it (it is used when its shape fits). Weight decay toward 0 adds the coefficient along θ0.
+    /// </summary>
+    public static FunctionSpaceLinearization? ForTraining(LinearizedNetwork linearized, Training.TrainingData data,
+        Training.OptimizerSpec optimizer, LinearizationSpace space, double[,]? trainKernel = null)
+    {
+        ArgumentNullException.ThrowIfNull(linearized);
+        ArgumentNullException.ThrowIfNull(data);
+        if (space == LinearizationSpace.ParameterSpace || !optimizer.IsLinearInGradient) return null;
+        int n = data.Count, outputs = linearized.Network.Spec.OutputCount;
+        long test = data.TestX?.shape[0] ?? 0;
+        if (space == LinearizationSpace.Auto && KernelBytes(n, 0, outputs, data.X.dtype) > MemoryBudgetBytes) return null;
+        bool keepTest = KernelBytes(n, test, outputs, data.X.dtype) <= MemoryBudgetBytes;
+        using var scope = NewDisposeScope();
+        var kernel = trainKernel?.GetLength(0) == n * outputs ? tensor(trainKernel, data.X.dtype, data.X.device) : null;
+        bool alongOrigin = optimizer is { WeightDecay: > 0, DecayCenter: Training.WeightDecayCenter.Zero };
+        return Create(linearized, data.X, keepTest ? data.TestX : null, kernel, alongOrigin);
+    }
+
     /// <summary>Bytes of the kernels this model holds for N training and N_s further inputs with O outputs: (N + N_s)·N·O² entries.</summary>
     public static long KernelBytes(long count, long evaluationCount, int outputs, ScalarType dtype) =>
         (count + evaluationCount) * count * outputs * (long)outputs * (dtype == ScalarType.Float64 ? 8 : 4);

@@ -7,18 +7,26 @@ using LinearizationLab.Linearization;
 using LinearizationLab.Networks;
 using LinearizationLab.Training;
 
+using TorchSharp;
+using static TorchSharp.torch;
+
 namespace LinearizationLab.Runs;
 
 /// <summary>
-/// Executes one <see cref="RunConfig"/>: loads the data, builds the network from its seed, trains it,
-/// and writes DIR/run.json atomically (config, per-checkpoint metrics, wall time).
+/// Executes one <see cref="RunConfig"/>: loads the data, builds the network from its seed, trains its linearization from the
+/// same θ0 (in function space where that is exact and fits) and then the network with the same optimizer and batches, and
+/// writes DIR/run.json atomically: config, per-checkpoint metrics of the network with the linearization's beside them
+/// (<c>linearized_*</c> losses and accuracies, <c>output_rmse_train</c>/<c>_test</c> = RMSE(f_t, f_lin,t)), wall time.
 /// </summary>
 public static class TrainingRun
 {
     /// <summary>The file name of a run's result inside its output directory.</summary>
     public const string ResultFileName = "run.json";
 
-    /// <summary>Runs <paramref name="config"/> and writes <c>run.json</c> into <paramref name="outputDirectory"/>; returns the result.</summary>
+    /// <summary>
+    /// Runs <paramref name="config"/> and writes <c>run.json</c> into <paramref name="outputDirectory"/>; returns the network's
+    /// result. <paramref name="progress"/> counts the linearization's steps, then the network's (2·steps in all).
+    /// </summary>
     public static TrainingResult Execute(RunConfig config, string outputDirectory,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
@@ -33,10 +41,31 @@ public static class TrainingRun
             criticalRate = CriticalLearningRate.Of(new EmpiricalNtk(network), data.X);
             options = options with { Optimizer = config.Setup.Optimizer.WithCriticalLearningRate(criticalRate.Value) };
         }
-        var theta0 = config.Setup.Center ? network.CloneParameters() : [];
-        using var centered = config.Setup.Center ? new CenteredModel(network, network, theta0, data.X, data.TestX) : null;
-        var result = new Trainer(options).Train((ITrainableModel?)centered ?? network, data, progress: progress, cancel: cancel);
-        foreach (var t in theta0) t.Dispose();
+        var trainer = new Trainer(options);
+        int steps = options.Steps;
+        using var linearized = new LinearizedNetwork(network);
+        using var functionSpace = FunctionSpaceLinearization.ForTraining(linearized, data, options.Optimizer, config.Setup.LinearizationSpace);
+        ITrainableModel linearModel = (ITrainableModel?)functionSpace ?? linearized;
+        using var centeredLinear = Centered(config, linearModel, network, linearized.InitialParameters, data);
+        var linear = new Dictionary<int, (CheckpointMetrics Record, Tensor Train, Tensor? Test)>();
+        using var outputs = NewDisposeScope();
+        var linResult = trainer.Train((ITrainableModel?)centeredLinear ?? linearModel, data,
+            (record, model) => linear[record.Step] = (record, Outputs(trainer, model, data.X)!, Outputs(trainer, model, data.TestX)),
+            progress is null ? null : new ActionProgress<TrainingProgress>(p => progress.Report(p with { TotalSteps = 2 * steps })), cancel);
+
+        using var centered = Centered(config, network, network, linearized.InitialParameters, data);
+        var result = trainer.Train((ITrainableModel?)centered ?? network, data, (record, model) =>
+            {
+                if (!linear.TryGetValue(record.Step, out var lin)) return;   // the linearization diverged before this step
+                record.Extra["linearized_train_loss"] = lin.Record.TrainLoss;
+                if (lin.Record.TrainAccuracy is { } a) record.Extra["linearized_train_accuracy"] = a;
+                if (lin.Record.TestLoss is { } l) record.Extra["linearized_test_loss"] = l;
+                if (lin.Record.TestAccuracy is { } ta) record.Extra["linearized_test_accuracy"] = ta;
+                record.Extra["output_rmse_train"] = Rmse(Outputs(trainer, model, data.X), lin.Train);
+                if (lin.Test is { } test) record.Extra["output_rmse_test"] = Rmse(Outputs(trainer, model, data.TestX)!, test);
+            },
+            progress is null ? null : new ActionProgress<TrainingProgress>(p => progress.Report(p with { Step = steps + p.Step, TotalSteps = 2 * steps })),
+            cancel);
 
         var record = new JsonObject
         {
@@ -53,12 +82,31 @@ public static class TrainingRun
             ["diverged"] = result.Diverged,
             ["diverged_at_step"] = result.DivergedAtStep,
             ["divergence_reason"] = result.DivergenceReason,
+            ["linearization"] = functionSpace is null ? "parameter_space" : "function_space",
+            ["linearized_diverged"] = linResult.Diverged,
+            ["linearized_divergence_reason"] = linResult.DivergenceReason,
             ["wall_seconds"] = result.WallSeconds,
             ["checkpoints"] = CheckpointsJson(result.Checkpoints),
         };
         AtomicFile.WriteAllText(Path.Combine(outputDirectory, ResultFileName),
             record.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return result;
+    }
+
+    /// <summary><paramref name="model"/> − f(·; θ0) when the config centers its models, else null.</summary>
+    private static CenteredModel? Centered(RunConfig config, ITrainableModel model, Network network, IReadOnlyList<Tensor> theta0,
+        TrainingData data) =>
+        config.Setup.Center ? new CenteredModel(model, network, theta0, data.X, data.TestX) : null;
+
+    /// <summary>f(x) of <paramref name="model"/> on a set, detached, in the caller's dispose scope; null without the set.</summary>
+    private static Tensor? Outputs(Trainer trainer, ITrainableModel model, Tensor? x) =>
+        x is null ? null : trainer.Predict(model, x).detach().clone();
+
+    /// <summary>RMSE over every output of two [N, O] tensors, √(mean (a − b)²).</summary>
+    private static double Rmse(Tensor? a, Tensor b)
+    {
+        using var scope = NewDisposeScope();
+        return (a! - b).to(ScalarType.Float64).square().mean().sqrt().ToDouble();
     }
 
     /// <summary>Checkpoint records as a JSON array (snake_case fields; nulls where a value does not apply).</summary>

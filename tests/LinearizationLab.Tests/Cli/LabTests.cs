@@ -70,6 +70,26 @@ public sealed class LabTests : IDisposable
         Assert.True(checkpoints[^1].GetProperty("train_loss").GetDouble() < checkpoints[0].GetProperty("train_loss").GetDouble());
         Assert.False(doc.RootElement.GetProperty("diverged").GetBoolean());
         Assert.Empty(Directory.GetFiles(outDir, "*.tmp"));   // the temp file was renamed, not left behind
+        // The linearization from the same θ0 beside the network: f_lin(θ0) = f(θ0), then it learns too.
+        Assert.Equal("function_space", doc.RootElement.GetProperty("linearization").GetString());
+        Assert.Equal(0, checkpoints[0].GetProperty("output_rmse_train").GetDouble());
+        Assert.Equal(checkpoints[0].GetProperty("train_loss").GetDouble(), checkpoints[0].GetProperty("linearized_train_loss").GetDouble());
+        Assert.True(checkpoints[^1].GetProperty("linearized_train_loss").GetDouble() < checkpoints[0].GetProperty("linearized_train_loss").GetDouble());
+        Assert.True(checkpoints[^1].GetProperty("output_rmse_test").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void TrainCentersTheNetworkAndItsLinearizationWhenAsked()
+    {
+        string outDir = Path.Combine(_dir, "out");
+        var (code, _, _) = Lab("train", "--config", Config(Run(extra: """, "center": true, "linearization": "parameter_space" """)), "--out", outDir);
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "run.json")));
+        Assert.Equal("parameter_space", doc.RootElement.GetProperty("linearization").GetString());
+        var start = doc.RootElement.GetProperty("checkpoints")[0];
+        // f − f0 = 0 at θ0: the loss is ½·mean‖y‖² for both models, and they agree exactly.
+        Assert.Equal(start.GetProperty("train_loss").GetDouble(), start.GetProperty("linearized_train_loss").GetDouble());
+        Assert.Equal(0, start.GetProperty("output_rmse_train").GetDouble());
     }
 
     [Fact]
