@@ -42,17 +42,7 @@ public sealed class Adam : IOptimizer
     }
 
     /// <inheritdoc/>
-    public void Step()
-    {
-        using var scope = NewDisposeScope();
-        for (int i = 0; i < _parameters.Count; i++)
-        {
-            var g = _parameters[i].grad ?? throw new InvalidOperationException("parameter has no gradient; call backward first");
-            Add(i, g, 1);
-            g.zero_();
-        }
-        EndStep();
-    }
+    public void Step() => IOptimizer.StepFromGradients(this, _parameters);
 
     /// <summary>g = c·δᵀa into the parameter's scratch buffer by one GEMM, then the update.</summary>
     public void AddProduct(int index, Tensor delta, Tensor input, double c)

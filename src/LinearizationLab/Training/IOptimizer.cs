@@ -14,4 +14,20 @@ public interface IOptimizer : IGradientSink, IDisposable
 
     /// <summary>Closes a step of the hand-written passes: parameters that received no gradient take the step of a zero gradient.</summary>
     void EndStep();
+
+    /// <summary>
+    /// <see cref="Step"/> for any optimizer: each parameter's autograd gradient handed over as g = 1·grad, then cleared, and the
+    /// step closed.
+    /// </summary>
+    protected static void StepFromGradients(IOptimizer optimizer, IReadOnlyList<TorchSharp.torch.Tensor> parameters)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var g = parameters[i].grad ?? throw new InvalidOperationException("parameter has no gradient; call backward first");
+            optimizer.Add(i, g, 1);
+            g.zero_();
+        }
+        optimizer.EndStep();
+    }
 }

@@ -35,17 +35,7 @@ public sealed class MomentumSgd : IOptimizer
     }
 
     /// <summary>θ ← θ − η·v (heavy-ball) or θ ← θ − η·(g + μ·v) (Nesterov), with v ← μ·v + g, for g the autograd gradients; then clears them.</summary>
-    public void Step()
-    {
-        using var scope = NewDisposeScope();
-        for (int i = 0; i < _parameters.Count; i++)
-        {
-            var g = _parameters[i].grad ?? throw new InvalidOperationException("parameter has no gradient; call backward first");
-            Add(i, g, 1);
-            g.zero_();
-        }
-        EndStep();
-    }
+    public void Step() => IOptimizer.StepFromGradients(this, _parameters);
 
     /// <summary>
     /// The same rule for g = c·δᵀa; plain gradient descent adds (−η·c·δ)ᵀa to W in one GEMM, without forming g. A weight of more

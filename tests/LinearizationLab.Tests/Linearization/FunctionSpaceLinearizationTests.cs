@@ -81,7 +81,7 @@ public class FunctionSpaceLinearizationTests
     }
 
     [Fact]
-    public void AtInitializationItIsTheNetwork()
+    public void AtInitializationItIsTheNetworkAndItStepsOnlyOnItsOwnTrainingSet()
     {
         var spec = Spec(Mlp("relu", 2, 2));
         using var scope = NewDisposeScope();
@@ -89,23 +89,15 @@ public class FunctionSpaceLinearizationTests
         using var data = Data(spec, false);
         using var linearization = new LinearizedNetwork(net);
         using var model = FunctionSpaceLinearization.Create(linearization, data.X);
-        using var noGrad = no_grad();
-        // c = 0: the outputs are f(x; θ0) exactly, on the training set from the kernel and elsewhere through Δθ = 0.
-        Assert.True(model.OutputsOn(data.X)!.eq(net.Forward(data.X)).all().ToBoolean());
-        Assert.True(model.Forward(data.TestX!).eq(net.Forward(data.TestX!)).all().ToBoolean());
-        Assert.Null(model.OutputsOn(data.TestX!));
-        Assert.Equal(0, model.DisplacementNorm());
-    }
-
-    [Fact]
-    public void AFullBatchMustBeItsTrainingSet()
-    {
-        var spec = Spec(Mlp("relu", 1, 1));
-        using var scope = NewDisposeScope();
-        using var net = Network.Create(spec, 2, TensorSettings.CpuFloat64);
-        using var data = Data(spec, false);
-        using var linearization = new LinearizedNetwork(net);
-        using var model = FunctionSpaceLinearization.Create(linearization, data.X);
+        using (no_grad())
+        {
+            // c = 0: the outputs are f(x; θ0) exactly, on the training set from the kernel and elsewhere through Δθ = 0.
+            Assert.True(model.OutputsOn(data.X)!.eq(net.Forward(data.X)).all().ToBoolean());
+            Assert.True(model.Forward(data.TestX!).eq(net.Forward(data.TestX!)).all().ToBoolean());
+            Assert.Null(model.OutputsOn(data.TestX!));
+            Assert.Equal(0, model.DisplacementNorm());
+        }
+        // A step's coefficients are rows of the training set it was built on.
         Assert.Throws<InvalidOperationException>(() => model.ForwardForBackprop(data.TestX!, sameBatch: false));
         Assert.Throws<ArgumentException>(() => model.ForwardForBackprop(data.X, sameBatch: false, rows: [0, 1]));
     }
