@@ -48,7 +48,7 @@ public static class GpExperiment
         if (test.Count == 0)
             throw new InvalidInputException(config.File, config.Data.Path,
                 "lab gp needs a test set (test_size ≥ 1, or x_test and y_test for csv data)");
-        RunMemory.Gp(arch, train.Count, test.Count, train.OutputCount, HoldsBothKernels(train.Count, DefaultKernelBudgetBytes))
+        RunMemory.Gp(arch, config.Data, train.Count, test.Count, train.OutputCount, HoldsBothKernels(train.Count, DefaultKernelBudgetBytes))
             .EnsureFits(config.File, config.Data.Path, $"N = {train.Count} training examples");
         GpResult result;
         try

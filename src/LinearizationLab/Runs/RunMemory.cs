@@ -16,8 +16,14 @@ namespace LinearizationLab.Runs;
 /// </summary>
 public static class RunMemory
 {
-    /// <summary>Resident memory of the process before its first tensor: the .NET runtime, libtorch and MKL loaded (measured, ≈ 0.3 GB).</summary>
-    public const long RuntimeBytes = 300_000_000;
+    /// <summary>
+    /// Resident memory of the runtime: .NET, libtorch and MKL loaded, 0.15 GB before the first tensor (<c>lab-bench memory</c>
+    /// prints it), and about 50 MB more once MKL's threads and the JIT-compiled code have run.
+    /// </summary>
+    public const long RuntimeBytes = 200_000_000;
+
+    /// <summary>Bytes of the MNIST and Fashion-MNIST image files decompressed: 70,000 images of 28×28.</summary>
+    private const long ImageFileBytes = 70_000L * 28 * 28;
 
     /// <summary>The test rows at which the network is evaluated at once (<see cref="Training.Trainer.EvaluationBatchSize"/>).</summary>
     private const int EvaluationRows = 4096;
@@ -27,7 +33,8 @@ public static class RunMemory
     /// (already at its grid point), beside the sweep's shared side for <paramref name="contexts"/> grid points: runtime, data,
     /// analytic kernels (and NTK-GP) per point, θ, θ0 and Δθ (and a Taylor model's Δθ), the optimizer's state, the training
     /// buffers of the network and its linearization, the Taylor jets, Θ̂0 kept for the run beside Θ̂_t at a checkpoint (with
-    /// per-layer terms and the structured method's Δ), η_crit's eigendecomposition, and the hierarchy's O₃ and O₄.
+    /// per-layer terms and the structured method's Δ), the kernel's velocity dΘ̂/dτ(0) (MSE), η_crit's eigendecomposition, and
+    /// the hierarchy's O₃ and O₄.
     /// </summary>
     public static MemoryEstimate SweepRun(SweepSpec spec, int width, int train, int test, int contexts = 1)
     {
@@ -41,7 +48,7 @@ public static class RunMemory
         var terms = new List<MemoryTerm>
         {
             Runtime,
-            Data(setup.Arch, train, test, sizes.ElementBytes),
+            Data(setup, train, test, sizes.ElementBytes),
             AnalyticKernels(setup.Arch, train + test, train, contexts, gp: setup.Loss is Training.MeanSquaredError, test),
             sizes.Parameters(taylor >= 2 ? 4 : 3, taylor >= 2 ? "θ, θ0, Δθ and a Taylor model's Δθ" : "θ, θ0 and Δθ"),
             Optimizer(sizes, setup.Optimizer, backprop, models: 2),
@@ -50,6 +57,7 @@ public static class RunMemory
             EmpiricalNtk(sizes, kernel, kernel, spec.NtkMethod, perLayer: true, kept: 2),
             CriticalRate(sizes, train, o, kernel == train),
         };
+        if (setup.Loss is Training.MeanSquaredError) terms.Add(KernelVelocity(sizes, kernel));
         if (taylor >= 2) terms.Add(TaylorJets(sizes, batch, taylor, kernel, setup.Checkpoints.Count, spec.TaylorOrders.Count - 1));
         if (spec.Hierarchy) terms.Add(Hierarchy(train, o));
         return new MemoryEstimate(terms);
@@ -69,8 +77,9 @@ public static class RunMemory
         var terms = new List<MemoryTerm>
         {
             Runtime,
-            Data(setup.Arch, train, test, sizes.ElementBytes),
+            Data(setup, train, test, sizes.ElementBytes),
             sizes.Parameters(1, "θ"),
+            sizes.Drawing,
             Optimizer(sizes, setup.Optimizer, backprop, models: 1),
             TrainingBuffers(sizes, batch, backprop, linearized: false),
             Evaluation(sizes, Math.Max(train, test)),
@@ -88,6 +97,7 @@ public static class RunMemory
             Runtime,
             Inputs(arch, n1 + n2, sizes.ElementBytes),
             sizes.Parameters(1, "θ"),
+            sizes.Drawing,
             EmpiricalNtk(sizes, n1, n2, method, perLayer, kept: 1),
             new("empirical NNGP and readout features", 8L * n1 * n2 + 2L * (n1 + n2) * sizes.LargestLayer * sizes.ElementBytes,
                 "N1·N2 float64 + 2·(N1+N2)·(largest layer)·e"),
@@ -107,14 +117,16 @@ public static class RunMemory
     /// filled (2·T·N float64, T = the tile size) and the recursion's rows (256·N float64 and per-thread spatial states), and the
     /// N×O targets and weights. The test blocks (2·1024·N float64) come after the tiles are released and are smaller.
     /// </summary>
-    public static MemoryEstimate Gp(ArchitectureSpec arch, int train, int test, int outputs, bool bothKernels)
+    public static MemoryEstimate Gp(ArchitectureSpec arch, Data.DataSpec data, int train, int test, int outputs, bool bothKernels)
     {
         ArgumentNullException.ThrowIfNull(arch);
+        ArgumentNullException.ThrowIfNull(data);
         int kernels = bothKernels ? 2 : 1;
         return new MemoryEstimate(
         [
             Runtime,
-            new("data", 8L * (train + test) * (2L * arch.InputSize + outputs), "(N+M)·(2d+O) float64: the data set and the input matrices"),
+            new("data", 8L * (train + test) * (2L * arch.InputSize + outputs) + ImageFiles(data),
+                "(N+M)·(2d+O) float64: the data set and the input matrices" + (ImageFiles(data) > 0 ? ImageFilesFormula : "")),
             new($"training kernel tiles ({(bothKernels ? "K and Θ" : "one kernel at a time")})", kernels * SymmetricTiles.Bytes(train),
                 $"{kernels} × the lower triangle of N×N float64 in {SymmetricTiles.DefaultTileSize}² tiles, N = {train}"),
             new("tile row and recursion rows", 8L * train * (2L * SymmetricTiles.DefaultTileSize + 256) + RecursionStates(arch),
@@ -138,12 +150,23 @@ public static class RunMemory
     /// <summary>Resident memory before any tensor: <see cref="RuntimeBytes"/>.</summary>
     private static MemoryTerm Runtime => new("runtime (.NET, libtorch)", RuntimeBytes, "measured");
 
-    /// <summary>The data set: (N+M)·(d+O) float64 as read, the same as tensors (e bytes), and the inputs as a float64 matrix for the analytic kernels.</summary>
-    private static MemoryTerm Data(ArchitectureSpec arch, int train, int test, int elementBytes)
+    /// <summary>
+    /// The data set: (N+M)·(d+O) float64 as read, the same as tensors (e bytes), and the inputs as a float64 matrix for the
+    /// analytic kernels; the image files while they are read (<see cref="ImageFiles"/>).
+    /// </summary>
+    private static MemoryTerm Data(TrainingSetup setup, int train, int test, int elementBytes)
     {
+        var arch = setup.Arch;
         long entries = (long)(train + test) * (arch.InputSize + arch.OutputCount);
-        return new("data", entries * (8 + elementBytes) + 8L * (train + test) * arch.InputSize, "(N+M)·(d+O)·(8+e) + (N+M)·d·8");
+        long images = ImageFiles(setup.Data);
+        return new("data", entries * (8 + elementBytes) + 8L * (train + test) * arch.InputSize + images,
+            "(N+M)·(d+O)·(8+e) + (N+M)·d·8" + (images > 0 ? ImageFilesFormula : ""));
     }
+
+    /// <summary>MNIST and Fashion-MNIST: the image files while they are read, 4× their decompressed size (the compressed bytes, the growing buffer and its copy); 0 for other sources.</summary>
+    private static long ImageFiles(Data.DataSpec data) => data is Data.ImageDataSpec ? 4 * ImageFileBytes : 0;
+
+    private const string ImageFilesFormula = " + 4 × 70,000 images of 28×28 bytes";
 
     /// <summary>Kernel inputs: (N1+N2)·d float64 as read and as tensors.</summary>
     private static MemoryTerm Inputs(ArchitectureSpec arch, int rows, int elementBytes) =>
@@ -200,7 +223,8 @@ public static class RunMemory
     /// Θ̂(x1, x2), [N1·O, N2·O]: the total and, per layer, U terms in the network's dtype while computed, and as float64 copies
     /// (<paramref name="kept"/> results alive at once: Θ̂0 for the run beside Θ̂_t): (U+1)·(N1·O)(N2·O)·(e + 8·kept). The
     /// structured method also holds each unit's Δ [N, O, unit output] and the per-output gradients it is stacked from
-    /// (2·N·O·Σ unit outputs·e per input set) and the traced forward pass (2·N·A·e); the jacobian method its row blocks (512 MiB).
+    /// (2·N·O·Σ unit outputs·e per input set), the traced forward pass (2·N·A·e) and, for a unit over positions (conv), its
+    /// per-example weight gradients [N·O, P_l], one unit at a time (N·O·max P_l·e); the jacobian method its row blocks (512 MiB).
     /// </summary>
     private static MemoryTerm EmpiricalNtk(NetworkSizes sizes, int n1, int n2, NtkMethod method, bool perLayer, int kept)
     {
@@ -210,12 +234,27 @@ public static class RunMemory
         long rows = n1 == n2 ? n1 : (long)n1 + n2;
         long extra = method switch
         {
-            NtkMethod.Structured => rows * (2L * o * sizes.UnitOutputs + 2L * sizes.Activations) * sizes.ElementBytes,
+            NtkMethod.Structured => rows * (2L * o * sizes.UnitOutputs + 2L * sizes.Activations + o * sizes.SpatialUnitParameters.DefaultIfEmpty(0).Max()) * sizes.ElementBytes,
             NtkMethod.Jacobian => Empirical.EmpiricalNtk.DefaultJacobianMemoryBytes,
             _ => 2L * n1 * o * sizes.Activations * sizes.ElementBytes,
         };
         return new($"empirical NTK ({method.ToString().ToLowerInvariant()}{(perLayer ? ", per layer" : "")})", kernels + extra,
             $"{terms}·(N1·O)·(N2·O)·(e + 8·{kept}), N1 = {n1}, N2 = {n2}, O = {o}, U = {sizes.Units}, + {MemoryEstimate.Format(extra)} of intermediates");
+    }
+
+    /// <summary>
+    /// The kernel's velocity dΘ̂/dτ(0) on the N_k kernel examples (<see cref="Linearization.KernelVelocity"/>, MSE sweeps): the flow
+    /// direction −∇L and the gradient it is negated from, and the jet's scaled weights (3·P·e); the point's and the jet's graphs
+    /// (6·N_k·A·e); Δ and its rate per output, stacked (4·N_k·O·Σ unit outputs·e); the per-example weight gradients of units over
+    /// positions, four per unit, all kept until the end (4·N_k·O·Σ P_l·e); and the half-kernel, its term and the sum, 3·(N_k·O)²·e.
+    /// </summary>
+    private static MemoryTerm KernelVelocity(NetworkSizes sizes, int kernel)
+    {
+        int o = sizes.Arch.OutputCount;
+        long rows = (long)kernel * o;
+        long bytes = 3 * sizes.ParameterBytes + kernel * (6L * sizes.Activations + 4L * o * sizes.UnitOutputs) * sizes.ElementBytes
+                     + 4 * rows * sizes.SpatialUnitParameters.Sum() * sizes.ElementBytes + 3 * rows * rows * sizes.ElementBytes;
+        return new("kernel velocity dΘ̂/dτ(0)", bytes, $"3·P·e + N_k·(6·A + 4·O·Σ unit outputs)·e + 4·N_k·O·Σ P_l·e + 3·(N_k·O)²·e, N_k = {kernel}");
     }
 
     /// <summary>
@@ -267,6 +306,7 @@ public static class RunMemory
                 offset += arch.Layers[i].ParameterTensorCount;
             }
             Units = units.Count;
+            SpatialUnitParameters = units.Where(u => u.Context.InputShape.Length > 1).Select(u => u.Layer.ParameterCount(u.Context.InputShape)).ToArray();
             var unitOutputs = units.Select(u => Size(u.Layer.OutputShape(u.Context.InputShape))).ToArray();
             UnitOutputs = unitOutputs.Sum();
             // A: every top-level layer's output; a block's inside is counted as its units' outputs and their activations.
@@ -275,6 +315,7 @@ public static class RunMemory
             LargestLayer = arch.Shapes.Skip(1).Select(Size).Concat(unitOutputs).Max();
             var tensors = units.SelectMany((u, k) => u.Layer.InitialParameters(u.Context).Select(p => (Unit: k, u.Layer.TypeName, p.Shape))).ToArray();
             var largest = tensors.MaxBy(t => t.Shape.Aggregate(1L, (a, n) => a * n));
+            LargestTensorBytes = tensors.Length == 0 ? 0 : 8 * largest.Shape.Aggregate(1L, (a, n) => a * n);
             LargestTensor = tensors.Length == 0 ? "" :
                 $"{(largest.Unit == Units - 1 ? "the readout" : $"hidden {largest.TypeName} layer {largest.Unit + 1}")}'s weights " +
                 $"{string.Join("×", largest.Shape)} {DType} = {MemoryEstimate.Format(largest.Shape.Aggregate(1L, (a, n) => a * n) * ElementBytes)}";
@@ -288,6 +329,11 @@ public static class RunMemory
         public long Activations { get; }
         public long LargestLayer { get; }
         public string LargestTensor { get; }
+        public long LargestTensorBytes { get; }
+        public long[] SpatialUnitParameters { get; }
+
+        /// <summary>Drawing θ0 (<see cref="Network.Create"/>): each tensor is drawn in float64, then scaled and shifted, 2 × the largest tensor in float64 beside θ.</summary>
+        public MemoryTerm Drawing => new("drawing θ0", 2 * LargestTensorBytes, "2 × the largest tensor in float64");
         public long ParameterBytes => Arch.ParameterCount * ElementBytes;
 
         /// <summary><paramref name="copies"/> copies of θ, copies·P·e.</summary>
