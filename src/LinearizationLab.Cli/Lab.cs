@@ -121,7 +121,7 @@ public static class Lab
         ArgumentNullException.ThrowIfNull(e);
         while (e is AggregateException { InnerExceptions.Count: 1 } a) e = a.InnerExceptions[0];
         string first = e.Message.Split('\n', 2)[0].Trim();
-        if (e is OutOfMemoryException) return first;
+        if (e is OutOfMemoryException) return first.TrimEnd('.');
         if (e is System.Runtime.InteropServices.ExternalException &&
             (first.Contains("can't allocate memory", StringComparison.Ordinal) || first.Contains("out of memory", StringComparison.OrdinalIgnoreCase)))
             return first[Math.Max(0, first.IndexOf("DefaultCPUAllocator", StringComparison.Ordinal))..].TrimEnd('.');   // without libtorch's "[enforce fail at …]"

@@ -50,7 +50,7 @@ public static class RunMemory
             Runtime,
             Data(setup, train, test, sizes.ElementBytes),
             AnalyticKernels(setup.Arch, train + test, train, contexts, gp: setup.Loss is Training.MeanSquaredError, test),
-            sizes.Parameters(taylor >= 2 ? 4 : 3, taylor >= 2 ? "θ, θ0, Δθ and a Taylor model's Δθ" : "θ, θ0 and Δθ"),
+            sizes.Parameters(ParameterCopies(setup, taylor)),
             Optimizer(sizes, setup.Optimizer, backprop, models: 2),
             TrainingBuffers(sizes, batch, backprop, linearized: true),
             Evaluation(sizes, Math.Max(train, test)),
@@ -78,7 +78,7 @@ public static class RunMemory
         {
             Runtime,
             Data(setup, train, test, sizes.ElementBytes),
-            sizes.Parameters(1, "θ"),
+            sizes.Parameters(["θ"]),
             sizes.Drawing,
             Optimizer(sizes, setup.Optimizer, backprop, models: 1),
             TrainingBuffers(sizes, batch, backprop, linearized: false),
@@ -96,7 +96,7 @@ public static class RunMemory
         [
             Runtime,
             Inputs(arch, n1 + n2, sizes.ElementBytes),
-            sizes.Parameters(1, "θ"),
+            sizes.Parameters(["θ"]),
             sizes.Drawing,
             EmpiricalNtk(sizes, n1, n2, method, perLayer, kept: 1),
             new("empirical NNGP and readout features", 8L * n1 * n2 + 2L * (n1 + n2) * sizes.LargestLayer * sizes.ElementBytes,
@@ -145,6 +145,18 @@ public static class RunMemory
         long rows = (long)train * outputs;
         return new("function-space linearization's Θ̂(X, X)", 2 * rows * rows * ElementBytes(settings.DType),
             $"2·(N·O)² {DTypeName(settings.DType)}, N·O = {rows}");
+    }
+
+    /// <summary>
+    /// The parameter-sized tensors a sweep run holds at once: θ, the linearization's θ0 and Δθ, a Taylor model's Δθ (order ≥ 2),
+    /// and for MSE the kernel velocity's flow direction −∇L, the gradient it is negated from and the jet's scaled weights.
+    /// </summary>
+    private static string[] ParameterCopies(TrainingSetup setup, int taylor)
+    {
+        var copies = new List<string> { "θ", "θ0", "Δθ" };
+        if (taylor >= 2) copies.Add("a Taylor model's Δθ");
+        if (setup.Loss is Training.MeanSquaredError) copies.AddRange(["the kernel velocity's −∇L", "∇L", "scaled weights"]);
+        return [.. copies];
     }
 
     /// <summary>Resident memory before any tensor: <see cref="RuntimeBytes"/>.</summary>
@@ -243,8 +255,8 @@ public static class RunMemory
     }
 
     /// <summary>
-    /// The kernel's velocity dΘ̂/dτ(0) on the N_k kernel examples (<see cref="Linearization.KernelVelocity"/>, MSE sweeps): the flow
-    /// direction −∇L and the gradient it is negated from, and the jet's scaled weights (3·P·e); the point's and the jet's graphs
+    /// The kernel's velocity dΘ̂/dτ(0) on the N_k kernel examples (<see cref="Linearization.KernelVelocity"/>, MSE sweeps), beside
+    /// its three parameter-sized tensors (<see cref="ParameterCopies"/>): the point's and the jet's graphs
     /// (6·N_k·A·e); Δ and its rate per output, stacked (4·N_k·O·Σ unit outputs·e); the per-example weight gradients of units over
     /// positions, four per unit, all kept until the end (4·N_k·O·Σ P_l·e); and the half-kernel, its term and the sum, 3·(N_k·O)²·e.
     /// </summary>
@@ -252,9 +264,9 @@ public static class RunMemory
     {
         int o = sizes.Arch.OutputCount;
         long rows = (long)kernel * o;
-        long bytes = 3 * sizes.ParameterBytes + kernel * (6L * sizes.Activations + 4L * o * sizes.UnitOutputs) * sizes.ElementBytes
+        long bytes = kernel * (6L * sizes.Activations + 4L * o * sizes.UnitOutputs) * sizes.ElementBytes
                      + 4 * rows * sizes.SpatialUnitParameters.Sum() * sizes.ElementBytes + 3 * rows * rows * sizes.ElementBytes;
-        return new("kernel velocity dΘ̂/dτ(0)", bytes, $"3·P·e + N_k·(6·A + 4·O·Σ unit outputs)·e + 4·N_k·O·Σ P_l·e + 3·(N_k·O)²·e, N_k = {kernel}");
+        return new("kernel velocity dΘ̂/dτ(0)", bytes, $"N_k·(6·A + 4·O·Σ unit outputs)·e + 4·N_k·O·Σ P_l·e + 3·(N_k·O)²·e, N_k = {kernel}");
     }
 
     /// <summary>
@@ -336,10 +348,11 @@ public static class RunMemory
         public MemoryTerm Drawing => new("drawing θ0", 2 * LargestTensorBytes, "2 × the largest tensor in float64");
         public long ParameterBytes => Arch.ParameterCount * ElementBytes;
 
-        /// <summary><paramref name="copies"/> copies of θ, copies·P·e.</summary>
-        public MemoryTerm Parameters(int copies, string names) =>
-            new($"parameters {names}", copies * ParameterBytes,
-                $"{copies}·P·e, P = {Arch.ParameterCount:N0} {DType}" + (LargestTensor.Length > 0 ? $"; the largest tensor {LargestTensor}" : ""));
+        /// <summary>The tensors of θ's size that <paramref name="copies"/> names, c·P·e for c copies.</summary>
+        public MemoryTerm Parameters(string[] copies) =>
+            new(copies.Length == 1 ? $"parameters {copies[0]}" : "parameters and parameter-sized tensors", copies.Length * ParameterBytes,
+                $"{copies.Length}·P·e{(copies.Length > 1 ? $": {string.Join(", ", copies)}" : "")}; P = {Arch.ParameterCount:N0} {DType}" +
+                (LargestTensor.Length > 0 ? $", the largest tensor {LargestTensor}" : ""));
 
         private static long Size(int[] shape) => shape.Aggregate(1L, (a, n) => a * n);
     }

@@ -58,6 +58,16 @@ public sealed class LabTests : IDisposable
     }
 
     [Fact]
+    public void AnAllocationLibtorchRefusesIsRecognizedAsOutOfMemory()
+    {
+        // 2⁴⁵ float64 = 256 TB, beyond any address space: libtorch's CPU allocator throws, TorchSharp raises it in .NET.
+        var e = Assert.ThrowsAny<System.Runtime.InteropServices.ExternalException>(() => TorchSharp.torch.empty(1L << 45, TorchSharp.torch.ScalarType.Float64));
+        Assert.StartsWith("DefaultCPUAllocator: can't allocate memory: you tried to allocate 281474976710656 bytes", LinearizationLab.Cli.Lab.OutOfMemory(e));
+        Assert.Equal("Array dimensions exceeded supported range", LinearizationLab.Cli.Lab.OutOfMemory(new AggregateException(new OutOfMemoryException("Array dimensions exceeded supported range."))));
+        Assert.Null(LinearizationLab.Cli.Lab.OutOfMemory(new InvalidOperationException("can't allocate memory")));
+    }
+
+    [Fact]
     public void TrainWritesRunJsonWithEveryCheckpoint()
     {
         string outDir = Path.Combine(_dir, "out");
