@@ -8,6 +8,12 @@ namespace LinearizationLab;
 /// <param name="Terms">The allocations that coexist at the run's peak.</param>
 public sealed record MemoryEstimate(IReadOnlyList<MemoryTerm> Terms)
 {
+    /// <summary>
+    /// Why the estimate is not checked, or null when it is: runs whose tensors live on a CUDA device are not checked, since the
+    /// estimate counts host memory and the device's free memory is not read.
+    /// </summary>
+    public string? Unchecked { get; init; }
+
     /// <summary>Σ of the terms' bytes.</summary>
     public long Bytes => Terms.Sum(t => t.Bytes);
 
@@ -17,10 +23,12 @@ public sealed record MemoryEstimate(IReadOnlyList<MemoryTerm> Terms)
     /// <summary>
     /// Throws the one-line <see cref="InvalidInputException"/> "FILE: FIELD: WHAT needs ≈ SIZE (largest term); this machine has
     /// AVAILABLE available" when the estimate exceeds <paramref name="available"/> (the current machine's when null); does nothing
-    /// when the available memory is unknown or the check is switched off (<see cref="AvailableMemory.CheckVariable"/>).
+    /// when the available memory is unknown, the check is switched off (<see cref="AvailableMemory.CheckVariable"/>) or the
+    /// estimate is <see cref="Unchecked"/>.
     /// </summary>
     public void EnsureFits(string file, string field, string what, AvailableMemory? available = null)
     {
+        if (Unchecked is not null) return;
         available ??= AvailableMemory.Current();
         if (available is null || Bytes <= available.Bytes) return;
         throw new InvalidInputException(file, field,
