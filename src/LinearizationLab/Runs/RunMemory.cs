@@ -79,8 +79,7 @@ public static class RunMemory
         {
             Runtime,
             Data(setup, train, test, sizes.ElementBytes),
-            sizes.Parameters(["θ"]),
-            sizes.Drawing,
+            sizes.Parameters(["θ"], drawing: true),
             Optimizer(sizes, setup.Optimizer, backprop, models: 1),
             TrainingBuffers(sizes, batch, backprop, linearized: false),
             Evaluation(sizes, Math.Max(train, test)),
@@ -97,8 +96,7 @@ public static class RunMemory
         [
             Runtime,
             Inputs(arch, n1 + n2, sizes.ElementBytes),
-            sizes.Parameters(["θ"]),
-            sizes.Drawing,
+            sizes.Parameters(["θ"], drawing: true),
             EmpiricalNtk(sizes, n1, n2, method, perLayer, kept: 1),
             new("empirical NNGP and readout features", 8L * n1 * n2 + 2L * (n1 + n2) * sizes.LargestLayer * sizes.ElementBytes,
                 "N1·N2 float64 + 2·(N1+N2)·(largest layer)·e"),
@@ -349,14 +347,18 @@ public static class RunMemory
         public long LargestTensorBytes { get; }
         public long[] SpatialUnitParameters { get; }
 
-        /// <summary>Drawing θ0 (<see cref="Network.Create"/>): each tensor is drawn in float64, then scaled and shifted, 2 × the largest tensor in float64 beside θ.</summary>
-        public MemoryTerm Drawing => new("drawing θ0", 2 * LargestTensorBytes, "2 × the largest tensor in float64");
         public long ParameterBytes => Arch.ParameterCount * ElementBytes;
 
-        /// <summary>The tensors of θ's size that <paramref name="copies"/> names, c·P·e for c copies.</summary>
-        public MemoryTerm Parameters(string[] copies) =>
-            new(copies.Length == 1 ? $"parameters {copies[0]}" : "parameters and parameter-sized tensors", copies.Length * ParameterBytes,
-                $"{copies.Length}·P·e{(copies.Length > 1 ? $": {string.Join(", ", copies)}" : "")}; P = {Arch.ParameterCount:N0} {DType}" +
+        /// <summary>
+        /// The tensors of θ's size that <paramref name="copies"/> names, c·P·e for c copies; with <paramref name="drawing"/>, two
+        /// float64 copies of the largest tensor more, held while θ0 is drawn (<see cref="Network.Create"/> draws each tensor in
+        /// float64, then scales and shifts it), where nothing else is held yet.
+        /// </summary>
+        public MemoryTerm Parameters(string[] copies, bool drawing = false) =>
+            new(copies.Length == 1 ? $"parameters {copies[0]}" : "parameters and parameter-sized tensors",
+                copies.Length * ParameterBytes + (drawing ? 2 * LargestTensorBytes : 0),
+                $"{copies.Length}·P·e{(copies.Length > 1 ? $": {string.Join(", ", copies)}" : "")}" +
+                $"{(drawing ? " + 2 × the largest tensor in float64 while θ0 is drawn" : "")}; P = {Arch.ParameterCount:N0} {DType}" +
                 (LargestTensor.Length > 0 ? $", the largest tensor {LargestTensor}" : ""));
 
         private static long Size(int[] shape) => shape.Aggregate(1L, (a, n) => a * n);
