@@ -198,7 +198,10 @@ public static class RunMemory
             $"2·N1·N2{(gp ? " + (2·M·N + 4·N²) for the NTK-GP" : "")} float64, N1 = {rows}, N2 = {columns}");
     }
 
-    /// <summary>Per-thread states of the analytic recursion: K, Θ and their next values over pairs of positions, 4·S² float64 per thread (S positions; 1 for vectors).</summary>
+    /// <summary>
+    /// States of the analytic recursion: K, Θ and their next values over pairs of positions, 4·S² float64 each (S positions; 1 for
+    /// vectors), two per core (Parallel.For's workers and their replacements).
+    /// </summary>
     private static long RecursionStates(ArchitectureSpec arch)
     {
         long positions = arch.Shapes.Where(s => s.Length > 1).Select(s => (long)s.Skip(1).Aggregate(1, (a, n) => a * n)).DefaultIfEmpty(1).Max();
@@ -274,14 +277,15 @@ public static class RunMemory
 
     /// <summary>
     /// η_crit = 2N/λ_max (<see cref="Linearization.CriticalLearningRate"/>): the eigendecomposition of the training set's
-    /// [N·O, N·O] kernel (about 3·(N·O)² float64; computed here too unless it is the run's Θ̂0) while N·O ≤ 2048, else power
+    /// [N·O, N·O] kernel (3·(N·O)² float64; the kernel is computed here too unless it is the run's Θ̂0) while N·O ≤ 2048, else power
     /// iteration on NTK-vector products (a graph of 3·N·A·e).
     /// </summary>
     private static MemoryTerm CriticalRate(NetworkSizes sizes, int train, int outputs, bool haveKernel)
     {
         long rows = (long)train * outputs;
         if (haveKernel || rows <= Linearization.CriticalLearningRate.DirectLimit)
-            return new("η_crit eigendecomposition", rows * rows * (3 * 8 + (haveKernel ? 0 : 2L * sizes.ElementBytes + 8)), $"(N·O)² float64, N·O = {rows}");
+            return new("η_crit eigendecomposition", rows * rows * (3 * 8 + (haveKernel ? 0 : 2L * sizes.ElementBytes + 8)),
+                $"3·(N·O)² float64{(haveKernel ? "" : " + the kernel, (N·O)²·(2e + 8)")}, N·O = {rows}");
         return new("η_crit power iteration", 3L * train * sizes.Activations * sizes.ElementBytes, "3·N·A·e");
     }
 
