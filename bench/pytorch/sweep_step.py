@@ -413,6 +413,24 @@ def run_sweep_step(args):
             del params, by_hand, by_autograd, params0
 
 
+@torch.no_grad()
+def function_space_linearization(mlp, params0, x, y, xt, lr, steps, checkpoints, out):
+    """The linearization trained in function space: under GD, Δθ_t = J0(X)ᵀ·c_t, so the outputs are f0 + Θ̂0(·, X)·c_t
+    and a step is c ← c − η·(f_lin(X) − y)/N. Θ̂0 on train ∪ test is one structured kernel (the `ntk` above); its
+    train columns are all a step needs. Fills out[step] = (train outputs, test outputs) at the checkpoints."""
+    n = x.shape[0]
+    both = torch.cat([x, xt])
+    kernel = ntk(mlp, params0, both)[:, :n].contiguous()
+    f0 = forward(mlp, params0, both)
+    c = torch.zeros(n, 1, dtype=x.dtype)
+    for step in range(1, steps + 1):
+        f_train = torch.addmm(f0[:n], kernel[:n], c)
+        c.add_(f_train - y, alpha=-lr / n)
+        if step in checkpoints:
+            f = torch.addmm(f0, kernel, c)
+            out[step] = (f[:n], f[n:])
+
+
 def run_whole(args):
     """(c) A whole run: init, Θ̂0 and η; T steps of the network, then T of its linearization; at the
     checkpoints the kernel drift and the RMSE between the network's and the linearization's outputs."""
@@ -440,13 +458,16 @@ def run_whole(args):
     t_network = time.perf_counter()
     del params
 
-    # Its linearization from the same θ0 with the same η.
-    lin = Linearization(mlp, params0, train=x, test=xt)
+    # Its linearization from the same θ0 with the same η, in parameter space or in function space.
     lin_out = {}
-    for step in range(1, args.steps + 1):
-        lin.step_by_hand("train", y, lr)
-        if step in checkpoints:
-            lin_out[step] = (lin.outputs("train"), lin.outputs("test"))
+    if args.linearization == "function":
+        function_space_linearization(mlp, params0, x, y, xt, lr, args.steps, checkpoints, lin_out)
+    else:
+        lin = Linearization(mlp, params0, train=x, test=xt)
+        for step in range(1, args.steps + 1):
+            lin.step_by_hand("train", y, lr)
+            if step in checkpoints:
+                lin_out[step] = (lin.outputs("train"), lin.outputs("test"))
     t_end = time.perf_counter()
 
     def rmse(a, b):
@@ -477,6 +498,8 @@ def main():
     parser.add_argument("--width", type=int, help="run: width (default 2048); check: width (default 64)")
     parser.add_argument("--dtype", default="float64", choices=list(DTYPES), help="run: data type (default float64)")
     parser.add_argument("--checkpoints", type=csv_list(int), default=[100, 1000], help="run: default 100,1000 (T is always one)")
+    parser.add_argument("--linearization", default="parameter", choices=["parameter", "function"],
+                        help="run: train the linearization in parameter space (default) or in function space")
     args = parser.parse_args()
     for d in args.dtypes or []:
         if d not in DTYPES:

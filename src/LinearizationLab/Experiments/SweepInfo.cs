@@ -119,7 +119,9 @@ public sealed record SweepInfo
         double rate = spec.Setup.Optimizer.WithCriticalLearningRate(gp.CriticalLearningRate).LearningRate;
         info = info with { AnalyticCriticalLearningRate = gp.CriticalLearningRate, LearningRate = rate };
         var (train, test) = (context.Train, context.Test);
-        if (test.Count == 0 || test.Count > MaxPredictiveTestPoints || test.Labels is not null) return info;
+        if (test.Count == 0 || test.Count > MaxPredictiveTestPoints || test.Labels is not null
+            || !spec.Setup.Optimizer.IsLinearInGradient || spec.Setup.Optimizer.WeightDecay != 0)
+            return info;
         var withData = info with
         {
             TrainInputs = FirstColumn(train.Inputs, train.FeatureSize),

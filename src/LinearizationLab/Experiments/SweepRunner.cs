@@ -137,13 +137,14 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var optimizer = spec.Setup.Optimizer.WithCriticalLearningRate(criticalRate);
         var trainer = new Trainer(new TrainingOptions(spec.Setup.Loss, optimizer, spec.Setup.Steps, spec.Setup.Checkpoints, key.Seed));
         using var linearized = new LinearizedNetwork(network);
-        var run = new RunView(context, network, linearized.InitialParameters, data, kernelX, ntk, ntk0, optimizer);
+        using var run = new RunView(context, network, linearized.InitialParameters, data, kernelX, ntk, ntk0, optimizer);
+        using var functionSpace = FunctionSpace(linearized, data, ntk0, optimizer);
 
         // The comparators, each from θ0 with the same optimizer and batches, before the network: its checkpoints see them all.
         if (spec.Hierarchy) progress?.Report(new SweepProgress(0, 0, key.Width, key.Seed, "hierarchy", 0));
         var hierarchy = spec.Hierarchy ? Hierarchy(network, data, optimizer) : null;
         var linear = new Dictionary<int, ModelCheckpoint>();
-        var linResult = trainer.Train(linearized, data,
+        var linResult = trainer.Train((ITrainableModel?)functionSpace ?? linearized, data,
             (record, model) => linear[record.Step] = new(Outputs(trainer, model, data.X), Outputs(trainer, model, data.TestX), record),
             Phase(progress, key, LinearizedLossAndAccuracyMetric.ModelName), cancel);
         // A Taylor model that diverges stops its own values only.
@@ -215,6 +216,25 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             FinalTestNetwork = Enumerable.Range(0, lastNet!.Length / outputs).Select(i => lastNet[i * outputs]).ToArray(),
             FinalTestLinearized = Enumerable.Range(0, lastLin.Length / outputs).Select(i => lastLin[i * outputs]).ToArray(),
         };
+    }
+
+    /// <summary>
+    /// The linearization in function space (<see cref="FunctionSpaceLinearization"/>) unless the sweep asks for parameter
+    /// space, the optimizer is not linear in the gradient (Adam), or, on auto, its training kernel Θ̂0(X, X) would exceed <see cref="FunctionSpaceLinearization.MemoryBudgetBytes"/>
+    /// (null: train <paramref name="linearized"/> itself). The test set's kernel Θ̂0(X_test, X) is kept too when both fit;
+    /// otherwise test outputs go through Δθ = J0ᵀc. The initial kernel is reused when it was computed on the whole training set.
+    /// </summary>
+    private FunctionSpaceLinearization? FunctionSpace(LinearizedNetwork linearized, TrainingData data, NtkResult ntk0, OptimizerSpec optimizer)
+    {
+        int n = data.Count, outputs = context.Train.OutputCount;
+        long test = data.TestX?.shape[0] ?? 0;
+        if (FunctionSpaceLinearization.SweepTestRows(context.Spec.LinearizationSpace, optimizer, n, test, outputs, data.X.dtype) is not long kept)
+            return null;
+        bool keepTest = kept > 0;
+        using var scope = NewDisposeScope();
+        var kernel = ntk0.Full.GetLength(0) == n * outputs ? tensor(ntk0.Full, data.X.dtype, data.X.device) : null;
+        bool alongOrigin = optimizer is { WeightDecay: > 0, DecayCenter: WeightDecayCenter.Zero };
+        return FunctionSpaceLinearization.Create(linearized, data.X, keepTest ? data.TestX : null, kernel, alongOrigin);
     }
 
     /// <summary>

@@ -13,7 +13,8 @@ namespace LinearizationLab.Experiments;
 /// compared, default all), tracked_outputs (test points whose outputs are kept for plots), taylor_orders (the orders k of
 /// the Taylor models f_k trained alongside the network, from 1 to 3, default [1]: order 1 is the linearization, always trained),
 /// hierarchy (default false: integrate the NTK hierarchy truncated at O₄ beside the network; MSE, full-batch GD without
-/// momentum, at most 32 training outputs N·O), grid (axes beyond width and seed, <see cref="SweepGrid"/>).
+/// momentum, at most 32 training outputs N·O), linearization (auto | function_space | parameter_space: where the linearization
+/// is trained, <see cref="Linearization.LinearizationSpace"/>), grid (axes beyond width and seed, <see cref="SweepGrid"/>).
 /// </summary>
 public sealed record SweepSpec(
     string File,
@@ -34,6 +35,9 @@ public sealed record SweepSpec(
 
     /// <summary>Whether each run also integrates the truncated NTK hierarchy (<see cref="Linearization.NtkHierarchy"/>).</summary>
     public bool Hierarchy { get; init; }
+
+    /// <summary>Where the linearization is trained (<c>linearization</c>; default auto).</summary>
+    public Linearization.LinearizationSpace LinearizationSpace { get; init; }
 
     /// <summary>Reads and validates a sweep file.</summary>
     public static SweepSpec Load(string path) => Read(JsonSection.Load(path));
@@ -57,6 +61,14 @@ public sealed record SweepSpec(
         if (orders.Length == 0) throw s.Error("taylor_orders", "must list at least one order (1 is the linearization)");
         if (orders.Distinct().Count() != orders.Length) throw s.Error("taylor_orders", "has duplicates");
         bool hierarchy = s.Bool("hierarchy", false);
+        var linearization = s.String("linearization", "auto", "auto", "function_space", "parameter_space") switch
+        {
+            "function_space" => Linearization.LinearizationSpace.FunctionSpace,
+            "parameter_space" => Linearization.LinearizationSpace.ParameterSpace,
+            _ => Linearization.LinearizationSpace.Auto,
+        };
+        if (linearization == Linearization.LinearizationSpace.FunctionSpace && !setup.Optimizer.IsLinearInGradient)
+            throw s.Error("linearization", $"function space is exact only for optimizers linear in the gradient (gd, sgd), not {setup.Optimizer.Kind}");
         var grid = SweepGrid.Read(s);
         if (grid.Axes.Any(a => a.Name == "depth") && !setup.Arch.HasDepth)
             throw s.Error("grid", "the depth axis needs a repeat block or a hidden dense/conv layer before the readout to repeat");
@@ -64,14 +76,15 @@ public sealed record SweepSpec(
             throw s.Error("grid", "the residual_scale_exponent axis needs a residual block in the architecture");
         if (hierarchy && setup.Loss is not Training.MeanSquaredError)
             throw s.Error("hierarchy", "the NTK hierarchy is the gradient flow of the MSE loss; use \"loss\": \"mse\"");
-        if (hierarchy && (!setup.Optimizer.IsFullBatch || setup.Optimizer.Momentum != 0))
-            throw s.Error("hierarchy", "needs full-batch gradient descent without momentum (\"type\": \"gd\"), whose steps follow the flow");
+        if (hierarchy && !setup.Optimizer.IsPlainGradientDescent)
+            throw s.Error("hierarchy", "needs full-batch gradient descent without momentum or weight decay (\"type\": \"gd\"), whose steps follow the flow");
         s.RejectUnknownFields();
         setup = setup with { Checkpoints = setup.Checkpoints.Append(0).Append(setup.Steps).Distinct().Order().ToArray() };
         return new SweepSpec(s.File, name, setup, widths.Order().ToArray(), seeds, method, kernelExamples, tracked, s.Raw)
         {
             TaylorOrders = orders.Append(1).Distinct().Order().ToArray(),
             Hierarchy = hierarchy,
+            LinearizationSpace = linearization,
             Grid = grid,
         };
     }

@@ -52,21 +52,32 @@ public sealed record TrainingSetup(
     }
 
     /// <summary>
-    /// The <c>optimizer</c> section: {"type": "gd" | "sgd", "learning_rate": η or "learning_rate_fraction": η/η_crit,
-    /// "momentum", "nesterov", "batch_size"}.
+    /// The <c>optimizer</c> section: {"type": "gd" | "sgd" | "adam", "learning_rate": η or (gd, sgd) "learning_rate_fraction":
+    /// η/η_crit, "momentum", "nesterov" (sgd), "batch_size" (sgd, adam), "beta1", "beta2", "epsilon" (adam),
+    /// "weight_decay": λ (default 0), "weight_decay_center": "zero" | "init"}.
     /// </summary>
     public static OptimizerSpec ReadOptimizer(JsonSection o)
     {
         ArgumentNullException.ThrowIfNull(o);
-        string type = o.String("type", "gd", "gd", "sgd");
+        string type = o.String("type", "gd", "gd", "sgd", "adam");
         double? fraction = o.OptionalDouble("learning_rate_fraction", min: 0, minExclusive: true);
         double? lr = o.OptionalDouble("learning_rate", min: 0, minExclusive: true);
+        if (type == "adam" && fraction is not null)
+            throw o.Error("learning_rate_fraction", "is a fraction of gradient descent's η_crit = 2N/λ_max; Adam needs an absolute learning_rate");
         if (lr is null == fraction is null)
             throw o.Error("learning_rate", "give exactly one of learning_rate and learning_rate_fraction (of η_crit = 2N/λ_max)");
         OptimizerSpec spec;
         if (type == "gd")
         {
             spec = new OptimizerSpec(lr ?? 0, CriticalFraction: fraction);
+        }
+        else if (type == "adam")
+        {
+            var moments = new AdamMoments(o.Double("beta1", 0.9, min: 0, max: 1), o.Double("beta2", 0.999, min: 0, max: 1),
+                o.Double("epsilon", 1e-8, min: 0, minExclusive: true));
+            if (moments.Beta1 >= 1) throw o.Error("beta1", "must be below 1");
+            if (moments.Beta2 >= 1) throw o.Error("beta2", "must be below 1");
+            spec = new OptimizerSpec(lr!.Value, BatchSize: o.OptionalInt("batch_size", min: 1)) { Adam = moments };
         }
         else
         {
@@ -75,7 +86,11 @@ public sealed record TrainingSetup(
             spec = new OptimizerSpec(lr ?? 0, momentum, o.Bool("nesterov", false), o.Int("batch_size", min: 1), fraction);
             if (spec.Nesterov && momentum == 0) throw o.Error("nesterov", "needs a momentum above 0");
         }
+        double decay = o.Double("weight_decay", 0.0, min: 0);
+        string center = o.String("weight_decay_center", "zero", "zero", "init");
+        if (decay == 0 && o.Element("weight_decay_center") is not null)
+            throw o.Error("weight_decay_center", "needs a weight_decay above 0");
         o.RejectUnknownFields();
-        return spec;
+        return spec with { WeightDecay = decay, DecayCenter = center == "init" ? WeightDecayCenter.Init : WeightDecayCenter.Zero };
     }
 }

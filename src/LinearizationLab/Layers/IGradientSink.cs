@@ -11,10 +11,22 @@ public interface IGradientSink
 {
     /// <summary>
     /// The gradient of parameter <paramref name="index"/> is the outer product g = c · δᵀ·a of δ [N, out] and a [N, in]
-    /// (a weight matrix's gradient, summed over the batch). The sink may overwrite <paramref name="delta"/>.
+    /// (a weight matrix's gradient, summed over the batch; a conv's weight [C_out, C_in, k…] is that matrix [C_out, C_in·|filter|] for
+    /// δ and a over the rows of patches). The sink may overwrite <paramref name="delta"/>.
     /// </summary>
     void AddProduct(int index, Tensor delta, Tensor input, double c);
 
     /// <summary>The gradient of parameter <paramref name="index"/> is g = c · <paramref name="gradient"/> (same shape as the parameter).</summary>
     void Add(int index, Tensor gradient, double c);
+}
+
+/// <summary>The matrix view a gradient sink writes δᵀa into.</summary>
+public static class GradientProducts
+{
+    /// <summary>
+    /// <paramref name="t"/> (a parameter or a tensor of its shape) as the [out, in] matrix of δ [N, out] and a [N, in]: itself
+    /// for a dense weight, the flattened [C_out, C_in·|filter|] for a conv's weight.
+    /// </summary>
+    public static Tensor AsProductMatrix(this Tensor t, Tensor delta, Tensor input) =>
+        t.dim() == 2 ? t : t.view(delta.shape[1], input.shape[1]);
 }

@@ -48,6 +48,9 @@ public sealed class LinearizedNetwork : IBackpropModel, IDisposable
     /// <summary>θ = θ0 + Δθ, detached copies.</summary>
     public Tensor[] CurrentParameters() => _displacement.Current();
 
+    /// <summary>−θ0: Δθ where θ = 0, the center of weight decay toward 0.</summary>
+    public IReadOnlyList<Tensor?>? ParametersAtZero => _displacement.AtZero;
+
     /// <summary>f_lin(x; θ) = f(x; θ0) + J0(x)·Δθ for x [N, ...] → [N, O]; differentiable with respect to Δθ.</summary>
     public Tensor Forward(Tensor x)
     {
@@ -75,7 +78,7 @@ public sealed class LinearizedNetwork : IBackpropModel, IDisposable
     public bool SupportsBackprop => _network.SupportsBackprop;
 
     /// <summary>f_lin(x) = f(x; θ0) + J0(x)·Δθ: the pass at θ0 is redone only for a new batch, the tangent pass every step.</summary>
-    public Tensor ForwardForBackprop(Tensor x, bool sameBatch)
+    public Tensor ForwardForBackprop(Tensor x, bool sameBatch, long[]? rows = null)
     {
         if (!sameBatch || !_pointValid)
         {

@@ -25,6 +25,18 @@ internal sealed class ParameterDisplacement : IDisposable
     /// <summary>Δθ, trained.</summary>
     public Tensor[] Delta { get; }
 
+    /// <summary>Δθ = −θ0, where θ = 0 (the center of weight decay toward 0); made on first use.</summary>
+    public Tensor[] AtZero
+    {
+        get
+        {
+            using var noGrad = no_grad();
+            return _atZero ??= Origin.Select(t => t.neg().DetachFromDisposeScope()).ToArray();
+        }
+    }
+
+    private Tensor[]? _atZero;
+
     /// <summary>θ = θ0 + Δθ, detached copies.</summary>
     public Tensor[] Current()
     {
@@ -42,6 +54,6 @@ internal sealed class ParameterDisplacement : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        foreach (var t in Origin.Concat(Delta)) t.Dispose();
+        foreach (var t in Origin.Concat(Delta).Concat(_atZero ?? [])) t.Dispose();
     }
 }

@@ -62,6 +62,9 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisposable
     /// <summary>θ = θ0 + Δθ, detached copies.</summary>
     public Tensor[] CurrentParameters() => _displacement.Current();
 
+    /// <summary>−θ0: Δθ where θ = 0, the center of weight decay toward 0.</summary>
+    public IReadOnlyList<Tensor?>? ParametersAtZero => _displacement.AtZero;
+
     /// <summary>f_k(x; θ0 + Δθ) for x [N, ...] → [N, O]; differentiable with respect to Δθ.</summary>
     public Tensor Forward(Tensor x) => Forward(x, _delta);
 
@@ -94,7 +97,7 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisposable
     /// <see cref="Network.Jet"/>. Either way the expansion point is recomputed only for a new batch. The result is a
     /// buffer (or a detached view), valid until the next call.
     /// </summary>
-    public Tensor ForwardForBackprop(Tensor x, bool sameBatch)
+    public Tensor ForwardForBackprop(Tensor x, bool sameBatch, long[]? rows = null)
     {
         bool newPoint = !sameBatch || !_pointValid;
         _pointValid = true;

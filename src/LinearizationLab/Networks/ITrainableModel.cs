@@ -10,4 +10,10 @@ public interface ITrainableModel
 
     /// <summary>f(x; θ) for a batch x [N, ...] → [N, O].</summary>
     Tensor Forward(Tensor x);
+
+    /// <summary>
+    /// Where the network's θ is 0 in this model's parameters, the center of weight decay toward 0: null (all zero) for the
+    /// network itself; −θ0 for a model trained as a displacement Δθ = θ − θ0. A null entry means that tensor's zero.
+    /// </summary>
+    IReadOnlyList<Tensor?>? ParametersAtZero => null;
 }

@@ -245,7 +245,7 @@ public sealed class Network : IBackpropModel, IDisposable
     private int FirstParameterLayer { get; }
 
     /// <inheritdoc/>
-    public Tensor ForwardForBackprop(Tensor x, bool sameBatch) => ForwardInto(x, _parameters, Workspace(x.shape[0]));
+    public Tensor ForwardForBackprop(Tensor x, bool sameBatch, long[]? rows = null) => ForwardInto(x, _parameters, Workspace(x.shape[0]));
 
     /// <inheritdoc/>
     public void Backprop(Tensor outputGradient, IGradientSink sink)

@@ -33,7 +33,7 @@ public static class RunMemory
     /// One run of a width sweep (<see cref="SweepRunner.RunOne"/>) at width <paramref name="width"/> of <paramref name="spec"/>
     /// (already at its grid point), beside the sweep's shared side for <paramref name="contexts"/> grid points: runtime, data,
     /// analytic kernels (and NTK-GP) per point, θ, θ0 and Δθ (and a Taylor model's Δθ), the optimizer's state, the training
-    /// buffers of the network and its linearization, the Taylor jets, Θ̂0 kept for the run beside Θ̂_t at a checkpoint (with
+    /// buffers of the network and its linearization (and its kernels when it trains in function space), the Taylor jets, Θ̂0 kept for the run beside Θ̂_t at a checkpoint (with
     /// per-layer terms and the structured method's Δ), the kernel's velocity dΘ̂/dτ(0) (MSE), η_crit's eigendecomposition, and
     /// the hierarchy's O₃ and O₄.
     /// </summary>
@@ -46,6 +46,7 @@ public static class RunMemory
         long batch = setup.Optimizer.BatchSize is int b ? Math.Min(b, train) : train;
         bool backprop = sizes.Arch.Layers.All(l => l.SupportsBackprop);
         int taylor = spec.TaylorOrders.Max();
+        long? functionSpace = Linearization.FunctionSpaceLinearization.SweepTestRows(spec.LinearizationSpace, setup.Optimizer, train, test, o, setup.Settings.DType);
         var terms = new List<MemoryTerm>
         {
             Runtime,
@@ -53,7 +54,7 @@ public static class RunMemory
             AnalyticKernels(setup.Arch, train + test, train, contexts, gp: setup.Loss is Training.MeanSquaredError, test),
             sizes.Parameters(ParameterCopies(setup, taylor)),
             Optimizer(sizes, setup.Optimizer, backprop, models: 2),
-            TrainingBuffers(sizes, batch, backprop, linearized: true),
+            TrainingBuffers(sizes, batch, backprop, linearized: functionSpace is null),
             Evaluation(sizes, Math.Max(train, test)),
             EmpiricalNtk(sizes, kernel, kernel, spec.NtkMethod, perLayer: true, kept: 2),
             CriticalRate(sizes, train, o, kernel == train),
@@ -61,6 +62,7 @@ public static class RunMemory
         if (setup.Loss is Training.MeanSquaredError) terms.Add(KernelVelocity(sizes, kernel));
         if (taylor >= 2) terms.Add(TaylorJets(sizes, batch, taylor, kernel, setup.Checkpoints.Count, spec.TaylorOrders.Count - 1));
         if (spec.Hierarchy) terms.Add(Hierarchy(train, o));
+        if (functionSpace is long kept) terms.Add(FunctionSpace(sizes, train, kept));
         return new MemoryEstimate(terms) { Unchecked = OnDevice(setup.Settings) };
     }
 
@@ -135,15 +137,18 @@ public static class RunMemory
     }
 
     /// <summary>
-    /// The function-space linearization: the empirical NTK of the training set, an [N·O, N·O] matrix in the network's dtype, and
-    /// about one more while it is computed: 2·(N·O)²·e.
+    /// The linearization in function space (<see cref="Linearization.FunctionSpaceLinearization"/>): the empirical NTK of the
+    /// training set Θ̂0(X, X), [N·O, N·O] in the network's dtype, and of the <paramref name="testRows"/> test inputs it keeps,
+    /// Θ̂0(X_test, X) (<see cref="Linearization.FunctionSpaceLinearization.KernelBytes"/>), and one more [N·O, N·O] matrix while
+    /// the training kernel is computed or copied from Θ̂0: (N + M_kept)·N·O²·e + (N·O)²·e.
     /// </summary>
-    public static MemoryTerm FunctionSpaceLinearization(int train, int outputs, TensorSettings settings)
+    private static MemoryTerm FunctionSpace(NetworkSizes sizes, int train, long testRows)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        long rows = (long)train * outputs;
-        return new("function-space linearization's Θ̂(X, X)", 2 * rows * rows * ElementBytes(settings.DType),
-            $"2·(N·O)² {DTypeName(settings.DType)}, N·O = {rows}");
+        int o = sizes.Arch.OutputCount;
+        long rows = (long)train * o;
+        return new("function-space linearization's kernels",
+            Linearization.FunctionSpaceLinearization.KernelBytes(train, testRows, o, sizes.ScalarType) + rows * rows * sizes.ElementBytes,
+            $"(N + M_kept)·N·O²·e + (N·O)²·e, N = {train}, M_kept = {testRows}, O = {o}");
     }
 
     /// <summary>
@@ -209,18 +214,20 @@ public static class RunMemory
     }
 
     /// <summary>
-    /// The optimizer's state: the velocity (P·e) with momentum, its gradient copy with Nesterov, and, when training goes through
-    /// autograd, the gradients of θ and of Δθ (P·e each of <paramref name="models"/> models, which keep them until disposed).
+    /// The optimizer's state, P·e per copy: Adam's two moments and its scratch (3), else the velocity with momentum (1) and its
+    /// gradient copy with Nesterov (1); weight decay toward θ0 keeps θ0 (1); and, when training goes through autograd, the
+    /// gradients of θ and of Δθ (one each of <paramref name="models"/> models, which keep them until disposed).
     /// </summary>
     private static MemoryTerm Optimizer(NetworkSizes sizes, Training.OptimizerSpec optimizer, bool backprop, int models)
     {
-        int copies = (optimizer.Momentum > 0 ? 1 : 0) + (optimizer.Nesterov ? 1 : 0) + (backprop ? 0 : models);
+        int state = optimizer.Adam is not null ? 3 : (optimizer.Momentum > 0 ? 1 : 0) + (optimizer.Nesterov ? 1 : 0);
+        int copies = state + (optimizer is { WeightDecay: > 0, DecayCenter: LinearizationLab.Training.WeightDecayCenter.Init } ? 1 : 0) + (backprop ? 0 : models);
         return new("optimizer state and gradients", copies * sizes.ParameterBytes, $"{copies}·P·e");
     }
 
     /// <summary>
-    /// The training buffers of the largest batch B: by hand, the network's layer outputs, φ′ and δ (3·B·A·e) and the
-    /// linearization's outputs and φ′ at θ0, tangents and δ (4·B·A·e); through autograd, the graph's saved inputs and outputs and
+    /// The training buffers of the largest batch B: by hand, the network's layer outputs, φ′ and δ (3·B·A·e) and, when it trains
+    /// in parameter space, the linearization's outputs and φ′ at θ0, tangents and δ (4·B·A·e); through autograd, the graph's saved inputs and outputs and
     /// the backward pass's (3·B·A·e, and 5·B·A·e for the linearization's forward-mode tangents).
     /// </summary>
     private static MemoryTerm TrainingBuffers(NetworkSizes sizes, long batch, bool backprop, bool linearized)
@@ -315,6 +322,7 @@ public static class RunMemory
         public NetworkSizes(ArchitectureSpec arch, TensorSettings settings)
         {
             Arch = arch;
+            ScalarType = settings.DType;
             ElementBytes = RunMemory.ElementBytes(settings.DType);
             DType = DTypeName(settings.DType);
             var units = new List<ParameterUnit>();
@@ -341,6 +349,7 @@ public static class RunMemory
         }
 
         public ArchitectureSpec Arch { get; }
+        public torch.ScalarType ScalarType { get; }
         public int ElementBytes { get; }
         public string DType { get; }
         public int Units { get; }

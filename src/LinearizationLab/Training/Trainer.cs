@@ -36,7 +36,7 @@ public sealed class Trainer(TrainingOptions options)
         var checkpoints = new SortedSet<int>(options.Checkpoints.Where(s => s >= 0 && s <= options.Steps));
         var records = new List<CheckpointMetrics>();
         var schedule = new BatchSchedule(data.Count, options.Optimizer.BatchSize, options.Seed);
-        using var optimizer = new MomentumSgd(options.Optimizer, model.Parameters);
+        using var optimizer = options.Optimizer.Create(model.Parameters, model.ParametersAtZero);
         bool backprop = model is IBackpropModel { SupportsBackprop: true };
 
         double initialLoss = double.NaN;
@@ -68,7 +68,11 @@ public sealed class Trainer(TrainingOptions options)
             if (divergence is not null)
                 return new TrainingResult(records, step + 1, true, step + 1, divergence, clock.Elapsed.TotalSeconds);
             if (update is null) optimizer.Step();
-            else update(optimizer);
+            else
+            {
+                update(optimizer);
+                optimizer.EndStep();
+            }
         }
     }
 
@@ -85,9 +89,9 @@ public sealed class Trainer(TrainingOptions options)
     /// Forward and backward on this step's batch through autograd; returns the batch loss and no update (the caller applies
     /// the optimizer to the gradients only if the loss is finite, so a diverged run keeps its last finite parameters).
     /// </summary>
-    private (double Loss, Action<MomentumSgd>? Update) AutogradStep(ITrainableModel model, TrainingData data, BatchSchedule schedule)
+    private (double Loss, Action<IOptimizer>? Update) AutogradStep(ITrainableModel model, TrainingData data, BatchSchedule schedule)
     {
-        var (x, y, labels) = Batch(data, schedule);
+        var (x, y, labels, _) = Batch(data, schedule);
         var loss = options.Loss.Value(model.Forward(x), y, labels);
         loss.backward();
         return (loss.ToDouble(), null);
@@ -97,12 +101,12 @@ public sealed class Trainer(TrainingOptions options)
     /// The forward pass through the model's own buffers and the batch loss; the returned update runs the hand-written reverse
     /// pass with the optimizer fused into it. Only the loss crosses to the host, once per step.
     /// </summary>
-    private (double Loss, Action<MomentumSgd>? Update) BackpropStep(IBackpropModel model, TrainingData data, BatchSchedule schedule,
+    private (double Loss, Action<IOptimizer>? Update) BackpropStep(IBackpropModel model, TrainingData data, BatchSchedule schedule,
         bool sameBatch)
     {
-        var (x, y, labels) = Batch(data, schedule);
+        var (x, y, labels, rows) = Batch(data, schedule);
         using var noGrad = no_grad();
-        var f = model.ForwardForBackprop(x, sameBatch);
+        var f = model.ForwardForBackprop(x, sameBatch, rows);
         double loss = options.Loss.Value(f, y, labels).ToDouble();
         return (loss, optimizer =>
         {
@@ -111,12 +115,13 @@ public sealed class Trainer(TrainingOptions options)
         });
     }
 
-    private static (Tensor X, Tensor Y, Tensor? Labels) Batch(TrainingData data, BatchSchedule schedule)
+    /// <summary>This step's inputs, targets and labels, and the rows of the training set they are (null: all of them).</summary>
+    private static (Tensor X, Tensor Y, Tensor? Labels, long[]? Rows) Batch(TrainingData data, BatchSchedule schedule)
     {
         var batch = schedule.Next();
-        if (batch is null) return (data.X, data.Y, data.Labels);
+        if (batch is null) return (data.X, data.Y, data.Labels, null);
         var idx = tensor(batch, ScalarType.Int64, data.X.device);
-        return (data.X.index_select(0, idx), data.Y.index_select(0, idx), data.Labels?.index_select(0, idx));
+        return (data.X.index_select(0, idx), data.Y.index_select(0, idx), data.Labels?.index_select(0, idx), batch);
     }
 
     /// <summary>Training and test loss and accuracy of <paramref name="model"/> at its current parameters.</summary>
@@ -143,10 +148,14 @@ public sealed class Trainer(TrainingOptions options)
         return (loss, accuracy);
     }
 
-    /// <summary>f(x) in batches of <see cref="EvaluationBatchSize"/>, without autograd.</summary>
+    /// <summary>
+    /// f(x) without autograd: what the model already knows about x (<see cref="IKnownInputsModel"/>), else forward passes in
+    /// batches of <see cref="EvaluationBatchSize"/>.
+    /// </summary>
     public Tensor Predict(ITrainableModel model, Tensor x)
     {
         using var noGrad = no_grad();
+        if (model is IKnownInputsModel known && known.OutputsOn(x) is { } outputs) return outputs;
         long n = x.shape[0];
         if (n <= EvaluationBatchSize) return model.Forward(x);
         var parts = new List<Tensor>();

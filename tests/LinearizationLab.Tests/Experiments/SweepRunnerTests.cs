@@ -153,6 +153,47 @@ public sealed class SweepRunnerTests : IDisposable
         Assert.NotNull(reports[0].SecondsRemaining);
     }
 
+    [Theory]
+    [InlineData("", "")]                                // Θ̂0 on the whole training set, reused from step 0
+    [InlineData(""", "kernel_examples": 5""", "")]    // computed by the function-space model itself
+    [InlineData("", ", \"weight_decay\": 0.05")]       // with the coefficient along θ0
+    public void TheLinearizationInFunctionSpaceGivesTheParameterSpaceMetrics(string extra, string optimizer)
+    {
+        SweepRunResult Run(string space)
+        {
+            string json = SweepSpecTests.Json(extra: $""", "linearization": "{space}" {extra}""")
+                .Replace("\"type\": \"gd\"", "\"type\": \"gd\"" + optimizer);
+            var context = SweepContext.Create(SweepSpec.Read(JsonSection.Parse(json, "sweep.json")));
+            return new SweepRunner(context, Out(space)).RunOne(context.Spec.Runs[0]);
+        }
+        var functionSpace = Run("function_space");
+        var parameterSpace = Run("parameter_space");
+        Assert.Equal(parameterSpace.Checkpoints.Count, functionSpace.Checkpoints.Count);
+        foreach (var (a, b) in functionSpace.Checkpoints.Zip(parameterSpace.Checkpoints))
+        foreach (var (name, expected) in b.Values)
+        {
+            double? actual = a[name];
+            Assert.Equal(expected is null, actual is null);
+            if (expected is { } e)
+                Assert.True(Math.Abs(actual!.Value - e) <= 1e-10 * Math.Abs(e) + 1e-14, $"{name} at step {b.Step}: {actual} against {e}");
+        }
+    }
+
+    [Fact]
+    public void UnderAdamTheLinearizationTrainsInParameterSpaceAndTheClosedFormsAreLeftOut()
+    {
+        string json = SweepSpecTests.Json(widths: "[16]", seeds: "1")
+            .Replace("{\"type\": \"gd\", \"learning_rate_fraction\": 0.5}", "{\"type\": \"adam\", \"learning_rate\": 0.01}");
+        var context = SweepContext.Create(SweepSpec.Read(JsonSection.Parse(json, "sweep.json")));
+        var run = new SweepRunner(context, Out("adam")).RunOne(context.Spec.Runs[0]);
+        var end = run.Checkpoints[^1];
+        Assert.True(end[TrainLoss("linearized")] < run.Checkpoints[0][TrainLoss("linearized")]);
+        Assert.True(end[OutputGapMetric.RmseTest] > 0);
+        Assert.Null(end[TrainLoss("ntkgp")]);
+        Assert.Null(end[KernelDriftPredictedMetric.Name]);
+        Assert.Equal(0.01, run.LearningRate);
+    }
+
     [Fact]
     public void CheckpointMetricsStateTheFactsOfStepZero()
     {

@@ -29,6 +29,7 @@ public class SweepSpecTests
     [InlineData("[16]", "2", """, "taylor_orders": [0]""", "taylor_orders[0]", "at least 1")]
     [InlineData("[16]", "2", """, "taylor_orders": [2, 2]""", "taylor_orders", "duplicates")]
     [InlineData("[16]", "2", """, "taylor_orders": []""", "taylor_orders", "at least one order")]
+    [InlineData("[16]", "2", """, "linearization": "kernel" """, "linearization", "not one of")]
     public void Bad_fields_are_named(string widths, string seeds, string extra, string field, string reason)
     {
         var e = Assert.Throws<InvalidInputException>(() => Parse(Json(widths, seeds, extra)));

@@ -43,6 +43,47 @@ public sealed class TrainingSetupTests : IDisposable
         Assert.Equal(fromInline.Arch.OutputCount, fromFile.Arch.OutputCount);
     }
 
+    [Theory]
+    [InlineData("\"weight_decay\": -0.1", "optimizer.weight_decay", "at least 0")]
+    [InlineData("\"weight_decay_center\": \"init\"", "optimizer.weight_decay_center", "needs a weight_decay above 0")]
+    [InlineData("\"weight_decay\": 0.1, \"weight_decay_center\": \"origin\"", "optimizer.weight_decay_center", "not one of")]
+    [InlineData("\"beta2\": 1", "optimizer.beta2", "below 1")]
+    [InlineData("\"momentum\": 0.9", "optimizer.momentum", "unknown field")]
+    public void WeightDecayFieldsAreChecked(string fields, string field, string reason)
+    {
+        string json = SweepSpecTests.Json().Replace("\"learning_rate_fraction\": 0.5}", $"\"learning_rate_fraction\": 0.5, {fields}}}");
+        if (field is "optimizer.beta2" or "optimizer.momentum")
+            json = SweepSpecTests.Json().Replace("{\"type\": \"gd\", \"learning_rate_fraction\": 0.5}", $"{{\"type\": \"adam\", \"learning_rate\": 0.01, {fields}}}");
+        var e = Assert.Throws<InvalidInputException>(() => SweepSpec.Read(JsonSection.Parse(json, "c.json")));
+        Assert.Equal(field, e.Field);
+        Assert.Contains(reason, e.Reason);
+    }
+
+    [Fact]
+    public void AdamNeedsAnAbsoluteLearningRateAndParameterSpace()
+    {
+        string adam = SweepSpecTests.Json().Replace("\"type\": \"gd\"", "\"type\": \"adam\"");
+        var e = Assert.Throws<InvalidInputException>(() => SweepSpec.Read(JsonSection.Parse(adam, "c.json")));
+        Assert.Equal("optimizer.learning_rate_fraction", e.Field);
+        string absolute = adam.Replace("\"learning_rate_fraction\": 0.5", "\"learning_rate\": 0.01, \"batch_size\": 4");
+        var optimizer = SweepSpec.Read(JsonSection.Parse(absolute, "c.json")).Setup.Optimizer;
+        Assert.Equal(("adam", new LinearizationLab.Training.AdamMoments(), 4), (optimizer.Kind, optimizer.Adam, optimizer.BatchSize));
+        Assert.False(optimizer.IsLinearInGradient);
+        string functionSpace = absolute.Replace("\"steps\": 6", "\"steps\": 6, \"linearization\": \"function_space\"");
+        e = Assert.Throws<InvalidInputException>(() => SweepSpec.Read(JsonSection.Parse(functionSpace, "c.json")));
+        Assert.Equal("linearization", e.Field);
+        Assert.Contains("not adam", e.Reason);
+    }
+
+    [Fact]
+    public void WeightDecayIsReadWithItsCenter()
+    {
+        string json = SweepSpecTests.Json().Replace("\"type\": \"gd\"", "\"type\": \"gd\", \"weight_decay\": 0.01, \"weight_decay_center\": \"init\"");
+        var optimizer = SweepSpec.Read(JsonSection.Parse(json, "c.json")).Setup.Optimizer;
+        Assert.Equal((0.01, LinearizationLab.Training.WeightDecayCenter.Init), (optimizer.WeightDecay, optimizer.DecayCenter));
+        Assert.False(optimizer.IsPlainGradientDescent);
+    }
+
     [Fact]
     public void ASweepAlwaysCheckpointsTheFirstAndLastStep()
     {

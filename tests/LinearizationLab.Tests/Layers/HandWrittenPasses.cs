@@ -34,7 +34,7 @@ internal static class HandWrittenPasses
         var y = NtkTestNetworks.Inputs(spec, 6, 5).flatten(1).narrow(1, 0, spec.OutputCount);
         var loss = new MeanSquaredError();
         var expected = autograd.grad([loss.Value(network.Forward(x), y, null)], network.Parameters.ToArray()).Select(g => g.detach()).ToArray();
-        var sink = new RecordingSink(network.Parameters);
+        using var sink = new GradientAccumulator(network.Parameters);
         using var noGrad = no_grad();
         var f = network.ForwardForBackprop(x, sameBatch: false);
         double gap = (f - network.Forward(x)).abs().max().ToDouble();
@@ -85,7 +85,7 @@ internal static class HandWrittenPasses
         double gap = 0;
         foreach (bool sameBatch in new[] { false, true })
         {
-            var sink = new RecordingSink(taylor.Parameters);
+            using var sink = new GradientAccumulator(taylor.Parameters);
             using var noGrad = no_grad();
             var handWritten = taylor.ForwardForBackprop(x, sameBatch);
             gap = Math.Max(gap, (handWritten - f).norm().ToDouble() / f.norm().ToDouble());
@@ -121,14 +121,5 @@ internal static class HandWrittenPasses
             flat[2][e] = d3.detach()[0] / 6;
         }
         return derivatives;
-    }
-
-    private sealed class RecordingSink(IReadOnlyList<Tensor> parameters) : IGradientSink
-    {
-        public Tensor[] Gradients { get; } = parameters.Select(p => zeros_like(p).detach()).ToArray();
-
-        public void AddProduct(int index, Tensor delta, Tensor input, double c) => Gradients[index].add_(delta.t().matmul(input) * c);
-
-        public void Add(int index, Tensor gradient, double c) => Gradients[index].add_(gradient * c);
     }
 }

@@ -86,6 +86,34 @@ public class LinearizedNetworkTests
     }
 
     /// <summary>TrainingData from tensors, through the public Dataset path.</summary>
+    [Fact]
+    public void AdamTrainsTheDisplacementAsTorchAdamWDoes()
+    {
+        // The hand-written tangent and transpose passes hand J0ᵀδ to Adam; TorchSharp's AdamW on autograd gradients of
+        // f_lin with respect to Δθ is the oracle. Decay toward 0 pulls Δθ toward −θ0.
+        var spec = Spec(Mlp("erf", 2, 2));
+        using var scope = NewDisposeScope();
+        using var network = Network.Create(spec, 3, TensorSettings.CpuFloat64);
+        using var lin = new LinearizedNetwork(network);
+        using var oracle = new LinearizedNetwork(network);
+        var x = Inputs(spec, 7, 1);
+        using var data = TrainingDataOf(x, Inputs(spec, 7, 2).narrow(1, 0, 2));
+        var optimizer = new OptimizerSpec(0.02) { Adam = new AdamMoments(), WeightDecay = 0.1 };
+        new Trainer(new TrainingOptions(new MeanSquaredError(), optimizer, 6, [6], 0)).Train(lin, data);
+        // The oracle trains θ = θ0 + Δθ itself, so AdamW's decay toward 0 is the linearization's decay of θ toward 0.
+        var theta0 = oracle.InitialParameters;
+        var theta = theta0.Select(t => new TorchSharp.Modules.Parameter(t.detach().clone())).ToArray();
+        var adamW = optim.AdamW(theta, 0.02, weight_decay: 0.1);
+        for (int step = 0; step < 6; step++)
+        {
+            adamW.zero_grad();
+            new MeanSquaredError().Value(oracle.Forward(data.X, theta), data.Y, null).backward();
+            adamW.step();
+        }
+        for (int i = 0; i < theta.Length; i++)
+            Assert.True((lin.Parameters[i] - (theta[i] - theta0[i])).abs().max().ToDouble() < 1e-12);
+    }
+
     internal static TrainingData TrainingDataOf(Tensor x, Tensor y)
     {
         var inputs = x.flatten(1).data<double>().ToArray();

@@ -1,3 +1,4 @@
+using LinearizationLab.Layers;
 using LinearizationLab.Empirical;
 using LinearizationLab.Experiments;
 using LinearizationLab.Linearization;
@@ -113,7 +114,7 @@ public class TaylorizedNetworkTests
         }
         foreach (bool sameBatch in new[] { false, true })
         {
-            var sink = new RecordingSink(taylor.Parameters);
+            using var sink = new GradientAccumulator(taylor.Parameters);
             using var noGrad = no_grad();
             var handWritten = taylor.ForwardForBackprop(x, sameBatch);
             Assert.True((handWritten - f).norm().ToDouble() <= 1e-13 * f.norm().ToDouble());
@@ -153,15 +154,6 @@ public class TaylorizedNetworkTests
             Assert.True((trained.Parameters[i] - manual.Parameters[i]).abs().max().ToDouble() < 1e-13);
     }
 
-    /// <summary>Accumulates the gradients a hand-written reverse pass hands over, without updating anything.</summary>
-    private sealed class RecordingSink(IReadOnlyList<Tensor> parameters) : LinearizationLab.Layers.IGradientSink
-    {
-        public Tensor[] Gradients { get; } = parameters.Select(p => zeros_like(p).detach()).ToArray();
-
-        public void AddProduct(int index, Tensor delta, Tensor input, double c) => Gradients[index].add_(delta.t().matmul(input) * c);
-
-        public void Add(int index, Tensor gradient, double c) => Gradients[index].add_(gradient * c);
-    }
 
     [Fact]
     public void TrainedOrderOneFollowsTheLinearizationsIterates()

@@ -60,7 +60,7 @@ public class NetworkBackpropTests
         var loss = new MeanSquaredError();
         loss.Value(network.Forward(x), y, null).backward();
 
-        var sink = new RecordingSink(network.Parameters.Count);
+        using var sink = new GradientAccumulator(network.Parameters);
         using (no_grad())
         {
             var f = network.ForwardForBackprop(x, sameBatch: false);
@@ -186,15 +186,5 @@ public class NetworkBackpropTests
         public IReadOnlyList<Tensor> Parameters => model.Parameters;
 
         public Tensor Forward(Tensor x) => model.Forward(x);
-    }
-
-    /// <summary>Stores each gradient as c·δᵀa or c·g (kept out of the dispose scopes: the tensors passed in live only during the call).</summary>
-    private sealed class RecordingSink(int count) : IGradientSink
-    {
-        public Tensor?[] Gradients { get; } = new Tensor?[count];
-
-        public void AddProduct(int index, Tensor delta, Tensor input, double c) => Gradients[index] = (delta.t().mm(input) * c).DetachFromDisposeScope();
-
-        public void Add(int index, Tensor gradient, double c) => Gradients[index] = (gradient * c).DetachFromDisposeScope();
     }
 }

@@ -79,10 +79,24 @@ public class RunMemoryTests
     }
 
     [Fact]
-    public void TheFunctionSpaceLinearizationHoldsTwoTrainingKernelsOfNOByNO()
+    public void TheFunctionSpaceLinearizationHoldsItsKernelsAndOneMoreTrainingKernelWhileItIsMade()
     {
-        var term = RunMemory.FunctionSpaceLinearization(1000, 10, new TensorSettings(ScalarType.Float32, CPU));
-        Assert.Equal(2L * 10_000 * 10_000 * 4, term.Bytes);
-        Assert.Equal("function-space linearization's Θ̂(X, X) = 800 MB (2·(N·O)² float32, N·O = 10000)", term.ToString());
+        // N = 8 training and M = 6 test inputs, O = 1, float64: Θ̂0(X, X) and Θ̂0(X_test, X) kept, (8 + 6)·8 entries, and one
+        // more 8×8 matrix while the training kernel is made.
+        var auto = RunMemory.SweepRun(Sweep("[16]"), 16, train: 8, test: 6);
+        Assert.Equal((8 + 6) * 8 * 8 + 8 * 8 * 8, Term(auto, "function-space linearization's kernels").Bytes);
+        Assert.DoesNotContain(RunMemory.SweepRun(Sweep("[16]", ", \"linearization\": \"parameter_space\""), 16, 8, 6).Terms,
+            t => t.Name.StartsWith("function-space", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AdamKeepsThreeParameterSizedBuffersAndTrainsTheLinearizationInParameterSpace()
+    {
+        var spec = SweepSpec.Read(JsonSection.Parse(SweepSpecTests.Json("[16]", "1")
+            .Replace("""{"type": "gd", "learning_rate_fraction": 0.5}""", """{"type": "adam", "learning_rate": 0.01}"""), "S.json"));
+        long p = spec.Setup.Arch.WithHiddenWidth(16).ParameterCount;
+        var estimate = RunMemory.SweepRun(spec, 16, 8, 6);
+        Assert.Equal(3 * p * 8, Term(estimate, "optimizer").Bytes);   // the two moments and the scratch of the fused step
+        Assert.DoesNotContain(estimate.Terms, t => t.Name.StartsWith("function-space", StringComparison.Ordinal));
     }
 }

@@ -117,6 +117,123 @@ public class TrainerTests
         }
     }
 
+    [Theory]
+    [InlineData(0.0, false, "zero")]
+    [InlineData(0.9, false, "zero")]
+    [InlineData(0.9, true, "zero")]
+    [InlineData(0.0, false, "init")]
+    [InlineData(0.9, true, "init")]
+    [InlineData(0.9, false, "given")]
+    public void WeightDecayAddsLambdaTimesTheDistanceToItsCenter(double mu, bool nesterov, string center)
+    {
+        // On L = ½θ², g = θ + λ(θ − θ_c): θ_c = 0, the initial 1.0, or a model's zero point 0.3 (e.g. −θ0 of a displacement).
+        double eta = 0.1, lambda = 0.5, theta = 1.0, v = 0.0, c = center switch { "init" => 1.0, "given" => 0.3, _ => 0.0 };
+        using var p = tensor(new[] { 1.0 }).requires_grad_(true);
+        using var zero = tensor(new[] { 0.3 });
+        var spec = new OptimizerSpec(eta, mu, nesterov) { WeightDecay = lambda, DecayCenter = center == "init" ? WeightDecayCenter.Init : WeightDecayCenter.Zero };
+        using var opt = new MomentumSgd(spec, [p], center == "given" ? [zero] : null);
+        for (int step = 0; step < 4; step++)
+        {
+            (0.5 * p.square().sum()).backward();
+            opt.Step();
+            double g = theta + lambda * (theta - c);
+            v = mu * v + g;
+            theta -= eta * (mu == 0 ? g : nesterov ? g + mu * v : v);
+            Assert.Equal(theta, p.ToDouble(), 14);
+        }
+    }
+
+    [Theory]
+    [InlineData(0.0, "zero")]
+    [InlineData(0.8, "init")]
+    public void WeightDecayFusedIntoTheHandWrittenStepEqualsTheL2Gradient(double mu, string center)
+    {
+        // The network's hand-written step (decay folded into each weight's GEMM update) against autograd of
+        // L + ½λ‖θ − θ_c‖² with PyTorch's heavy-ball rule written out.
+        var data = Regression(12, 3, 5);
+        const double Eta = 0.2, Lambda = 0.3;
+        var spec = new OptimizerSpec(Eta, mu) { WeightDecay = Lambda, DecayCenter = center == "init" ? WeightDecayCenter.Init : WeightDecayCenter.Zero };
+        using var scope = NewDisposeScope();
+        using var trained = Network.Create(Arch.Mlp(3, [16, 16], 1), 4, F64);
+        using var manual = Network.Create(Arch.Mlp(3, [16, 16], 1), 4, F64);
+        using var tensors = TrainingData.From(data, null, F64);
+        new Trainer(new TrainingOptions(new MeanSquaredError(), spec, 6, [6], 0)).Train(trained, tensors);
+        var theta0 = manual.Parameters.Select(t => t.detach().clone()).ToArray();
+        var velocity = manual.Parameters.Select(t => zeros_like(t)).ToArray();
+        for (int step = 0; step < 6; step++)
+        {
+            var grads = autograd.grad([new MeanSquaredError().Value(manual.Forward(tensors.X), tensors.Y, null)], manual.Parameters.ToArray());
+            using var noGrad = no_grad();
+            for (int i = 0; i < grads.Count; i++)
+            {
+                var g = grads[i] + Lambda * (manual.Parameters[i] - (center == "init" ? theta0[i] : zeros_like(theta0[i])));
+                velocity[i] = mu * velocity[i] + g;
+                manual.Parameters[i].sub_(Eta * velocity[i]);
+            }
+        }
+        for (int i = 0; i < manual.Parameters.Count; i++)
+            Assert.True((trained.Parameters[i] - manual.Parameters[i]).abs().max().ToDouble() < 1e-13);
+    }
+
+    [Theory]
+    [InlineData(0.0, "zero")]
+    [InlineData(0.1, "zero")]
+    [InlineData(0.1, "init")]
+    public void AdamFollowsItsBiasCorrectedMomentsWithDecoupledDecay(double lambda, string center)
+    {
+        // On L = ½θ², g = θ: θ ← θ − ηλ(θ − θ_c); m, v as Kingma & Ba; θ ← θ − η·m̂/(√v̂ + ε), bias corrections 1 − βᵗ.
+        double eta = 0.05, beta1 = 0.8, beta2 = 0.95, eps = 1e-3, theta = 1.0, m = 0, v = 0, c = center == "init" ? 1.0 : 0.0;
+        using var p = tensor(new[] { 1.0 }).requires_grad_(true);
+        var spec = new OptimizerSpec(eta)
+        {
+            Adam = new AdamMoments(beta1, beta2, eps), WeightDecay = lambda,
+            DecayCenter = center == "init" ? WeightDecayCenter.Init : WeightDecayCenter.Zero,
+        };
+        using var opt = spec.Create([p]);
+        for (int t = 1; t <= 5; t++)
+        {
+            (0.5 * p.square().sum()).backward();
+            opt.Step();
+            double g = theta;
+            theta -= eta * lambda * (theta - c);
+            m = beta1 * m + (1 - beta1) * g;
+            v = beta2 * v + (1 - beta2) * g * g;
+            theta -= eta * (m / (1 - Math.Pow(beta1, t))) / (Math.Sqrt(v / (1 - Math.Pow(beta2, t))) + eps);
+            Assert.Equal(theta, p.ToDouble(), 14);
+        }
+    }
+
+    [Theory]
+    [InlineData(null, 0.0)]
+    [InlineData(4, 0.05)]
+    public void AdamFusedIntoTheHandWrittenStepEqualsTorchAdamW(int? batch, double lambda)
+    {
+        // The network's hand-written step hands each gradient to Adam as it is produced; TorchSharp's own AdamW on autograd
+        // gradients of the same batches is the oracle (same formula, other rounding).
+        var data = Regression(12, 3, 6);
+        using var scope = NewDisposeScope();
+        using var trained = Network.Create(Arch.Mlp(3, [16, 16], 1), 5, F64);
+        using var reference = Network.Create(Arch.Mlp(3, [16, 16], 1), 5, F64);
+        using var tensors = TrainingData.From(data, null, F64);
+        var spec = new OptimizerSpec(0.01, BatchSize: batch) { Adam = new AdamMoments(), WeightDecay = lambda };
+        new Trainer(new TrainingOptions(new MeanSquaredError(), spec, 8, [8], 3)).Train(trained, tensors);
+        var parameters = reference.Parameters.Select(t => new TorchSharp.Modules.Parameter(t.detach().clone())).ToArray();
+        var adamW = optim.AdamW(parameters, 0.01, weight_decay: lambda);
+        var schedule = new BatchSchedule(tensors.Count, batch, 3);
+        for (int step = 0; step < 8; step++)
+        {
+            var rows = schedule.Next();
+            var (x, y) = rows is null ? (tensors.X, tensors.Y)
+                : (tensors.X.index_select(0, tensor(rows)), tensors.Y.index_select(0, tensor(rows)));
+            adamW.zero_grad();
+            new MeanSquaredError().Value(reference.Forward(x, parameters), y, null).backward();
+            adamW.step();
+        }
+        for (int i = 0; i < parameters.Length; i++)
+            Assert.True((trained.Parameters[i] - parameters[i]).abs().max().ToDouble() < 1e-12,
+                $"parameter {i}: {(trained.Parameters[i] - parameters[i]).abs().max().ToDouble():G3}");
+    }
+
     [Fact]
     public void MinibatchesCoverEachEpochOnceAndDependOnTheSeed()
     {

@@ -1,3 +1,4 @@
+using LinearizationLab.Layers;
 using LinearizationLab.Empirical;
 using LinearizationLab.Inference;
 using LinearizationLab.Linearization;
@@ -28,7 +29,7 @@ public sealed class CheckpointView
         _ntk = new(() => step == 0 ? run.InitialNtk
             : run.EmpiricalNtk.Compute(run.KernelX, null, run.Context.Spec.NtkMethod, perLayer: true));
         _ntkMaxEigenvalue = new(() => step == 0 ? InitialNtkMaxEigenvalue : new GradientDescentMse(Ntk.Averaged).MaxEigenvalue);
-        _ntkGpMean = new(() => run.Context.NtkGp is { } gp && run.Optimizer.IsFullBatch
+        _ntkGpMean = new(() => run.Context.NtkGp is { } gp && run.Optimizer.IsGradientDescentLike
             ? gp.Mean(TrainingTime.GradientDescent(run.Optimizer.LearningRate, step)) : null);
     }
 
@@ -67,6 +68,15 @@ public sealed class CheckpointView
 
     /// <summary>θ0.</summary>
     public IReadOnlyList<Tensor> InitialParameters => _run.InitialParameters;
+
+    /// <summary>
+    /// Every parameter unit's input a and output z (pre-activation) on the kernel examples at θ_t, from one forward pass; the
+    /// tensors join the caller's dispose scope.
+    /// </summary>
+    public ForwardTrace UnitTrace() => _run.UnitTrace(Parameters);
+
+    /// <summary>The same at θ0, computed once per run.</summary>
+    public ForwardTrace InitialUnitTrace => _run.InitialUnits;
 
     /// <summary>Θ̂0 on the kernel examples, full, output-averaged and per affine layer.</summary>
     public NtkResult InitialNtk => _run.InitialNtk;

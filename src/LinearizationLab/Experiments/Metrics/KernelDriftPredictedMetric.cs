@@ -17,7 +17,7 @@ public sealed class KernelDriftPredictedMetric : SweepMetric
 
     /// <inheritdoc/>
     public override bool AppliesTo(CheckpointView view) =>
-        view.Loss is MeanSquaredError && view.Optimizer.IsFullBatch && view.Optimizer.Momentum == 0;
+        view.Loss is MeanSquaredError && view.Optimizer.IsPlainGradientDescent;
 
     /// <inheritdoc/>
     public override IEnumerable<(string Name, double? Value)> Compute(CheckpointView view)

@@ -1,4 +1,5 @@
 using LinearizationLab.Empirical;
+using LinearizationLab.Layers;
 using LinearizationLab.Linearization;
 using LinearizationLab.Networks;
 using LinearizationLab.Training;
@@ -11,10 +12,11 @@ namespace LinearizationLab.Experiments.Metrics;
 /// and its spectrum, the optimizer at its resolved rate, and the quantities at θ0 that only some metrics need (K̂0, dΘ̂/dτ(0)),
 /// computed once, when first asked for, at θ0 whatever the network's parameters are by then.
 /// </summary>
-internal sealed class RunView
+internal sealed class RunView : IDisposable
 {
     private readonly Lazy<double[,]> _initialNngp;
     private readonly Lazy<double[,]> _initialNtkVelocity;
+    private readonly Lazy<ForwardTrace> _initialUnits;
 
     public RunView(SweepContext context, Network network, IReadOnlyList<Tensor> initialParameters, TrainingData data, Tensor kernelX,
         EmpiricalNtk ntk, NtkResult initialNtk, OptimizerSpec optimizer)
@@ -30,6 +32,39 @@ internal sealed class RunView
             var rate = KernelVelocity.Along(network, initialParameters, kernelX, direction);
             return KernelTensors.ToMatrix(KernelTensors.OutputAverage(rate, context.Train.OutputCount));
         });
+        _initialUnits = new(() =>
+        {
+            var trace = UnitTrace(initialParameters);
+            foreach (var unit in trace.Units)
+            {
+                unit.Input.DetachFromDisposeScope();
+                unit.Output.DetachFromDisposeScope();
+            }
+            return trace;
+        });
+    }
+
+    /// <summary>Every parameter unit's input and output on the kernel examples at <paramref name="parameters"/>, without autograd.</summary>
+    public ForwardTrace UnitTrace(IReadOnlyList<Tensor> parameters)
+    {
+        var trace = new ForwardTrace();
+        using var noGrad = no_grad();
+        Network.Forward(KernelX, parameters, trace);
+        return trace;
+    }
+
+    /// <summary><see cref="UnitTrace"/> at θ0, kept for the run.</summary>
+    public ForwardTrace InitialUnits => _initialUnits.Value;
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (!_initialUnits.IsValueCreated) return;
+        foreach (var unit in _initialUnits.Value.Units)
+        {
+            unit.Input.Dispose();
+            unit.Output.Dispose();
+        }
     }
 
     public SweepContext Context { get; }

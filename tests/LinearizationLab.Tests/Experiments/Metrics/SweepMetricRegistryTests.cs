@@ -28,6 +28,9 @@ public sealed class SweepMetricRegistryTests
         "output_rmse_train_order3", "output_rmse_test_order3", "kernel_drift_order3",
         "kernel_velocity", "kernel_drift_predicted", "output_rmse_train_hierarchy", "kernel_drift_hierarchy",
         "ntkgp_train_loss", "ntkgp_test_loss",
+        "feature_movement_layer1", "feature_movement_layer2",
+        "preactivation_rms_layer1", "preactivation_rms_layer2", "preactivation_rms_layer3",
+        "preactivation_change_rms_layer1", "preactivation_change_rms_layer2", "preactivation_change_rms_layer3",
     ];
 
     /// <summary>The metrics of the library, in run-file order.</summary>
@@ -37,6 +40,7 @@ public sealed class SweepMetricRegistryTests
         typeof(LayerKernelDriftMetric), typeof(NtkInitDistanceMetric), typeof(NngpInitDistanceMetric), typeof(OutputGapMetric),
         typeof(LossRiseMetric), typeof(TopEigenvalueRatioMetric), typeof(TaylorModelsMetric), typeof(KernelVelocityMetric),
         typeof(KernelDriftPredictedMetric), typeof(HierarchyOutputGapMetric), typeof(HierarchyKernelDriftMetric), typeof(NtkGpLossAndAccuracyMetric),
+        typeof(FeatureMovementMetric),
     ];
 
     /// <summary>A metric outside the library: the registry looks into the library's assembly only, so it is not recorded.</summary>
@@ -91,7 +95,7 @@ public sealed class SweepMetricRegistryTests
             "nngp_init_distance", "kernel_velocity",
             "kernel_drift_hierarchy", "kernel_drift_order2", "kernel_drift_order3", "output_rmse_test_order2", "output_rmse_test_order3",
             "output_rmse_train_hierarchy", "output_rmse_train_order2", "output_rmse_train_order3",
-            "kernel_drift_layer1", "kernel_drift_layer2", "kernel_drift_layer3",
+            "feature_movement_layer1", "feature_movement_layer2", "kernel_drift_layer1", "kernel_drift_layer2", "kernel_drift_layer3",
         ];
         var fits = SweepSummary.Build(runs).Fits;
         Assert.Equal(expected, fits.Select(f => f.Metric));
@@ -117,6 +121,7 @@ public sealed class SweepMetricRegistryTests
                          "output_rmse_train", "output_relative_rmse_train", "output_rmse_test", "output_relative_rmse_test",
                          "output_rmse_train_order2", "output_rmse_train_order3",
                          "kernel_drift_predicted", "kernel_drift_hierarchy",
+                         "feature_movement_layer1", "feature_movement_layer2", "preactivation_change_rms_layer1", "preactivation_change_rms_layer3",
                      })
                 Assert.True(start[zero] == 0, $"{zero} = {start[zero]} at step 0");
             // The Taylor models' kernels at θ0 and the hierarchy's outputs at τ = 0 are Θ̂0 and f(θ0) by other computations: round-off.
@@ -126,6 +131,9 @@ public sealed class SweepMetricRegistryTests
             Assert.Equal(1, start["top_eigenvalue_ratio"]);
             Assert.Equal(start["network_train_loss"]!.Value, start["taylor3_train_loss"]!.Value, 1e-12);
             Assert.True(start["kernel_velocity"] > 0);
+            // The first layer's pre-activations have RMS w_std·‖x‖/√d·… of order 1; training moves the features.
+            Assert.InRange(start["preactivation_rms_layer1"]!.Value, 0.3, 3);
+            Assert.True(run.Checkpoints[^1]["feature_movement_layer2"] > 0);
             Assert.Equal(run.NtkInitDistance, start["ntk_init_distance"]);
             Assert.All(run.Checkpoints, c => Assert.Equal(run.NngpInitDistance, c["nngp_init_distance"]));
         }

@@ -1,0 +1,22 @@
+using static TorchSharp.torch;
+
+namespace LinearizationLab.Training;
+
+/// <summary>The centers θ_c that an optimizer's weight decay pulls each parameter toward.</summary>
+internal static class WeightDecayCenters
+{
+    /// <summary>
+    /// θ_c per parameter: copies of the parameters as they are now (training starts) for <see cref="WeightDecayCenter.Init"/>,
+    /// owned by the optimizer; the model's zero point <paramref name="zero"/> (null entries: 0) otherwise; all null without decay.
+    /// </summary>
+    public static (Tensor?[] Centers, bool Owned) For(OptimizerSpec spec, IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor?>? zero)
+    {
+        var centers = new Tensor?[parameters.Count];
+        if (spec.WeightDecay == 0) return (centers, false);
+        bool owned = spec.DecayCenter == WeightDecayCenter.Init;
+        using var noGrad = no_grad();
+        for (int i = 0; i < parameters.Count; i++)
+            centers[i] = owned ? parameters[i].detach().clone().DetachFromDisposeScope() : zero?[i];
+        return (centers, owned);
+    }
+}

@@ -1,0 +1,140 @@
+using LinearizationLab.Data;
+using LinearizationLab.Linearization;
+using LinearizationLab.Networks;
+using LinearizationLab.Training;
+using TorchSharp;
+using static LinearizationLab.Tests.Empirical.NtkTestNetworks;
+using static TorchSharp.torch;
+
+namespace LinearizationLab.Tests.Linearization;
+
+/// <summary>
+/// The linearization trained in function space (coefficients c, outputs f0 + Θ̂0·c) against the parameter-space oracle
+/// (<see cref="LinearizedNetwork"/> trained directly): the same iterates, so the same outputs, losses and displacement, to
+/// round-off amplified by the iteration.
+/// </summary>
+[Collection("TorchSharp")]
+public class FunctionSpaceLinearizationTests
+{
+    private const int Train = 8, Test = 5, Steps = 30;
+
+    public static TheoryData<string, string, double, double, bool, int?, string> Optimizers() => new()
+    {
+        // loss, network, η, μ, Nesterov, batch, weight decay λ @ center
+        { "mse", "mlp", 0.4, 0, false, null, "" },
+        { "mse", "mlp", 0.2, 0.9, false, 3, "" },
+        { "mse", "cnn", 0.3, 0.5, true, 4, "" },
+        { "cross_entropy", "mlp", 0.5, 0, false, null, "" },
+        { "cross_entropy", "mlp", 0.3, 0.9, true, 4, "" },
+        { "cross_entropy", "cnn", 0.4, 0.8, false, 3, "" },
+        { "mse", "mlp", 0.4, 0, false, null, "0.3@zero" },
+        { "mse", "mlp", 0.2, 0.9, false, 3, "0.2@init" },
+        { "cross_entropy", "cnn", 0.3, 0.8, true, 4, "0.1@zero" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Optimizers))]
+    public void FollowsTheParameterSpaceIterates(string loss, string network, double rate, double momentum, bool nesterov, int? batch,
+        string decay)
+    {
+        // Weight decay toward θ0 keeps Δθ in the span of J0ᵀ; toward 0 it needs the coefficient a along θ0.
+        var optimizer = new OptimizerSpec(rate, momentum, nesterov, batch);
+        if (decay.Split('@') is [var lambda, var center])
+            optimizer = optimizer with { WeightDecay = double.Parse(lambda, System.Globalization.CultureInfo.InvariantCulture),
+                DecayCenter = center == "init" ? WeightDecayCenter.Init : WeightDecayCenter.Zero };
+        // The MLP has the hand-written passes (Δθ = J0ᵀc by hand); the CNN's conv and pooling go through autograd.
+        var spec = Spec(network == "mlp" ? Mlp("erf", 2, 3)
+            : """{"input_shape":[2,6,5],"layers":[{"type":"conv","channels":4,"kernel":[2,3],"stride":[2,2],"padding":"same","w_std":1.4,"b_std":0.2},{"type":"relu"},{"type":"avg_pool","window":[2,2],"padding":"same"},{"type":"flatten"},{"type":"dense","width":3,"w_std":1.0,"b_std":0.1}]}""");
+        using var scope = NewDisposeScope();
+        using var net = Network.Create(spec, 7, TensorSettings.CpuFloat64);
+        using var data = Data(spec, loss == "cross_entropy");
+        int[] checkpoints = [0, 1, 7, Steps];
+        var options = new TrainingOptions(Loss.FromName(loss), optimizer, Steps, checkpoints, 3);
+        var trainer = new Trainer(options);
+
+        using var oracle = new LinearizedNetwork(net);
+        var expected = Record(trainer, oracle, data);
+        using var linearization = new LinearizedNetwork(net);
+        using var functionSpace = FunctionSpaceLinearization.Create(linearization, data.X, data.TestX,
+            alongOrigin: optimizer is { WeightDecay: > 0, DecayCenter: WeightDecayCenter.Zero });
+        var actual = Record(trainer, functionSpace, data);
+
+        Assert.Equal(checkpoints.Length, actual.Count);
+        for (int i = 0; i < checkpoints.Length; i++)
+        {
+            Assert.True(RelativeGap(actual[i].Train, expected[i].Train) <= 1e-10, $"training outputs at step {checkpoints[i]}");
+            Assert.True(RelativeGap(actual[i].Test, expected[i].Test) <= 1e-10, $"test outputs at step {checkpoints[i]}");
+            Assert.True(Math.Abs(actual[i].Loss - expected[i].Loss) <= 1e-10 * expected[i].Loss);
+        }
+        // Δθ = J0ᵀc formed from the coefficients is the oracle's displacement; its norm is √(cᵀΘ̂0c).
+        var thetaOracle = oracle.CurrentParameters();
+        var theta = functionSpace.CurrentParameters();
+        var displacement = oracle.Parameters.Select(t => t.detach()).ToArray();
+        double norm = Math.Sqrt(displacement.Sum(d => d.square().sum().ToDouble()));
+        double gap = Math.Sqrt(theta.Select((t, j) => (t - thetaOracle[j]).square().sum().ToDouble()).Sum());
+        Assert.True(gap <= 1e-10 * norm, $"‖θ − θ_oracle‖ = {gap:G3} against ‖Δθ‖ = {norm:G3}");
+        Assert.True(Math.Abs(functionSpace.DisplacementNorm() - norm) <= 1e-10 * norm);
+        // Off the known sets f_lin goes through Δθ: new inputs agree with the oracle too.
+        var fresh = Inputs(spec, 4, 11);
+        using var noGrad = no_grad();
+        Assert.True(RelativeGap(functionSpace.Forward(fresh), oracle.Forward(fresh)) <= 1e-10);
+    }
+
+    [Fact]
+    public void AtInitializationItIsTheNetwork()
+    {
+        var spec = Spec(Mlp("relu", 2, 2));
+        using var scope = NewDisposeScope();
+        using var net = Network.Create(spec, 2, TensorSettings.CpuFloat64);
+        using var data = Data(spec, false);
+        using var linearization = new LinearizedNetwork(net);
+        using var model = FunctionSpaceLinearization.Create(linearization, data.X);
+        using var noGrad = no_grad();
+        // c = 0: the outputs are f(x; θ0) exactly, on the training set from the kernel and elsewhere through Δθ = 0.
+        Assert.True(model.OutputsOn(data.X)!.eq(net.Forward(data.X)).all().ToBoolean());
+        Assert.True(model.Forward(data.TestX!).eq(net.Forward(data.TestX!)).all().ToBoolean());
+        Assert.Null(model.OutputsOn(data.TestX!));
+        Assert.Equal(0, model.DisplacementNorm());
+    }
+
+    [Fact]
+    public void AFullBatchMustBeItsTrainingSet()
+    {
+        var spec = Spec(Mlp("relu", 1, 1));
+        using var scope = NewDisposeScope();
+        using var net = Network.Create(spec, 2, TensorSettings.CpuFloat64);
+        using var data = Data(spec, false);
+        using var linearization = new LinearizedNetwork(net);
+        using var model = FunctionSpaceLinearization.Create(linearization, data.X);
+        Assert.Throws<InvalidOperationException>(() => model.ForwardForBackprop(data.TestX!, sameBatch: false));
+        Assert.Throws<ArgumentException>(() => model.ForwardForBackprop(data.X, sameBatch: false, rows: [0, 1]));
+    }
+
+    private sealed record Checkpoint(Tensor Train, Tensor Test, double Loss);
+
+    private static List<Checkpoint> Record(Trainer trainer, ITrainableModel model, TrainingData data)
+    {
+        var rows = new List<Checkpoint>();
+        var result = trainer.Train(model, data, (record, m) => rows.Add(new(
+            trainer.Predict(m, data.X).detach().clone(), trainer.Predict(m, data.TestX!).detach().clone(), record.TrainLoss)));
+        Assert.False(result.Diverged);
+        return rows;
+    }
+
+    private static double RelativeGap(Tensor actual, Tensor expected) =>
+        (actual - expected).norm().ToDouble() / expected.norm().ToDouble();
+
+    /// <summary>Train and test inputs for <paramref name="spec"/> with random targets (and argmax labels for cross-entropy).</summary>
+    private static TrainingData Data(LinearizationLab.Architecture.ArchitectureSpec spec, bool labels)
+    {
+        Dataset Set(int n, ulong seed)
+        {
+            var x = Inputs(spec, n, seed);
+            var y = Inputs(spec, n, seed + 100).flatten(1).narrow(1, 0, spec.OutputCount).contiguous();
+            int[]? classes = labels ? y.argmax(1).data<long>().Select(l => (int)l).ToArray() : null;
+            return new Dataset(x.flatten(1).data<double>().ToArray(), x.shape.Skip(1).Select(s => (int)s).ToArray(),
+                y.data<double>().ToArray(), spec.OutputCount, classes);
+        }
+        return TrainingData.From(Set(Train, 1), Set(Test, 2), TensorSettings.CpuFloat64);
+    }
+}
