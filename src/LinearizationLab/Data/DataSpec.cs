@@ -40,6 +40,9 @@ public abstract record DataSpec(string File, string Path)
     /// <summary>Rescaling of the inputs, statistics from the train set.</summary>
     public NormalizationKind Normalize { get; private init; }
 
+    /// <summary>ZCA's regularization ε relative to the mean eigenvalue (<c>zca_regularization</c>, with <c>normalize: zca</c>).</summary>
+    public double ZcaRegularization { get; private init; }
+
     /// <summary>
     /// Reads and validates a <c>data</c> section; fields that do not apply to the chosen source and unknown
     /// fields are errors. Relative paths (<c>dir</c>, CSV files) are resolved against the config file's directory.
@@ -58,7 +61,14 @@ public abstract record DataSpec(string File, string Path)
         };
         foreach (string name in SourceFields)
             if (!own.Contains(name) && s.Has(name)) throw s.Error(name, $"is not used with source '{source}'");
-        var spec = read(s) with { Normalize = ReadNormalization(s) };
+        var normalize = ReadNormalization(s);
+        double zca = 0;
+        if (normalize == NormalizationKind.Zca)
+            zca = s.OptionalDouble("zca_regularization", min: 0, minExclusive: true)
+                ?? throw s.Error("zca_regularization", "is required with \"normalize\": \"zca\" (ε > 0, relative to the mean eigenvalue of the input covariance)");
+        else if (s.Has("zca_regularization"))
+            throw s.Error("zca_regularization", "is used only with \"normalize\": \"zca\"");
+        var spec = read(s) with { Normalize = normalize, ZcaRegularization = zca };
         s.RejectUnknownFields();
         return spec;
     }
@@ -71,7 +81,7 @@ public abstract record DataSpec(string File, string Path)
     public (Dataset Train, Dataset Test) Load(string? repositoryRoot = null)
     {
         var (train, test) = LoadUnnormalized(repositoryRoot);
-        return FeatureNormalization.Apply(Normalize, train, test);
+        return FeatureNormalization.Apply(Normalize, train, test, ZcaRegularization);
     }
 
     /// <summary>
@@ -125,10 +135,11 @@ public abstract record DataSpec(string File, string Path)
     private string SectionField => Path.Length == 0 ? "(root)" : Path;
 
     private static NormalizationKind ReadNormalization(JsonSection s) =>
-        s.String("normalize", "none", "none", "unit_norm", "standardize") switch
+        s.String("normalize", "none", "none", "unit_norm", "standardize", "zca") switch
         {
             "unit_norm" => NormalizationKind.UnitNorm,
             "standardize" => NormalizationKind.Standardize,
+            "zca" => NormalizationKind.Zca,
             _ => NormalizationKind.None,
         };
 }

@@ -11,4 +11,7 @@ public enum NormalizationKind
 
     /// <summary>Each feature shifted and scaled by the train set's per-feature mean and standard deviation.</summary>
     Standardize,
+
+    /// <summary>Regularized ZCA whitening fitted on the train set (<see cref="FeatureNormalization.Zca"/>).</summary>
+    Zca,
 }

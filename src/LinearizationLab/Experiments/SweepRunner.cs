@@ -144,16 +144,23 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         if (spec.Hierarchy) progress?.Report(new SweepProgress(0, 0, key.Width, key.Seed, "hierarchy", 0));
         var hierarchy = spec.Hierarchy ? Hierarchy(network, data, optimizer) : null;
         var linear = new Dictionary<int, ModelCheckpoint>();
-        var linResult = trainer.Train((ITrainableModel?)functionSpace ?? linearized, data,
-            (record, model) => linear[record.Step] = new(Outputs(trainer, model, data.X), Outputs(trainer, model, data.TestX), record),
+        var theta0 = linearized.InitialParameters;
+        ITrainableModel linearModel = (ITrainableModel?)functionSpace ?? linearized;
+        using var centeredLinear = Centered(linearModel, network, theta0, data);
+        var linResult = trainer.Train((ITrainableModel?)centeredLinear ?? linearModel, data,
+            (record, model) => linear[record.Step] = new(Outputs(trainer, model, data.X), Outputs(trainer, model, data.TestX), record)
+            {
+                Displacement = (model as IDisplacementModel)?.DisplacementNorm(),
+            },
             Phase(progress, key, LinearizedLossAndAccuracyMetric.ModelName), cancel);
         // A Taylor model that diverges stops its own values only.
         var taylor = new Dictionary<int, Dictionary<int, TaylorModelCheckpoint>>();
         foreach (int order in spec.TaylorOrders.Where(k => k >= 2))
         {
-            using var model = new TaylorizedNetwork(network, order, linearized.InitialParameters);
+            using var model = new TaylorizedNetwork(network, order, theta0);
+            using var centeredTaylor = Centered(model, network, theta0, data);
             var rows = taylor[order] = [];
-            trainer.Train(model, data, (record, m) =>
+            trainer.Train((ITrainableModel?)centeredTaylor ?? model, data, (record, m) =>
             {
                 double[,] kernel;
                 using (var kernelScope = NewDisposeScope())
@@ -170,7 +177,8 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         double[]? lastNet = null;
         double[,]? finalKernel = null;
         int lastStep = spec.Setup.Checkpoints[^1], outputs = context.Train.OutputCount, n = context.Train.Count;
-        var netResult = trainer.Train(network, data, (record, model) =>
+        using var centeredNetwork = Centered(network, network, theta0, data);
+        var netResult = trainer.Train((ITrainableModel?)centeredNetwork ?? network, data, (record, model) =>
         {
             int step = record.Step;
             var net = new ModelCheckpoint(Outputs(trainer, model, data.X), Outputs(trainer, model, data.TestX), record);
@@ -236,6 +244,13 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         bool alongOrigin = optimizer is { WeightDecay: > 0, DecayCenter: WeightDecayCenter.Zero };
         return FunctionSpaceLinearization.Create(linearized, data.X, keepTest ? data.TestX : null, kernel, alongOrigin);
     }
+
+    /// <summary>
+    /// <paramref name="model"/> − f(·; θ0) when the sweep centers its models (<c>center</c>, <see cref="CenteredModel"/>), else null;
+    /// f(x; θ0) is computed once on the training and test sets.
+    /// </summary>
+    private CenteredModel? Centered(ITrainableModel model, Network network, IReadOnlyList<Tensor> theta0, TrainingData data) =>
+        context.Spec.Setup.Center ? new CenteredModel(model, network, theta0, data.X, data.TestX) : null;
 
     /// <summary>
     /// The truncated NTK hierarchy at θ0 on the training set, followed to every checkpoint t of GD at rate η

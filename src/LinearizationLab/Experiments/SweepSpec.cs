@@ -67,6 +67,8 @@ public sealed record SweepSpec(
             "parameter_space" => Linearization.LinearizationSpace.ParameterSpace,
             _ => Linearization.LinearizationSpace.Auto,
         };
+        if (hierarchy && setup.Center)
+            throw s.Error("hierarchy", "follows f(x; θ0) + ε, not the centered outputs; use it without \"center\": true");
         if (linearization == Linearization.LinearizationSpace.FunctionSpace && !setup.Optimizer.IsLinearInGradient)
             throw s.Error("linearization", $"function space is exact only for optimizers linear in the gradient (gd, sgd), not {setup.Optimizer.Kind}");
         var grid = SweepGrid.Read(s);

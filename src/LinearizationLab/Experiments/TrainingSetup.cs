@@ -9,7 +9,8 @@ namespace LinearizationLab.Experiments;
 /// <summary>
 /// The part of a config that a run (<see cref="RunConfig"/>) and a width sweep (<see cref="SweepSpec"/>) share, read
 /// in one place: <c>arch</c> (a path relative to the config, or an inline object), <c>data</c>, <c>loss</c>,
-/// <c>optimizer</c>, <c>steps</c>, <c>checkpoints</c> (default log-spaced), <c>dtype</c> and <c>device</c>.
+/// <c>optimizer</c>, <c>steps</c>, <c>checkpoints</c> (default log-spaced), <c>center</c> (default false: train and evaluate
+/// f(x; θ) − f(x; θ0), <see cref="CenteredModel"/>), <c>dtype</c> and <c>device</c>.
 /// </summary>
 /// <param name="Arch">The network (for a sweep, the template whose hidden widths are varied).</param>
 /// <param name="ArchFile">The arch.json the <c>arch</c> field names (absolute), or null when it is inline.</param>
@@ -29,6 +30,9 @@ public sealed record TrainingSetup(
     IReadOnlyList<int> Checkpoints,
     TensorSettings Settings)
 {
+    /// <summary>Whether the models are centered at initialization, f(x; θ) − f(x; θ0) (<c>center</c>).</summary>
+    public bool Center { get; init; }
+
     /// <summary>
     /// Reads and validates the shared fields of <paramref name="s"/>; <c>steps</c> must be at least
     /// <paramref name="minSteps"/>, and absent <c>checkpoints</c> are <paramref name="checkpointsPerDecade"/> log-spaced
@@ -48,7 +52,10 @@ public sealed record TrainingSetup(
         int beyond = checkpoints.FirstOrDefault(c => c > steps, -1);
         if (beyond >= 0) throw s.Error("checkpoints", $"step {beyond} is beyond steps ({steps})");
         var settings = TensorSettings.Read(s);
-        return new TrainingSetup(arch, archFile, data, loss, optimizer, steps, checkpoints.Distinct().Order().ToArray(), settings);
+        return new TrainingSetup(arch, archFile, data, loss, optimizer, steps, checkpoints.Distinct().Order().ToArray(), settings)
+        {
+            Center = s.Bool("center", false),
+        };
     }
 
     /// <summary>

@@ -24,7 +24,7 @@ namespace LinearizationLab.Linearization;
 /// Δθ = J0(X)ᵀ·c is formed by one reverse pass at θ0 and <see cref="LinearizedNetwork"/> evaluates f_lin. The parameter-space
 /// path (<see cref="LinearizedNetwork"/> trained directly) is the test oracle: both give the same iterates to round-off.
 /// </summary>
-public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsModel, IDisposable
+public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsModel, IDisplacementModel, IDisposable
 {
     private readonly LinearizedNetwork _linearization;
     private readonly Tensor _x;

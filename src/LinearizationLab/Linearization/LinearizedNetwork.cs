@@ -15,7 +15,7 @@ namespace LinearizationLab.Linearization;
 /// In training, the forward pass at θ0 on a full batch is done once (f(x; θ0), the activations and φ′ are constants), so
 /// a step costs the tangent pass (two GEMMs per hidden layer) and its transpose J0ᵀr by hand (<see cref="IBackpropModel"/>).
 /// </summary>
-public sealed class LinearizedNetwork : IBackpropModel, IDisposable
+public sealed class LinearizedNetwork : IBackpropModel, IDisplacementModel, IDisposable
 {
     private readonly Network _network;
     private readonly ParameterDisplacement _displacement;
@@ -47,6 +47,9 @@ public sealed class LinearizedNetwork : IBackpropModel, IDisposable
 
     /// <summary>θ = θ0 + Δθ, detached copies.</summary>
     public Tensor[] CurrentParameters() => _displacement.Current();
+
+    /// <inheritdoc/>
+    public double DisplacementNorm() => _displacement.Norm();
 
     /// <summary>−θ0: Δθ where θ = 0, the center of weight decay toward 0.</summary>
     public IReadOnlyList<Tensor?>? ParametersAtZero => _displacement.AtZero;

@@ -1,4 +1,5 @@
 using LinearizationLab.Networks;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LinearizationLab.Linearization;
@@ -42,6 +43,14 @@ internal sealed class ParameterDisplacement : IDisposable
     {
         using var noGrad = no_grad();
         return Origin.Select((t, i) => t + Delta[i]).ToArray();
+    }
+
+    /// <summary>‖Δθ‖ over all tensors, in float64.</summary>
+    public double Norm()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return Math.Sqrt(Delta.Sum(d => d.to(ScalarType.Float64).square().sum().ToDouble()));
     }
 
     /// <summary>Δθ ← 0.</summary>

@@ -19,7 +19,7 @@ namespace LinearizationLab.Linearization;
 /// and flatten (stacked coefficients: each weight meets all k orders in one GEMM), by autograd otherwise. On a full batch
 /// the expansion point (the pass at θ0 and the activations' derivatives there) is computed once.
 /// </summary>
-public sealed class TaylorizedNetwork : IBackpropModel, IDisposable
+public sealed class TaylorizedNetwork : IBackpropModel, IDisplacementModel, IDisposable
 {
     /// <summary>The highest order supported (jets carry φ′, φ″, φ‴).</summary>
     public const int MaxOrder = 3;
@@ -61,6 +61,9 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisposable
 
     /// <summary>θ = θ0 + Δθ, detached copies.</summary>
     public Tensor[] CurrentParameters() => _displacement.Current();
+
+    /// <inheritdoc/>
+    public double DisplacementNorm() => _displacement.Norm();
 
     /// <summary>−θ0: Δθ where θ = 0, the center of weight decay toward 0.</summary>
     public IReadOnlyList<Tensor?>? ParametersAtZero => _displacement.AtZero;

@@ -34,7 +34,10 @@ public static class TrainingRun
             criticalRate = CriticalLearningRate.Of(new EmpiricalNtk(network), data.X);
             options = options with { Optimizer = config.Setup.Optimizer.WithCriticalLearningRate(criticalRate.Value) };
         }
-        var result = new Trainer(options).Train(network, data, progress: progress, cancel: cancel);
+        var theta0 = config.Setup.Center ? network.CloneParameters() : [];
+        using var centered = config.Setup.Center ? new CenteredModel(network, network, theta0, data.X, data.TestX) : null;
+        var result = new Trainer(options).Train((ITrainableModel?)centered ?? network, data, progress: progress, cancel: cancel);
+        foreach (var t in theta0) t.Dispose();
 
         var record = new JsonObject
         {

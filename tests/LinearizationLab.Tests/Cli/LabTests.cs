@@ -114,7 +114,7 @@ public sealed class LabTests : IDisposable
 
     [Theory]
     [InlineData("""{"type":"gd","learning_rate":-0.1}""", null, "optimizer.learning_rate", "greater than 0")]
-    [InlineData("""{"type":"adam","learning_rate":0.1}""", null, "optimizer.type", "not one of")]
+    [InlineData("""{"type":"rmsprop","learning_rate":0.1}""", null, "optimizer.type", "not one of")]
     [InlineData("""{"type":"gd","learning_rate":0.1,"learning_rate_fraction":0.5}""", null, "optimizer.learning_rate", "exactly one")]
     [InlineData("""{"type":"sgd","learning_rate":0.1,"momentum":0.9}""", null, "optimizer.batch_size", "required")]
     [InlineData(null, """{"source":"imagenet","train_size":4}""", "data.source", "not one of")]

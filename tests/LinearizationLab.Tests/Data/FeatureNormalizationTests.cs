@@ -91,4 +91,58 @@ public sealed class FeatureNormalizationTests
         Assert.Same(train, a);
         Assert.Same(test, b);
     }
+
+    /// <summary>n examples of d correlated features: x = A·z + shift with z ~ N(0, I) from Random(seed), A lower triangular.</summary>
+    private static Dataset Correlated(int n, int d, int seed)
+    {
+        var rng = new Random(seed);
+        var x = new double[n * d];
+        for (int i = 0; i < n; i++)
+        {
+            var z = Enumerable.Range(0, d).Select(_ => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble())).ToArray();
+            for (int j = 0; j < d; j++)
+            {
+                double v = j;
+                for (int k = 0; k <= j; k++) v += (k + 1.0) / (j + 1) * z[k];
+                x[i * d + j] = v;
+            }
+        }
+        return new Dataset(x, [d], new double[n], 1, null);
+    }
+
+    private static double[,] Covariance(Dataset data)
+    {
+        int d = data.FeatureSize, n = data.Count;
+        var mean = Enumerable.Range(0, d).Select(j => Enumerable.Range(0, n).Average(i => data.Inputs[i * d + j])).ToArray();
+        var c = new double[d, d];
+        for (int i = 0; i < n; i++)
+            for (int a = 0; a < d; a++)
+                for (int b = 0; b < d; b++)
+                    c[a, b] += (data.Inputs[i * d + a] - mean[a]) * (data.Inputs[i * d + b] - mean[b]) / n;
+        return c;
+    }
+
+    [Fact]
+    public void ZcaWhitensTheTrainSetToTheIdentityAsTheRegularizationVanishes()
+    {
+        // Σ_white = W·Σ·W = diag(λ/(λ + ε·tr Σ/d)) in Σ's eigenbasis: I up to ε·(tr Σ/d)/λ_min, here ≈ 1e-9.
+        var (train, test) = FeatureNormalization.Zca(Correlated(400, 6, 1), Correlated(30, 6, 2), 1e-10);
+        var c = Covariance(train);
+        for (int a = 0; a < 6; a++)
+            for (int b = 0; b < 6; b++)
+                Assert.Equal(a == b ? 1.0 : 0.0, c[a, b], 1e-7);
+        for (int j = 0; j < 6; j++)
+            Assert.Equal(0, Enumerable.Range(0, 400).Average(i => train.Inputs[i * 6 + j]), 1e-12);
+        Assert.Equal(30 * 6, test.Inputs.Length);
+    }
+
+    [Fact]
+    public void ZcaOfAWhiteSetOnlyCentersAndShrinksIt()
+    {
+        // Σ = I exactly (the 4 corners of a square, centered): W = (1 + ε)^{−1/2}·I, the data are only rescaled, not rotated
+        // (ZCA, unlike PCA whitening, stays as close to the input as whitening allows).
+        var white = new Dataset([1, 1, 1, -1, -1, 1, -1, -1], [2], new double[4], 1, null);
+        var (train, _) = FeatureNormalization.Zca(white, white, 0.25);
+        for (int k = 0; k < 8; k++) Assert.Equal(white.Inputs[k] / Math.Sqrt(1.25), train.Inputs[k], 1e-14);
+    }
 }

@@ -195,6 +195,28 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Fact]
+    public void CenteringRemovesTheInitialFunctionFromEveryModel()
+    {
+        SweepRunResult Run(string extra, string name)
+        {
+            var context = SweepContext.Create(Spec(extra + """, "taylor_orders": [1, 2]"""));
+            return new SweepRunner(context, Out(name)).RunOne(context.Spec.Runs[0]);
+        }
+        var plain = Run("", "plain");
+        var centered = Run(""", "center": true""", "centered");
+        var start = centered.Checkpoints[0];
+        // f − f0 = 0 at step 0: every centered model's loss is ½·mean‖y‖², the NTK-GP mean's (prior mean 0) too.
+        Assert.Equal(start[TrainLoss("ntkgp")]!.Value, start[TrainLoss("network")]!.Value, 14);
+        Assert.Equal(start[TrainLoss("ntkgp")]!.Value, start[TrainLoss("linearized")]!.Value, 14);
+        Assert.Equal(start[TrainLoss("ntkgp")]!.Value, start[TrainLoss("taylor2")]!.Value, 14);
+        // The kernels at θ0 do not see f0; the training does (it fits y + f0 instead of y), so the trajectories part.
+        Assert.Equal(plain.NtkInitDistance, centered.NtkInitDistance);
+        Assert.Equal(0, start[OutputGapMetric.RmseTest]);
+        Assert.NotEqual(plain.Checkpoints[^1][TrainLoss("network")], centered.Checkpoints[^1][TrainLoss("network")]);
+        Assert.True(centered.Checkpoints[^1][TrainLoss("network")] < start[TrainLoss("network")]);
+    }
+
+    [Fact]
     public void CheckpointMetricsStateTheFactsOfStepZero()
     {
         var context = SweepContext.Create(Spec());

@@ -11,6 +11,9 @@ namespace LinearizationLab.Experiments.Metrics;
 /// <param name="Metrics">Loss and accuracy, as the trainer recorded them.</param>
 public sealed record ModelCheckpoint(double[] Train, double[] Test, CheckpointMetrics Metrics)
 {
+    /// <summary>‖θ − θ0‖ of a model trained as a displacement from θ0 (the linearization), when it says so.</summary>
+    public double? Displacement { get; init; }
+
     /// <summary>
     /// A model that has diverged before <paramref name="step"/> (η above its η_crit, where the network may still converge:
     /// the catapult phase): NaN outputs and losses, so every gap to it is NaN while the network's own metrics go on.

@@ -31,6 +31,7 @@ public sealed class SweepMetricRegistryTests
         "feature_movement_layer1", "feature_movement_layer2",
         "preactivation_rms_layer1", "preactivation_rms_layer2", "preactivation_rms_layer3",
         "preactivation_change_rms_layer1", "preactivation_change_rms_layer2", "preactivation_change_rms_layer3",
+        "linearized_weight_change",
     ];
 
     /// <summary>The metrics of the library, in run-file order.</summary>
@@ -40,7 +41,7 @@ public sealed class SweepMetricRegistryTests
         typeof(LayerKernelDriftMetric), typeof(NtkInitDistanceMetric), typeof(NngpInitDistanceMetric), typeof(OutputGapMetric),
         typeof(LossRiseMetric), typeof(TopEigenvalueRatioMetric), typeof(TaylorModelsMetric), typeof(KernelVelocityMetric),
         typeof(KernelDriftPredictedMetric), typeof(HierarchyOutputGapMetric), typeof(HierarchyKernelDriftMetric), typeof(NtkGpLossAndAccuracyMetric),
-        typeof(FeatureMovementMetric),
+        typeof(FeatureMovementMetric), typeof(LinearizedWeightChangeMetric),
     ];
 
     /// <summary>A metric outside the library: the registry looks into the library's assembly only, so it is not recorded.</summary>
@@ -91,7 +92,8 @@ public sealed class SweepMetricRegistryTests
         }).ToArray();
         string[] expected =
         [
-            "kernel_drift", "output_rmse_train", "output_rmse_test", "output_relative_rmse_test", "weight_change", "ntk_init_distance",
+            "kernel_drift", "output_rmse_train", "output_rmse_test", "output_relative_rmse_test", "linearized_weight_change", "weight_change",
+            "ntk_init_distance",
             "nngp_init_distance", "kernel_velocity",
             "kernel_drift_hierarchy", "kernel_drift_order2", "kernel_drift_order3", "output_rmse_test_order2", "output_rmse_test_order3",
             "output_rmse_train_hierarchy", "output_rmse_train_order2", "output_rmse_train_order3",
@@ -117,7 +119,7 @@ public sealed class SweepMetricRegistryTests
             // At step 0 every model is f(θ0), every kernel Θ̂0 and no loss has been seen but the first.
             foreach (string zero in new[]
                      {
-                         "weight_change", "kernel_drift", "kernel_drift_layer1", "kernel_drift_layer2", "kernel_drift_layer3",
+                         "weight_change", "linearized_weight_change", "kernel_drift", "kernel_drift_layer1", "kernel_drift_layer2", "kernel_drift_layer3",
                          "output_rmse_train", "output_relative_rmse_train", "output_rmse_test", "output_relative_rmse_test",
                          "output_rmse_train_order2", "output_rmse_train_order3",
                          "kernel_drift_predicted", "kernel_drift_hierarchy",
