@@ -1,6 +1,6 @@
 using LinearizationLab.Bench;
 
-// Benchmarks print figures; they never assert. Usage: lab-bench [gd-step|adam-step|sweep-step [--widths W,..] [--dtypes D,..] [--runs R]|taylor-step [--widths W,..] [--dtypes D,..]|ntk [--only METHOD]|ntk-memory|analytic [mlp1k|mlp10k|cnn|relu20|tanh20] [--reps R]|gp [gp10k|gp10k-t] [--reps R]|all]
+// Benchmarks print figures; they never assert. Usage: lab-bench [gd-step|adam-step|sweep-step [--widths W,..] [--dtypes D,..] [--runs R]|taylor-step [--widths W,..] [--dtypes D,..]|ntk [--only METHOD]|ntk-memory|analytic [mlp1k|mlp10k|cnn|relu20|tanh20] [--reps R]|gp [gp10k|gp10k-t] [--reps R]|memory [mlp-wide|cnn|gp8k]|all]
 string which = args.Length > 0 ? args[0] : "all";
 var benchmarks = new Dictionary<string, Action>
 {
@@ -12,11 +12,13 @@ var benchmarks = new Dictionary<string, Action>
     ["ntk-memory"] = NtkBenchmark.PeakMemory,
     ["analytic"] = () => AnalyticKernelBenchmark.Run(args.Skip(1).ToArray()),
     ["gp"] = () => GpBenchmark.Run(args.Skip(1).ToArray()),
+    ["memory"] = () => MemoryBenchmark.Run(args.Skip(1).ToArray()),
+    ["memory-case"] = () => MemoryBenchmark.Case(args.Skip(1).ToArray()),
 };
 if (which == "all")
 {
     foreach (var (name, run) in benchmarks)
-        if (name != "ntk-memory") run();   // ntk runs it in a child process of its own
+        if (name is not ("ntk-memory" or "memory-case")) run();   // run in child processes of their own
     return 0;
 }
 if (!benchmarks.TryGetValue(which, out var chosen))

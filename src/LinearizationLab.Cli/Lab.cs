@@ -7,7 +7,8 @@ namespace LinearizationLab.Cli;
 /// <summary>
 /// The <c>lab</c> command on System.CommandLine: parses the subcommand, calls the library, prints. Bad input → one
 /// line <c>error: FILE: FIELD: reason</c> on stderr and exit code 2; a file that cannot be written → one line naming it and
-/// the system's reason, exit code 2; Ctrl-C → exit code 130 with nothing partial written; anything unexpected → one line
+/// the system's reason, exit code 2; a run that cannot fit in memory (refused before it starts, <see cref="MemoryEstimate"/>) or
+/// an allocation that fails all the same → one line, exit code 2; Ctrl-C → exit code 130 with nothing partial written; anything unexpected → one line
 /// with its type and message and the file holding the full trace (<c>--verbose</c> prints it), exit code 1.
 /// </summary>
 public static class Lab
@@ -57,7 +58,7 @@ public static class Lab
     /// <summary><c>--verbose</c>, on every command: an unexpected error prints its full trace too.</summary>
     public static Option<bool> Verbose { get; } = new("--verbose") { Description = "On an unexpected error, print the full trace as well", Recursive = true };
 
-    /// <summary>Runs one command line; returns the exit code (0 success, 1 unexpected error, 2 bad input or unwritable output, 130 interrupted).</summary>
+    /// <summary>Runs one command line; returns the exit code (0 success, 1 unexpected error, 2 bad input, unwritable output or out of memory, 130 interrupted).</summary>
     public static int Run(string[] args, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -92,6 +93,13 @@ public static class Lab
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
         }
+        catch (Exception e) when (OutOfMemory(e) is { } reason)
+        {
+            // The estimate let the run start, but an allocation failed (another process took the memory, or the estimate is short).
+            Console.Error.WriteLine($"error: out of memory while running lab {result.CommandResult.Command.Name}: {reason} " +
+                                    "(finished files are kept; free memory or make the run smaller)");
+            return 2;
+        }
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine("interrupted; nothing partial was written");
@@ -101,6 +109,23 @@ public static class Lab
         {
             return Unexpected(e, result.GetValue(Verbose));
         }
+    }
+
+    /// <summary>
+    /// The allocator's reason when <paramref name="e"/> (or the one exception it wraps) is a failed allocation: .NET's
+    /// <see cref="OutOfMemoryException"/>, or libtorch's "DefaultCPUAllocator: can't allocate memory" / "CUDA out of memory",
+    /// which TorchSharp raises as an <see cref="System.Runtime.InteropServices.ExternalException"/>; null otherwise.
+    /// </summary>
+    public static string? OutOfMemory(Exception e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        while (e is AggregateException { InnerExceptions.Count: 1 } a) e = a.InnerExceptions[0];
+        string first = e.Message.Split('\n', 2)[0].Trim();
+        if (e is OutOfMemoryException) return first.TrimEnd('.');
+        if (e is System.Runtime.InteropServices.ExternalException &&
+            (first.Contains("can't allocate memory", StringComparison.Ordinal) || first.Contains("out of memory", StringComparison.OrdinalIgnoreCase)))
+            return first[Math.Max(0, first.IndexOf("DefaultCPUAllocator", StringComparison.Ordinal))..].TrimEnd('.');   // without libtorch's "[enforce fail at …]"
+        return null;
     }
 
     /// <summary>

@@ -28,8 +28,11 @@ public sealed class EmpiricalNtk
         _units = network.ParameterUnits;
     }
 
-    /// <summary>Memory (bytes) the <see cref="NtkMethod.Jacobian"/> method may hold in Jacobian row blocks; 512 MiB by default.</summary>
-    public long JacobianMemoryBytes { get; init; } = 512L << 20;
+    /// <summary>The default of <see cref="JacobianMemoryBytes"/>: 512 MiB.</summary>
+    public const long DefaultJacobianMemoryBytes = 512L << 20;
+
+    /// <summary>Memory (bytes) the <see cref="NtkMethod.Jacobian"/> method may hold in Jacobian row blocks; <see cref="DefaultJacobianMemoryBytes"/> by default.</summary>
+    public long JacobianMemoryBytes { get; init; } = DefaultJacobianMemoryBytes;
 
     /// <summary>Number of network outputs O.</summary>
     public int OutputCount => _network.Spec.OutputCount;

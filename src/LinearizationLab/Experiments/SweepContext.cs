@@ -69,7 +69,17 @@ public sealed class SweepContext
     /// <summary>Loads the data and computes the analytic kernels (seconds for hundreds of examples).</summary>
     public static SweepContext Create(SweepSpec spec, IProgress<double>? progress = null)
     {
+        ArgumentNullException.ThrowIfNull(spec);
         var (train, test) = spec.Setup.Data.LoadFor(spec.Setup.Arch);
+        return Create(spec, train, test, progress);
+    }
+
+    /// <summary>The context of <paramref name="spec"/> on data already loaded (<see cref="DataSpec.LoadFor"/> of its architecture).</summary>
+    public static SweepContext Create(SweepSpec spec, Dataset train, Dataset test, IProgress<double>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
         if (spec.Hierarchy && train.Count * train.OutputCount > Linearization.NtkHierarchy.MaxOutputs)
             throw new InvalidInputException(spec.File, "hierarchy",
                 $"the hierarchy keeps O₄ with (N·O)⁴ entries; N·O = {train.Count * train.OutputCount} exceeds {Linearization.NtkHierarchy.MaxOutputs} (use a smaller train_size)");

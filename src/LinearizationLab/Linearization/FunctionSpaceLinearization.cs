@@ -103,9 +103,7 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
 
     /// <summary>
     /// The linearization in function space for training on <paramref name="data"/>, or null to train <paramref name="linearized"/>
-    /// in parameter space: null when <paramref name="space"/> asks for parameter space, when the optimizer is not linear in the
-    /// gradient (Adam), or, on auto, when Θ̂0(X, X) would exceed <see cref="MemoryBudgetBytes"/>. The test set's kernel
-    /// Θ̂0(X_test, X) is kept too when both fit; otherwise test outputs go through Δθ = J0ᵀc. <paramref name="trainKernel"/> is
+    /// in parameter space, as <see cref="TestRowsKept"/> decides. <paramref name="trainKernel"/> is
     /// Θ̂0(X, X) when the caller has it (it is used when its shape fits). Weight decay toward 0 adds the coefficient along θ0.
     /// </summary>
     public static FunctionSpaceLinearization? ForTraining(LinearizedNetwork linearized, Training.TrainingData data,
@@ -113,15 +111,27 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
     {
         ArgumentNullException.ThrowIfNull(linearized);
         ArgumentNullException.ThrowIfNull(data);
-        if (space == LinearizationSpace.ParameterSpace || !optimizer.IsLinearInGradient) return null;
         int n = data.Count, outputs = linearized.Network.Spec.OutputCount;
-        long test = data.TestX?.shape[0] ?? 0;
-        if (space == LinearizationSpace.Auto && KernelBytes(n, 0, outputs, data.X.dtype) > MemoryBudgetBytes) return null;
-        bool keepTest = KernelBytes(n, test, outputs, data.X.dtype) <= MemoryBudgetBytes;
+        if (TestRowsKept(space, optimizer, n, data.TestX?.shape[0] ?? 0, outputs, data.X.dtype) is not long kept) return null;
+        bool keepTest = kept > 0;
         using var scope = NewDisposeScope();
         var kernel = trainKernel?.GetLength(0) == n * outputs ? tensor(trainKernel, data.X.dtype, data.X.device) : null;
         bool alongOrigin = optimizer is { WeightDecay: > 0, DecayCenter: Training.WeightDecayCenter.Zero };
         return Create(linearized, data.X, keepTest ? data.TestX : null, kernel, alongOrigin);
+    }
+
+    /// <summary>
+    /// Whether a run trains its linearization in function space, and how many test inputs' kernel Θ̂0(X_test, X) it keeps
+    /// beside the training kernel: null for parameter space (asked for, an optimizer not linear in the gradient such as Adam,
+    /// or, on auto, a training kernel beyond <see cref="MemoryBudgetBytes"/>); otherwise <paramref name="testCount"/> when both
+    /// kernels fit the budget, else 0 (test outputs then go through Δθ = J0ᵀc).
+    /// </summary>
+    public static long? TestRowsKept(LinearizationSpace space, Training.OptimizerSpec optimizer, long count, long testCount, int outputs, ScalarType dtype)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (space == LinearizationSpace.ParameterSpace || !optimizer.IsLinearInGradient) return null;
+        if (space == LinearizationSpace.Auto && KernelBytes(count, 0, outputs, dtype) > MemoryBudgetBytes) return null;
+        return KernelBytes(count, testCount, outputs, dtype) <= MemoryBudgetBytes ? testCount : 0;
     }
 
     /// <summary>Bytes of the kernels this model holds for N training and N_s further inputs with O outputs: (N + N_s)·N·O² entries.</summary>

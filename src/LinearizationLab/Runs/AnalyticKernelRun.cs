@@ -30,6 +30,8 @@ public static class AnalyticKernelRun
     {
         ArgumentNullException.ThrowIfNull(outputDirectory);
         var (arch, x1, x2) = KernelInputs.Read(archPath, x1Path, x2Path);
+        int n1 = x1.GetLength(0), n2 = x2?.GetLength(0) ?? n1;
+        RunMemory.AnalyticKernel(arch, n1, n2).EnsureFits(x1Path, "rows", $"the {n1}×{n2} analytic kernels");
         var kernels = AnalyticKernels.Compute(arch, x1, x2, progress);
         CheckFinite(kernels.Nngp, "NNGP");
         CheckFinite(kernels.Ntk, "NTK");

@@ -39,6 +39,8 @@ public static class EmpiricalKernelRun
     {
         ArgumentNullException.ThrowIfNull(outputDirectory);
         var (arch, x1, x2) = KernelInputs.Read(archPath, x1Path, x2Path);
+        int n1 = x1.GetLength(0), n2 = x2?.GetLength(0) ?? n1;
+        RunMemory.EmpiricalKernel(arch, settings, n1, n2, method, perLayer).EnsureFits(x1Path, "rows", $"the {n1}×{n2} empirical NTK");
         var kernels = EmpiricalKernels.Compute(arch, seed, settings, x1, x2, method, perLayer);
         var files = new List<(string Name, double[,] Matrix)> { (NtkFileName, kernels.Ntk.Averaged), (NngpFileName, kernels.Nngp) };
         if (full) files.Add((FullNtkFileName, kernels.Ntk.Full));

@@ -48,6 +48,8 @@ public static class GpExperiment
         if (test.Count == 0)
             throw new InvalidInputException(config.File, config.Data.Path,
                 "lab gp needs a test set (test_size ≥ 1, or x_test and y_test for csv data)");
+        RunMemory.Gp(arch, config.Data, train.Count, test.Count, train.OutputCount, HoldsBothKernels(train.Count, DefaultKernelBudgetBytes))
+            .EnsureFits(config.File, config.Data.Path, $"N = {train.Count} training examples");
         GpResult result;
         try
         {
@@ -79,7 +81,13 @@ public static class GpExperiment
     /// (parameter <c>time</c>).</exception>
     public static GpResult Evaluate(ArchitectureSpec arch, Dataset train, Dataset test, double noiseVariance,
         TrainingTime time, IProgress<double>? progress = null, CancellationToken cancel = default) =>
-        Evaluate(arch, train, test, noiseVariance, time, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2, progress, cancel);
+        Evaluate(arch, train, test, noiseVariance, time, DefaultKernelBudgetBytes, progress, cancel);
+
+    /// <summary>The memory the training kernels' tiles may take: half the memory the runtime may use.</summary>
+    public static long DefaultKernelBudgetBytes => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
+
+    /// <summary>Whether K and Θ of <paramref name="n"/> training examples are held at once: their tiles fit in <paramref name="kernelBudgetBytes"/>.</summary>
+    public static bool HoldsBothKernels(int n, long kernelBudgetBytes) => 2 * SymmetricTiles.Bytes(n) <= kernelBudgetBytes;
 
     /// <summary><see cref="Evaluate(ArchitectureSpec, Dataset, Dataset, double, TrainingTime, IProgress{double}?, CancellationToken)"/>
     /// with both training kernels held at once only when their tiles fit in <paramref name="kernelBudgetBytes"/>.</summary>
@@ -99,7 +107,7 @@ public static class GpExperiment
         var xTest = CsvMatrix.FromRowMajor(test.Inputs, m, test.FeatureSize);
         // Both training kernels are held in lower-triangular tiles at once when they fit in the budget (half the machine's
         // memory); otherwise one after the other, each pass running the recursion again and keeping one of its two results.
-        bool onePass = 2 * SymmetricTiles.Bytes(n) <= kernelBudgetBytes;
+        bool onePass = HoldsBothKernels(n, kernelBudgetBytes);
         double trainEntries = 0.5 * n * (n + 1.0), factorizationEntries = FactorizationWork(n);
         bool infinite = double.IsPositiveInfinity(time.Time);
         var kernelProgress = new KernelProgress(progress,

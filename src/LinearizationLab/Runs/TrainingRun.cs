@@ -31,6 +31,7 @@ public static class TrainingRun
         IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
         var (train, test) = config.Setup.Data.LoadFor(config.Setup.Arch);
+        RunMemory.Training(config, train.Count, test.Count).EnsureFits(config.File, "arch", "the network");
 
         using var network = Network.Create(config.Setup.Arch, config.Seed, config.Setup.Settings);
         using var data = TrainingData.From(train, test, config.Setup.Settings);

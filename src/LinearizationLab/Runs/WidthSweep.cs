@@ -36,15 +36,32 @@ public sealed class WidthSweep(SweepSpec spec, string outputDirectory)
     /// <param name="progress">First <see cref="KernelPhase"/>, then the runs done and the current run's phase, with the
     /// remaining time (see <see cref="SweepRunner.Run"/>).</param>
     /// <param name="cancel">Stops between and inside runs; a run is written only when finished, so nothing partial is left.</param>
-    /// <exception cref="InvalidInputException">The folder holds runs of a different config.</exception>
+    /// <exception cref="InvalidInputException">The folder holds runs of a different config, or a run of the shard would not fit in
+    /// the memory this machine has (<see cref="EnsureFits"/>; checked before anything is computed or written).</exception>
     public WidthSweepResult Run(ShardAssignment? shard = null, IProgress<SweepProgress>? progress = null, CancellationToken cancel = default)
     {
-        var context = SweepContext.Create(Spec, progress is null ? null : KernelProgress(progress));
+        var (train, test) = Spec.Setup.Data.LoadFor(Spec.Setup.Arch);
+        EnsureFits(shard, train.Count, test.Count);
+        var context = SweepContext.Create(Spec, train, test, progress is null ? null : KernelProgress(progress));
         cancel.ThrowIfCancellationRequested();
         var (ran, skipped) = new SweepRunner(context, OutputDirectory).Run(shard?.Index ?? 0, shard?.Count ?? 1, progress, cancel);
         var summary = SweepSummary.WriteFiles(OutputDirectory);
         var figures = summary.Runs > 0 ? SweepFigures.Draw(OutputDirectory, PlotsDirectory) : [];
         return new WidthSweepResult(ran, skipped, summary, figures);
+    }
+
+    /// <summary>
+    /// Refuses the sweep, as bad input naming <c>widths</c>, when one of its shard's runs (each grid point × width) would need
+    /// more memory than this machine has (<see cref="RunMemory.SweepRun"/>, <see cref="AvailableMemory"/>).
+    /// </summary>
+    public void EnsureFits(ShardAssignment? shard, int train, int test)
+    {
+        var available = AvailableMemory.Current();
+        if (available is null) return;
+        int points = Spec.Grid.Points.Count(p => !p.IsOrigin) + 1;
+        foreach (var (point, width) in Spec.Runs.Where(k => k.InShard(shard?.Index ?? 0, shard?.Count ?? 1)).Select(k => (k.Point, k.Width)).Distinct())
+            RunMemory.SweepRun(Spec.At(point), width, train, test, points)
+                .EnsureFits(Spec.File, "widths", point.IsOrigin ? $"width {width}" : $"width {width} at {point.Label}", available);
     }
 
     /// <summary>The kernels' fraction done as <see cref="KernelPhase"/> reports: one at a time and never going back,

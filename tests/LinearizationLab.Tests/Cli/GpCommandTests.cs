@@ -23,6 +23,21 @@ public sealed class GpCommandTests : IDisposable
     }
 
     [Fact]
+    public void ATrainingSetWhoseKernelsCannotFitIsRefusedBeforeAnythingIsComputed()
+    {
+        // N = 200,000: one kernel's lower-triangular tiles alone are ≈ N²/2 float64 = 161 GB (whole 1024² tiles on the diagonal).
+        string config = Config("");
+        File.WriteAllText(config, File.ReadAllText(config).Replace("\"train_size\":16", "\"train_size\":200000"));
+        string outDir = Path.Combine(_dir, "out");
+        var (code, _, stderr) = Lab("gp", "--config", config, "--out", outDir);
+        Assert.Equal(2, code);
+        string error = Assert.Single(stderr.Trim().Split('\n'), l => l.StartsWith("error", StringComparison.Ordinal));
+        Assert.StartsWith($"error: {config}: data: N = 200000 training examples needs ≈ 1", error);
+        Assert.Contains("the largest part training kernel tiles (one kernel at a time) = 161 GB", error);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
     public void GpWritesGpJsonAndPrintsBothPredictors()
     {
         string outDir = Path.Combine(_dir, "out");

@@ -58,6 +58,31 @@ public sealed class LabTests : IDisposable
     }
 
     [Fact]
+    public void ANetworkThatCannotFitInMemoryIsRefusedBeforeItIsDrawn()
+    {
+        string wide = Run().Replace(Arch, """{"input_shape":[4],"layers":[{"type":"dense","width":200000},{"type":"relu"},{"type":"dense","width":200000},{"type":"relu"},{"type":"dense","width":1}]}""");
+        string outDir = Path.Combine(_dir, "out");
+        var (code, _, stderr) = Lab("train", "--config", Config(wide), "--out", outDir);
+        Assert.Equal(2, code);
+        string error = Assert.Single(stderr.Trim().Split('\n'), l => l.StartsWith("error", StringComparison.Ordinal));
+        // θ (320 GB of it W_2) and two float64 copies of W_2 while it is drawn.
+        Assert.StartsWith($"error: {Path.Combine(_dir, "config.json")}: arch: the network needs ≈ 961 GB, the largest part parameters θ = 960 GB " +
+                          "(1·P·e + 2 × the largest tensor in float64 while θ0 is drawn; P = 40,001,400,001 float64, the largest tensor " +
+                          "hidden dense layer 2's weights 200000×200000 float64 = 320 GB); this machine has ", error);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public void AnAllocationLibtorchRefusesIsRecognizedAsOutOfMemory()
+    {
+        // 2⁴⁵ float64 = 256 TB, beyond any address space: libtorch's CPU allocator throws, TorchSharp raises it in .NET.
+        var e = Assert.ThrowsAny<System.Runtime.InteropServices.ExternalException>(() => TorchSharp.torch.empty(1L << 45, TorchSharp.torch.ScalarType.Float64));
+        Assert.StartsWith("DefaultCPUAllocator: can't allocate memory: you tried to allocate 281474976710656 bytes", LinearizationLab.Cli.Lab.OutOfMemory(e));
+        Assert.Equal("Array dimensions exceeded supported range", LinearizationLab.Cli.Lab.OutOfMemory(new AggregateException(new OutOfMemoryException("Array dimensions exceeded supported range."))));
+        Assert.Null(LinearizationLab.Cli.Lab.OutOfMemory(new InvalidOperationException("can't allocate memory")));
+    }
+
+    [Fact]
     public void TrainWritesRunJsonWithEveryCheckpoint()
     {
         string outDir = Path.Combine(_dir, "out");

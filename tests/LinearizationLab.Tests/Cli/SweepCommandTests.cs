@@ -1,8 +1,13 @@
+using System.Diagnostics;
 using LinearizationLab.Tests.Experiments;
+using Xunit.Abstractions;
 
 namespace LinearizationLab.Tests.Cli;
 
-/// <summary>Facts about <c>lab sweep</c> as a cluster task: it takes its shard from Slurm or Kubernetes, says so, and rejects bad values.</summary>
+/// <summary>
+/// Facts about <c>lab sweep</c> as a cluster task: it takes its shard from Slurm or Kubernetes, says so, and rejects bad values;
+/// and about its resource faults: a run that cannot fit in memory, a full disk, an allocation that fails all the same.
+/// </summary>
 [Collection("TorchSharp")]
 public sealed class SweepCommandTests : IDisposable
 {
@@ -12,8 +17,11 @@ public sealed class SweepCommandTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("lab-sweep-").FullName;
     private readonly Dictionary<string, string?> _saved = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
 
-    public SweepCommandTests()
+    private readonly ITestOutputHelper _output;
+
+    public SweepCommandTests(ITestOutputHelper output)
     {
+        _output = output;
         foreach (var v in Variables) Environment.SetEnvironmentVariable(v, null);
     }
 
@@ -23,11 +31,106 @@ public sealed class SweepCommandTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private string Config()
+    private string Config(string widths = "[16, 32]", string seeds = "2")
     {
         string path = Path.Combine(_dir, "tiny.json");
-        File.WriteAllText(path, SweepSpecTests.Json());   // widths 16, 32 × seeds 0, 1: runs 0..3
+        File.WriteAllText(path, SweepSpecTests.Json(widths, seeds));   // by default widths 16, 32 × seeds 0, 1: runs 0..3
         return path;
+    }
+
+    [Fact]
+    public void AWidthThatCannotFitInMemoryIsRefusedBeforeAnythingIsWritten()
+    {
+        // Two hidden layers of 200,000 units: W_2 alone is 200000² float64 = 320 GB, and the run keeps θ, θ0 and Δθ.
+        string folder = Path.Combine(_dir, "out");
+        var (code, _, stderr) = LabConsole.Run("sweep", Config("[200000]", "1"), "--out", folder);
+        Assert.Equal(2, code);
+        string error = Assert.Single(stderr.Trim().Split('\n'), l => l.StartsWith("error", StringComparison.Ordinal));
+        Assert.Equal(error, stderr.Trim().Split('\n')[^1]);
+        Assert.StartsWith($"error: {Path.Combine(_dir, "tiny.json")}: widths: width 200000 needs ≈ 1.92 TB, the largest part " +
+                          "parameters and parameter-sized tensors = 1.92 TB (6·P·e: θ, θ0, Δθ, the kernel velocity's −∇L, ∇L, scaled weights; ", error);
+        Assert.Contains("hidden dense layer 2's weights 200000×200000 float64 = 320 GB", error);
+        Assert.Matches(@"; this machine has [0-9.]+ GiB available \(", error);
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Fact]
+    public void AnAllocationThatFailsDespiteTheEstimateIsOneLineAndExitCodeTwo()
+    {
+        // With the check off, width 5,000,000 reaches libtorch, whose allocator refuses W_2 (200 TB, beyond any address space).
+        string? saved = Environment.GetEnvironmentVariable(AvailableMemory.CheckVariable);
+        Environment.SetEnvironmentVariable(AvailableMemory.CheckVariable, "off");
+        try
+        {
+            var (code, _, stderr) = LabConsole.Run("sweep", Config("[5000000]", "1"), "--out", Path.Combine(_dir, "out"));
+            Assert.Equal(2, code);
+            string error = stderr.Trim().Split('\n')[^1];
+            Assert.StartsWith("error: out of memory while running lab sweep: DefaultCPUAllocator: can't allocate memory: you tried to allocate", error);
+            Assert.Single(stderr.Trim().Split('\n'), l => l.StartsWith("error", StringComparison.Ordinal));
+            Assert.DoesNotContain(stderr.Split('\n'), l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(AvailableMemory.CheckVariable, saved);
+        }
+    }
+
+    [Fact]
+    public void AFullDiskIsOneLineNamingTheFileAndARerunWithSpaceResumes()
+    {
+        // A 64 KiB tmpfs holds sweep.json (2 pages) and three run files (4 pages each) of the 4; the fourth cannot be written.
+        string mount = Path.Combine(_dir, "disk");
+        Directory.CreateDirectory(mount);
+        if (Mount("-t", "tmpfs", "-o", "size=64k", "tmpfs", mount) is { } reason)
+        {
+            _output.WriteLine($"skipped: cannot mount a 64 KiB tmpfs ({reason}); the test needs root");
+            return;
+        }
+        try
+        {
+            string folder = Path.Combine(mount, "out"), runs = Path.Combine(folder, "runs");
+            var (code, _, stderr) = LabConsole.Run("sweep", Config(), "--out", folder);
+            Assert.Equal(2, code);
+            string error = stderr.Trim().Split('\n')[^1];
+            Assert.Single(stderr.Trim().Split('\n'), l => l.StartsWith("error", StringComparison.Ordinal));
+            Assert.Matches($@"^error: {System.Text.RegularExpressions.Regex.Escape(runs)}/w00(16|32)-s[01]\.json: cannot write: No space left on device \(finished files are kept; rerun to resume\)$", error);
+            string failed = error["error: ".Length..error.IndexOf(": cannot write", StringComparison.Ordinal)];
+            Assert.False(File.Exists(failed));
+            Assert.Empty(Directory.GetFiles(folder, "*.tmp", SearchOption.AllDirectories));
+            var kept = Directory.GetFiles(runs).ToDictionary(f => f, File.ReadAllText);
+            Assert.NotEmpty(kept);
+
+            Assert.Null(Mount("-o", "remount,size=16m", mount));
+            var (again, stdout, resumed) = LabConsole.Run("sweep", Config(), "--out", folder);
+            Assert.Equal(0, again);
+            Assert.Contains($"sweep: {kept.Count} runs were already done and were kept", resumed);
+            Assert.Contains($"ran {4 - kept.Count} runs", stdout);
+            Assert.Equal(4, Directory.GetFiles(runs).Length);
+            foreach (var (file, text) in kept) Assert.Equal(text, File.ReadAllText(file));   // finished runs untouched
+        }
+        finally
+        {
+            Mount("-u", mount);
+        }
+    }
+
+    /// <summary>Runs mount (umount for "-u"); null on success, else why it failed.</summary>
+    private static string? Mount(params string[] args)
+    {
+        bool unmount = args[0] == "-u";
+        var start = new ProcessStartInfo(unmount ? "umount" : "mount", unmount ? args[1..] : args)
+            { RedirectStandardError = true, RedirectStandardOutput = true };
+        try
+        {
+            using var process = Process.Start(start)!;
+            string error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            return process.ExitCode == 0 ? null : error.Trim();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return e.Message;
+        }
     }
 
     [Fact]
