@@ -65,9 +65,10 @@ public sealed class LabTests : IDisposable
         var (code, _, stderr) = Lab("train", "--config", Config(wide), "--out", outDir);
         Assert.Equal(2, code);
         string error = Assert.Single(stderr.Trim().Split('\n'), l => l.StartsWith("error", StringComparison.Ordinal));
-        // θ (320 GB of it W_2) and two float64 copies of W_2 while it is drawn.
-        Assert.StartsWith($"error: {Path.Combine(_dir, "config.json")}: arch: the network needs ≈ 961 GB, the largest part parameters θ = 960 GB " +
-                          "(1·P·e + 2 × the largest tensor in float64 while θ0 is drawn; P = 40,001,400,001 float64, the largest tensor " +
+        // θ, the linearization's θ0 and Δθ (320 GB of each W_2) and two float64 copies of W_2 while it is drawn.
+        Assert.StartsWith($"error: {Path.Combine(_dir, "config.json")}: arch: the network needs ≈ 1.60 TB, the largest part parameters and " +
+                          "parameter-sized tensors = 1.60 TB (3·P·e: θ, θ0, Δθ + 2 × the largest tensor in float64 while θ0 is drawn; " +
+                          "P = 40,001,400,001 float64, the largest tensor " +
                           "hidden dense layer 2's weights 200000×200000 float64 = 320 GB); this machine has ", error);
         Assert.False(Directory.Exists(outDir));
     }

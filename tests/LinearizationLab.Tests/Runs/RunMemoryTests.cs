@@ -47,8 +47,8 @@ public class RunMemoryTests
         using var network = Network.Create(config.Setup.Arch, 0, config.Setup.Settings);
         long bytes = network.Parameters.Sum(t => t.numel() * t.element_size());
         var estimate = RunMemory.Training(config, train: 10, test: 4);
-        // θ, and two float64 copies of its largest tensor (W_1, [48, 6]) while it is drawn.
-        Assert.Equal(bytes + 2 * 48 * 6 * 8, Term(estimate, "parameters θ").Bytes);
+        // θ, the linearization's θ0 and Δθ, and two float64 copies of its largest tensor (W_1, [48, 6]) while it is drawn.
+        Assert.Equal(3 * bytes + 2 * 48 * 6 * 8, Term(estimate, "parameters").Bytes);
         Assert.Equal(bytes, Term(estimate, "optimizer").Bytes);   // the momentum's velocity, one per parameter
     }
 
