@@ -11,7 +11,8 @@ public interface IGradientSink
 {
     /// <summary>
     /// The gradient of parameter <paramref name="index"/> is the outer product g = c · δᵀ·a of δ [N, out] and a [N, in]
-    /// (a weight matrix's gradient, summed over the batch). The sink may overwrite <paramref name="delta"/>.
+    /// (a weight matrix's gradient, summed over the batch; a conv's weight [C_out, C_in, k…] is that matrix [C_out, C_in·|filter|] for
+    /// δ and a over the rows of patches). The sink may overwrite <paramref name="delta"/>.
     /// </summary>
     void AddProduct(int index, Tensor delta, Tensor input, double c);
 

@@ -36,27 +36,31 @@ public sealed class MomentumSgd : IGradientSink, IDisposable
         }
     }
 
-    /// <summary>The same rule for g = c·δᵀa; plain gradient descent adds (−η·c·δ)ᵀa to W in one GEMM, without forming g.</summary>
+    /// <summary>
+    /// The same rule for g = c·δᵀa; plain gradient descent adds (−η·c·δ)ᵀa to W in one GEMM, without forming g. A weight of more
+    /// than two axes (a conv's [C_out, C_in, k…]) is updated as the matrix [δ's columns, a's columns] it is stored as.
+    /// </summary>
     public void AddProduct(int index, Tensor delta, Tensor input, double c)
     {
         using var noGrad = no_grad();
+        Tensor Matrix(Tensor t) => t.view(delta.shape[1], input.shape[1]);
         var p = _parameters[index];
         if (_spec.Momentum == 0)
         {
             delta.Scale_(-_spec.LearningRate * c);
-            p.addmm_(delta.t(), input, 1, 1);
+            Matrix(p).addmm_(delta.t(), input, 1, 1);
             return;
         }
         delta.Scale_(c);
         if (!_spec.Nesterov)
         {
             var v = Velocity(index).Scale_(_spec.Momentum);
-            v.addmm_(delta.t(), input, 1, 1);
+            Matrix(v).addmm_(delta.t(), input, 1, 1);
             p.AddScaled_(v, -_spec.LearningRate);
             return;
         }
         var g = Gradient(index);
-        g.addmm_(delta.t(), input, 0, 1);
+        Matrix(g).addmm_(delta.t(), input, 0, 1);
         ApplyNesterov(index, g);
     }
 

@@ -158,7 +158,7 @@ public class TaylorizedNetworkTests
     {
         public Tensor[] Gradients { get; } = parameters.Select(p => zeros_like(p).detach()).ToArray();
 
-        public void AddProduct(int index, Tensor delta, Tensor input, double c) => Gradients[index].add_(delta.t().matmul(input) * c);
+        public void AddProduct(int index, Tensor delta, Tensor input, double c) => Gradients[index].add_((delta.t().matmul(input) * c).view(Gradients[index].shape));
 
         public void Add(int index, Tensor gradient, double c) => Gradients[index].add_(gradient * c);
     }
