@@ -123,7 +123,7 @@ public sealed record ConvLayer(int Channels, int[] Kernel, int[] Stride, Padding
     public override Tensor? Backprop(LayerContext context, Tensor input, Tensor outputGradient, IReadOnlyList<Tensor> parameters, int offset,
         LayerBuffers buffers, bool needInputGradient, IGradientSink sink)
     {
-        var rowGradient = PatchRows.Backprop(RowContext(context), buffers.StoredNamed(PatchesName), RowsOf(outputGradient, buffers),
+        var rowGradient = PatchRows.Backprop(RowContext(context), StoredPatchRows(buffers), RowsOf(outputGradient, buffers),
             WeightMatrices(parameters, offset), offset, buffers.Child(0), needInputGradient, sink);
         return rowGradient is null ? null : InputGradient(context, rowGradient, input.shape, buffers);
     }
@@ -133,7 +133,7 @@ public sealed record ConvLayer(int Channels, int[] Kernel, int[] Stride, Padding
         IReadOnlyList<Tensor> parameterTangents, int offset, LayerBuffers pointBuffers, LayerBuffers tangentBuffers)
     {
         var rowTangent = inputTangent is null ? null : PatchRowsInto(context, inputTangent, tangentBuffers);
-        var z = PatchRows.TangentInto(RowContext(context), pointBuffers.StoredNamed(PatchesName), rowTangent,
+        var z = PatchRows.TangentInto(RowContext(context), StoredPatchRows(pointBuffers), rowTangent,
             WeightMatrices(parameters, offset), WeightMatrices(parameterTangents, offset), offset, pointBuffers.Child(0), tangentBuffers.Child(0));
         return ChannelsFirst(context, z!, input.shape[0], tangentBuffers);
     }
@@ -152,7 +152,7 @@ public sealed record ConvLayer(int Channels, int[] Kernel, int[] Stride, Padding
     public override Tensor? JetBackprop(LayerContext context, Tensor input, Tensor outputGradient, int order, IReadOnlyList<Tensor> parameters,
         IReadOnlyList<Tensor> displacement, int offset, LayerBuffers buffers, bool needInputGradient, IGradientSink sink)
     {
-        var rowGradient = PatchRows.JetBackprop(RowContext(context), buffers.StoredNamed(PatchesName), RowsOf(outputGradient, buffers), order,
+        var rowGradient = PatchRows.JetBackprop(RowContext(context), StoredPatchRows(buffers), RowsOf(outputGradient, buffers), order,
             WeightMatrices(parameters, offset), WeightMatrices(displacement, offset), offset, buffers.Child(0), needInputGradient, sink);
         if (rowGradient is null) return null;
         long n = input.shape[0] / (order + 1), rowsPerBlock = rowGradient.shape[0] / (order + 1);
@@ -176,18 +176,22 @@ public sealed record ConvLayer(int Channels, int[] Kernel, int[] Stride, Padding
         return matrices;
     }
 
-    /// <summary>The patches of pad(<paramref name="input"/>) as rows [N·P, C_in·|filter|] in W's (C_in, kh, kw) order, written into <paramref name="buffers"/>.</summary>
+    /// <summary>The patches of pad(<paramref name="input"/>) as rows R [N·P, C_in·|filter|] in W's (C_in, kh, kw) order (a transposed view of a buffer of <paramref name="buffers"/>).</summary>
     private Tensor PatchRowsInto(LayerContext context, Tensor input, LayerBuffers buffers)
     {
         var padded = PadInto(context, input, buffers);
         var windows = Windows(padded);
         long n = input.shape[0], positions = Product(OutputShape(context.InputShape).Skip(1));
-        var rows = buffers.Named(PatchesName, [n * positions, FanIn(context.InputShape)], input);
-        // [N, C_in, (H_o, W_o), (kh, kw)] → [N, (H_o, W_o), C_in, (kh, kw)]
-        var order = SpatialRank == 1 ? new long[] { 0, 2, 1, 3 } : [0, 2, 3, 1, 4, 5];
-        rows.view(windows.permute(order).shape).copy_(windows.permute(order));
-        return rows;
+        // Stored as the columns Rᵀ [C_in·|filter|, N·P]: [N, C_in, (H_o, W_o), (kh, kw)] → [C_in, (kh, kw), N, (H_o, W_o)] copies
+        // runs of output positions, many times faster than gathering the few taps of one patch into a row; the GEMMs take Rᵀ transposed.
+        var columns = buffers.Named(PatchesName, [FanIn(context.InputShape), n * positions], input);
+        var order = SpatialRank == 1 ? new long[] { 1, 3, 0, 2 } : [1, 4, 5, 0, 2, 3];
+        columns.view(windows.permute(order).shape).copy_(windows.permute(order));
+        return columns.t();
     }
+
+    /// <summary>The patch rows R of the last <see cref="PatchRowsInto"/> with <paramref name="buffers"/>.</summary>
+    private static Tensor StoredPatchRows(LayerBuffers buffers) => buffers.StoredNamed(PatchesName).t();
 
     /// <summary>δ [N, C_out, ...] as rows [N·P, C_out] (example, then position), the layout of the row map's output.</summary>
     private Tensor RowsOf(Tensor outputGradient, LayerBuffers buffers)
