@@ -498,6 +498,14 @@ class Cnn:
         return F.linear(a.flatten(1), w3 / math.sqrt(w3.shape[1]), b3 * 0.0)   # readout: w_std 1, b_std 0 (as the C# benches)
 
 
+def cnn_data(n, side, dtype, seed):
+    """n seeded normal inputs [n, 1, side, side] with unit-norm rows, and one-hot targets of random labels (10 classes)."""
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, side * side, generator=g, dtype=torch.float64)
+    x = (x / x.norm(dim=1, keepdim=True)).to(dtype).view(n, 1, side, side)
+    return x, torch.nn.functional.one_hot(torch.randint(0, 10, (n,), generator=g), 10).to(dtype)
+
+
 def run_cnn_step(args):
     """One full-batch GD step of the CNN on 256 MNIST-shaped inputs (bench/LinearizationLab.Bench's cnn-step)."""
     examples, lr = 256, 0.1
@@ -508,10 +516,7 @@ def run_cnn_step(args):
     print(f"{'channels':>8} {'dtype':>8} {'median ms':>10} {'min ms':>8} {'max ms':>8}")
     for dtype_name in args.dtypes:
         dtype = DTYPES[dtype_name]
-        g = torch.Generator().manual_seed(args.seed)
-        x = torch.randn(examples, 784, generator=g, dtype=torch.float64)
-        x = (x / x.norm(dim=1, keepdim=True)).to(dtype).view(examples, 1, 28, 28)
-        y = torch.nn.functional.one_hot(torch.randint(0, 10, (examples,), generator=g), 10).to(dtype)
+        x, y = cnn_data(examples, 28, dtype, args.seed)
         cnn = Cnn(1, 28, args.width, 10)
         params = [p.requires_grad_(True) for p in cnn.init(args.seed, dtype)]
 
@@ -530,8 +535,6 @@ def run_cnn_step(args):
 def cnn_ntk(cnn, params, x):
     """Θ̂ = J Jᵀ [N·O, N·O] with torch.func: per-example Jacobians by vmap(jacrev), contracted parameter by parameter
     (the PyTorch tutorial's empirical_ntk_jacobian_contraction)."""
-    names = range(len(params))
-
     def single(ps, xi):
         return cnn.forward(list(ps), xi.unsqueeze(0)).squeeze(0)
 
@@ -549,15 +552,12 @@ def run_cnn_ntk(args):
     dense 10) on N = 64 inputs with torch.func (bench/LinearizationLab.Bench's cnn-ntk)."""
     n = 64
     print(f"cnn-ntk: conv64-relu-conv64-relu-flatten-dense10 (3x3 SAME, NTK parameterization) on {n} seeded normal 1x12x12 "
-          f"inputs, full {n * 10}x{n * 10} kernel by torch.func vmap(jacrev) + per-parameter contraction; "
+          f"inputs (unit-norm), full {n * 10}x{n * 10} kernel by torch.func vmap(jacrev) + per-parameter contraction; "
           f"median of {args.steps} runs after {args.warmup}")
     print(f"{'dtype':>8} {'median s':>9} {'min s':>7} {'max s':>7}")
+    cnn = Cnn(1, 12, 64, 10)
     for dtype_name in args.dtypes:
-        dtype = DTYPES[dtype_name]
-        g = torch.Generator().manual_seed(args.seed)
-        x = torch.randn(n, 1, 12, 12, generator=g, dtype=torch.float64).to(dtype)
-        cnn = Cnn(1, 12, 64, 10)
-        params = cnn.init(args.seed, dtype)
+        x, params = cnn_data(n, 12, DTYPES[dtype_name], args.seed)[0], cnn.init(args.seed, DTYPES[dtype_name])
         with torch.no_grad():
             t = time_steps(lambda: cnn_ntk(cnn, params, x), args.warmup, args.steps)
         print(f"{dtype_name:>8} {median(t) / 1e3:>9.3f} {t[0] / 1e3:>7.3f} {t[-1] / 1e3:>7.3f}")
