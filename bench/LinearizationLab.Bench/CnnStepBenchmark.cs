@@ -15,11 +15,13 @@ namespace LinearizationLab.Bench;
 /// </summary>
 public static class CnnStepBenchmark
 {
-    private const int Examples = 256, Channels = 128, WarmUp = 2, Measured = 7;
+    private const int Examples = 256, Channels = 128, WarmUp = 2;
 
-    /// <summary>Prints one line per path with the median and the spread of the measured steps (and the step's GFLOP).</summary>
-    public static void Run()
+    /// <summary>Prints one line per path with the median and the spread of the measured steps (and the step's GFLOP); <c>--steps S</c> measures S steps (default 7).</summary>
+    public static void Run(string[] args)
     {
+        int at = Array.IndexOf(args, "--steps");
+        int measured = at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture) : 7;
         var images = LabeledImages.Load(ImageCorpus.Mnist, ImageSplit.Train);
         var data = images.ToDataset(images.FirstPerClass(Examples / 8)[..Examples], 1, OneHotTargets.Standard).WithFeatureShape([1, 28, 28]);
         var spec = Spec();
@@ -31,7 +33,7 @@ public static class CnnStepBenchmark
         {
             using var network = Network.Create(spec, 0, settings);
             using var tensors = TrainingData.From(data, null, settings);
-            var trainer = new Trainer(new TrainingOptions(new MeanSquaredError(), new OptimizerSpec(0.1), WarmUp + Measured, [], 0));
+            var trainer = new Trainer(new TrainingOptions(new MeanSquaredError(), new OptimizerSpec(0.1), WarmUp + measured, [], 0));
             var times = TrainerSteps.Times(trainer, byHand ? network : new AutogradOnly(network), tensors, WarmUp);
             Console.WriteLine($"{(byHand ? "hand-written" : "autograd"),-12} {times[times.Length / 2],10:F1} {times[0],8:F1} {times[^1],8:F1}");
         }

@@ -1,11 +1,11 @@
 using LinearizationLab.Bench;
 
-// Benchmarks print figures; they never assert. Usage: lab-bench [gd-step|cnn-step|sweep-step [--widths W,..] [--dtypes D,..] [--runs R]|taylor-step [--widths W,..] [--dtypes D,..]|ntk [--only METHOD]|cnn-ntk [--only METHOD]|ntk-memory|analytic [mlp1k|mlp10k|cnn|relu20|tanh20] [--reps R]|gp [gp10k|gp10k-t] [--reps R]|all]
+// Benchmarks print figures; they never assert. Usage: lab-bench [gd-step|cnn-step [--steps S]|sweep-step [--widths W,..] [--dtypes D,..] [--runs R]|taylor-step [--widths W,..] [--dtypes D,..]|ntk [--only METHOD]|cnn-ntk [--only METHOD]|ntk-memory|analytic [mlp1k|mlp10k|cnn|relu20|tanh20] [--reps R]|gp [gp10k|gp10k-t] [--reps R]|all]
 string which = args.Length > 0 ? args[0] : "all";
 var benchmarks = new Dictionary<string, Action>
 {
     ["gd-step"] = GdStepBenchmark.Run,
-    ["cnn-step"] = CnnStepBenchmark.Run,
+    ["cnn-step"] = () => CnnStepBenchmark.Run(args.Skip(1).ToArray()),
     ["sweep-step"] = () => SweepStepBenchmark.Run(args.Skip(1).ToArray()),
     ["taylor-step"] = () => TaylorStepBenchmark.Run(args.Skip(1).ToArray()),
     ["ntk"] = () => NtkBenchmark.Run(args.Skip(1).ToArray()),
