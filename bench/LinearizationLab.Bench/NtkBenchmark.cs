@@ -27,10 +27,7 @@ public static class NtkBenchmark
     /// <summary>The same; <c>--only METHOD</c> restricts the tables to one method (e.g. structured, after changing it).</summary>
     public static void Run(string[] args)
     {
-        int only = Array.IndexOf(args, "--only");
-        NtkMethod[] methods = only >= 0 && only + 1 < args.Length
-            ? [EmpiricalNtk.ParseMethod(args[only + 1])]
-            : [NtkMethod.Structured, NtkMethod.Jacobian, NtkMethod.Ntvp];
+        var methods = Methods(args);
         Console.WriteLine($"empirical NTK, seconds per kernel; torch threads {get_num_threads()}");
         var gemm = new Dictionary<ScalarType, double>
         {
@@ -68,6 +65,20 @@ public static class NtkBenchmark
                 Console.WriteLine($"{label} {median,9:F3} {runs,4}  {note}");
             }
         }
+        CnnRows(methods);
+        PeakMemoryInChild();
+    }
+
+    /// <summary>The CNN table alone (bench/pytorch's <c>cnn-ntk</c> computes the same kernels with torch.func); <c>--only METHOD</c> as in <see cref="Run(string[])"/>.</summary>
+    public static void RunCnn(string[] args)
+    {
+        Console.WriteLine($"empirical NTK, seconds per kernel; torch threads {get_num_threads()}");
+        Console.WriteLine($"{"network",-10} {"width",5} {"O",3} {"dtype",-7} {"method",-10} {"median s",9} {"runs",4}");
+        CnnRows(Methods(args));
+    }
+
+    private static void CnnRows(NtkMethod[] methods)
+    {
         var cnn = Cnn();
         foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
         foreach (var method in methods)
@@ -75,7 +86,14 @@ public static class NtkBenchmark
             var (median, runs) = Time(cnn, 64, dtype, method);
             Console.WriteLine($"{"cnn",-10} {64,5} {10,3} {Name(dtype),-7} {Name(method),-10} {median,9:F3} {runs,4}");
         }
-        PeakMemoryInChild();
+    }
+
+    private static NtkMethod[] Methods(string[] args)
+    {
+        int only = Array.IndexOf(args, "--only");
+        return only >= 0 && only + 1 < args.Length
+            ? [EmpiricalNtk.ParseMethod(args[only + 1])]
+            : [NtkMethod.Structured, NtkMethod.Jacobian, NtkMethod.Ntvp];
     }
 
     /// <summary>

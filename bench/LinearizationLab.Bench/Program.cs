@@ -1,14 +1,16 @@
 using LinearizationLab.Bench;
 
-// Benchmarks print figures; they never assert. Usage: lab-bench [gd-step|adam-step|sweep-step [--widths W,..] [--dtypes D,..] [--runs R]|taylor-step [--widths W,..] [--dtypes D,..]|ntk [--only METHOD]|ntk-memory|analytic [mlp1k|mlp10k|cnn|relu20|tanh20] [--reps R]|gp [gp10k|gp10k-t] [--reps R]|memory [mlp-wide|cnn|gp8k]|all]
+// Benchmarks print figures; they never assert. Usage: lab-bench [gd-step|adam-step|cnn-step [--steps S]|sweep-step [--widths W,..] [--dtypes D,..] [--runs R]|taylor-step [--widths W,..] [--dtypes D,..]|ntk [--only METHOD]|cnn-ntk [--only METHOD]|ntk-memory|analytic [mlp1k|mlp10k|cnn|relu20|tanh20] [--reps R]|gp [gp10k|gp10k-t] [--reps R]|memory [mlp-wide|cnn|gp8k]|all]
 string which = args.Length > 0 ? args[0] : "all";
 var benchmarks = new Dictionary<string, Action>
 {
     ["gd-step"] = GdStepBenchmark.Run,
     ["adam-step"] = GdStepBenchmark.RunAdam,
+    ["cnn-step"] = () => CnnStepBenchmark.Run(args.Skip(1).ToArray()),
     ["sweep-step"] = () => SweepStepBenchmark.Run(args.Skip(1).ToArray()),
     ["taylor-step"] = () => TaylorStepBenchmark.Run(args.Skip(1).ToArray()),
     ["ntk"] = () => NtkBenchmark.Run(args.Skip(1).ToArray()),
+    ["cnn-ntk"] = () => NtkBenchmark.RunCnn(args.Skip(1).ToArray()),
     ["ntk-memory"] = NtkBenchmark.PeakMemory,
     ["analytic"] = () => AnalyticKernelBenchmark.Run(args.Skip(1).ToArray()),
     ["gp"] = () => GpBenchmark.Run(args.Skip(1).ToArray()),

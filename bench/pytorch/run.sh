@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the PyTorch measuring stick inside the chroot built by setup-chroot.sh:
 #
-#   sudo bash bench/pytorch/run.sh MODE [OPTIONS]        # MODE: gd-step | sweep-step | run | check
+#   sudo bash bench/pytorch/run.sh MODE [OPTIONS]        # MODE: gd-step | sweep-step | run | check | cnn-step | cnn-ntk
 #   sudo bash bench/pytorch/run.sh --help
 #
 # Copies sweep_step.py into $TORCH_CHROOT/opt/lab-bench/ and runs it there with python3 in a clean

@@ -10,6 +10,8 @@ the Debian 13 chroot of setup-chroot.sh through run.sh (which copies this file t
     run.sh sweep-step [--widths 512,1024,2048,4096] [--dtypes float64,float32] [--gemm 2048] [--no-check]
     run.sh run        [--width 2048] [--dtype float64] [--steps 1000] [--checkpoints 100,1000]
     run.sh check      [--width 64]
+    run.sh cnn-step   [--width 128] [--dtypes float32]       (2-conv CNN, 256 inputs of 1x28x28)
+    run.sh cnn-ntk    [--dtypes float32,float64]             (the CNN NTK by torch.func, N = 64, O = 10)
 
 Conventions (the same as LinearizationLab's):
   * NTK parameterization. Every weight and bias entry is drawn N(0, 1); dense layer l computes
@@ -29,6 +31,7 @@ import time
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
@@ -484,9 +487,106 @@ def run_whole(args):
           f"(of which kernels and outputs at checkpoints {t_kernel:.2f} s), linearization {t_end - t_network:.2f} s")
 
 
+# ============================================================================================================
+# A small CNN in NTK parameterization: 3×3 SAME convs with ReLU, flatten, dense readout
+# (z = w_std/√(C_in·9) · W⋆a + b_std·b, dense as above), as a flat list [W1, b1, W2, b2, W3, b3]
+# ============================================================================================================
+
+@dataclass(frozen=True)
+class Cnn:
+    """conv(channels) → relu → conv(channels) → relu → flatten → dense(outputs) on [in_channels, side, side] inputs."""
+    in_channels: int
+    side: int
+    channels: int
+    outputs: int
+    w_std: float = 1.414
+    b_std: float = 0.1
+
+    def shapes(self):
+        c, n = self.in_channels, self.channels
+        return [(n, c, 3, 3), (n,), (n, n, 3, 3), (n,), (self.outputs, n * self.side * self.side), (self.outputs,)]
+
+    def init(self, seed, dtype):
+        """Every entry N(0, 1), drawn in float64 from one seeded generator, then cast."""
+        g = torch.Generator().manual_seed(seed)
+        return [torch.randn(s, generator=g, dtype=torch.float64).to(dtype) for s in self.shapes()]
+
+    def forward(self, params, x):
+        """f(θ; x) [N, O]: the idiomatic functional form, the multiplier folded into the weight."""
+        w1, b1, w2, b2, w3, b3 = params
+        a = torch.relu(F.conv2d(x, w1 * (self.w_std / math.sqrt(self.in_channels * 9)), b1 * self.b_std, padding=1))
+        a = torch.relu(F.conv2d(a, w2 * (self.w_std / math.sqrt(self.channels * 9)), b2 * self.b_std, padding=1))
+        return F.linear(a.flatten(1), w3 / math.sqrt(w3.shape[1]), b3 * 0.0)   # readout: w_std 1, b_std 0 (as the C# benches)
+
+
+def cnn_data(n, side, dtype, seed):
+    """n seeded normal inputs [n, 1, side, side] with unit-norm rows, and one-hot targets of random labels (10 classes)."""
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, side * side, generator=g, dtype=torch.float64)
+    x = (x / x.norm(dim=1, keepdim=True)).to(dtype).view(n, 1, side, side)
+    return x, torch.nn.functional.one_hot(torch.randint(0, 10, (n,), generator=g), 10).to(dtype)
+
+
+def run_cnn_step(args):
+    """One full-batch GD step of the CNN on 256 MNIST-shaped inputs (bench/LinearizationLab.Bench's cnn-step)."""
+    examples, lr = 256, 0.1
+    print(f"cnn-step: conv{args.width}-relu-conv{args.width}-relu-flatten-dense10 (3x3 SAME, NTK parameterization, "
+          f"w_std 1.414, b_std 0.1; readout w_std 1, b_std 0), {examples} random 1x28x28 inputs (seeded normal, unit-norm rows), "
+          f"one-hot targets of random labels; 1/2 mean MSE; GD eta {lr}; autograd + in-place p.add_(p.grad, alpha=-eta); "
+          f"median of {args.steps} steps after {args.warmup}")
+    print(f"{'channels':>8} {'dtype':>8} {'median ms':>10} {'min ms':>8} {'max ms':>8}")
+    for dtype_name in args.dtypes:
+        dtype = DTYPES[dtype_name]
+        x, y = cnn_data(examples, 28, dtype, args.seed)
+        cnn = Cnn(1, 28, args.width, 10)
+        params = [p.requires_grad_(True) for p in cnn.init(args.seed, dtype)]
+
+        def step():
+            loss = mse(cnn.forward(params, x), y)
+            loss.backward()
+            with torch.no_grad():
+                for p in params:
+                    p.add_(p.grad, alpha=-lr)
+                    p.grad = None
+
+        t = time_steps(step, args.warmup, args.steps)
+        print(f"{args.width:>8} {dtype_name:>8} {median(t):>10.1f} {t[0]:>8.1f} {t[-1]:>8.1f}")
+
+
+def cnn_ntk(cnn, params, x):
+    """Θ̂ = J Jᵀ [N·O, N·O] with torch.func: per-example Jacobians by vmap(jacrev), contracted parameter by parameter
+    (the PyTorch tutorial's empirical_ntk_jacobian_contraction)."""
+    def single(ps, xi):
+        return cnn.forward(list(ps), xi.unsqueeze(0)).squeeze(0)
+
+    jac = torch.func.vmap(torch.func.jacrev(single), (None, 0))(tuple(params), x)   # per parameter: [N, O, *shape]
+    total = None
+    for j in jac:
+        j = j.flatten(2)                                                               # [N, O, P_l]
+        term = torch.einsum("Naf,Mbf->NaMb", j, j)
+        total = term if total is None else total + term
+    return total.reshape(x.shape[0] * cnn.outputs, -1)
+
+
+def run_cnn_ntk(args):
+    """The full N·O × N·O empirical NTK of the README's CNN (two 3×3 SAME convs of 64 channels on 1×12×12, flatten,
+    dense 10) on N = 64 inputs with torch.func (bench/LinearizationLab.Bench's cnn-ntk)."""
+    n = 64
+    print(f"cnn-ntk: conv64-relu-conv64-relu-flatten-dense10 (3x3 SAME, NTK parameterization) on {n} seeded normal 1x12x12 "
+          f"inputs (unit-norm), full {n * 10}x{n * 10} kernel by torch.func vmap(jacrev) + per-parameter contraction; "
+          f"median of {args.steps} runs after {args.warmup}")
+    print(f"{'dtype':>8} {'median s':>9} {'min s':>7} {'max s':>7}")
+    cnn = Cnn(1, 12, 64, 10)
+    for dtype_name in args.dtypes:
+        x, params = cnn_data(n, 12, DTYPES[dtype_name], args.seed)[0], cnn.init(args.seed, DTYPES[dtype_name])
+        with torch.no_grad():
+            t = time_steps(lambda: cnn_ntk(cnn, params, x), args.warmup, args.steps)
+        print(f"{dtype_name:>8} {median(t) / 1e3:>9.3f} {t[0] / 1e3:>7.3f} {t[-1] / 1e3:>7.3f}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=["gd-step", "sweep-step", "run", "check"])
+    parser.add_argument("mode", choices=["gd-step", "sweep-step", "run", "check", "cnn-step", "cnn-ntk"])
     parser.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--widths", type=csv_list(int), help="gd-step: 1024,4096; sweep-step: 512,1024,2048,4096")
@@ -495,7 +595,7 @@ def main():
     parser.add_argument("--steps", type=int, help="timed steps (default 15), or T for run (default 1000)")
     parser.add_argument("--gemm", type=int, default=2048, help="sweep-step: GEMM size for the %% of GEMM column; 0 skips")
     parser.add_argument("--no-check", action="store_true", help="sweep-step: skip the correctness check")
-    parser.add_argument("--width", type=int, help="run: width (default 2048); check: width (default 64)")
+    parser.add_argument("--width", type=int, help="run: width (default 2048); check: width (default 64); cnn-step: channels (default 128)")
     parser.add_argument("--dtype", default="float64", choices=list(DTYPES), help="run: data type (default float64)")
     parser.add_argument("--checkpoints", type=csv_list(int), default=[100, 1000], help="run: default 100,1000 (T is always one)")
     parser.add_argument("--linearization", default="parameter", choices=["parameter", "function"],
@@ -516,6 +616,17 @@ def main():
         args.dtypes = args.dtypes or ["float64", "float32"]
         args.steps = args.steps or 15
         run_sweep_step(args)
+    elif args.mode == "cnn-step":
+        args.width = args.width or 128
+        args.dtypes = args.dtypes or ["float32"]
+        args.steps = args.steps or 7
+        args.warmup = min(args.warmup, 2)
+        run_cnn_step(args)
+    elif args.mode == "cnn-ntk":
+        args.dtypes = args.dtypes or ["float32", "float64"]
+        args.steps = args.steps or 5
+        args.warmup = min(args.warmup, 1)
+        run_cnn_ntk(args)
     elif args.mode == "run":
         args.width = args.width or 2048
         args.steps = args.steps or 1000

@@ -102,6 +102,189 @@ public sealed record ConvLayer(int Channels, int[] Kernel, int[] Stride, Padding
             : nn.functional.conv2d(padded, w, b, strides: stride);
     }
 
+    /// <inheritdoc/>
+    public override bool SupportsBackprop => true;
+
+    /// <summary>
+    /// z = m_W·W⋆pad(a) + m_b·b as im2col and one GEMM: the patches of pad(a) as rows R [N·P, C_in·|filter|] (example, then
+    /// output position), Z = m_W·R·Wᵀ + m_b·b by the dense layer's pass (<see cref="PatchRows"/>), then Z back to channels first.
+    /// </summary>
+    public override Tensor ForwardInto(LayerContext context, Tensor input, IReadOnlyList<Tensor> parameters, int offset, LayerBuffers buffers)
+    {
+        var rows = PatchRowsInto(context, input, buffers);
+        var z = PatchRows.ForwardInto(RowContext(context), rows, WeightMatrices(parameters, offset), offset, buffers.Child(0));
+        return ChannelsFirst(context, z, input.shape[0], buffers);
+    }
+
+    /// <summary>
+    /// With G = δ as rows [N·P, C_out]: ∂L/∂W = m_W·Gᵀ·R (fused into the sink), ∂L/∂b = m_b·Σ G, and ∂L/∂a the adjoint of im2col
+    /// (col2im: each patch entry of m_W·G·W added back to the position it was read from) and of the padding.
+    /// </summary>
+    public override Tensor? Backprop(LayerContext context, Tensor input, Tensor outputGradient, IReadOnlyList<Tensor> parameters, int offset,
+        LayerBuffers buffers, bool needInputGradient, IGradientSink sink)
+    {
+        var rowGradient = PatchRows.Backprop(RowContext(context), StoredPatchRows(buffers), RowsOf(outputGradient, buffers),
+            WeightMatrices(parameters, offset), offset, buffers.Child(0), needInputGradient, sink);
+        return rowGradient is null ? null : InputGradient(context, rowGradient, input.shape, buffers);
+    }
+
+    /// <summary>ż = m_W·(Ẇ⋆pad(a) + W⋆pad(ȧ)) + m_b·ḃ, with the patches of a kept from the forward pass.</summary>
+    public override Tensor? TangentInto(LayerContext context, Tensor input, Tensor? inputTangent, IReadOnlyList<Tensor> parameters,
+        IReadOnlyList<Tensor> parameterTangents, int offset, LayerBuffers pointBuffers, LayerBuffers tangentBuffers)
+    {
+        var rowTangent = inputTangent is null ? null : PatchRowsInto(context, inputTangent, tangentBuffers);
+        var z = PatchRows.TangentInto(RowContext(context), StoredPatchRows(pointBuffers), rowTangent,
+            WeightMatrices(parameters, offset), WeightMatrices(parameterTangents, offset), offset, pointBuffers.Child(0), tangentBuffers.Child(0));
+        return ChannelsFirst(context, z!, input.shape[0], tangentBuffers);
+    }
+
+    /// <summary>The dense layer's jet on the stacked patch rows: im2col keeps the blocks of examples, so block j of R is a_j's patches.</summary>
+    public override Tensor JetInto(LayerContext context, Tensor input, int order, IReadOnlyList<Tensor> parameters,
+        IReadOnlyList<Tensor> displacement, int offset, LayerBuffers buffers, bool newPoint)
+    {
+        var rows = PatchRowsInto(context, input, buffers);
+        var z = PatchRows.JetInto(RowContext(context), rows, order, WeightMatrices(parameters, offset), WeightMatrices(displacement, offset),
+            offset, buffers.Child(0), newPoint);
+        return ChannelsFirst(context, z, input.shape[0], buffers);
+    }
+
+    /// <summary>The dense layer's reverse jet on the stacked patch rows, then col2im of blocks 1…k.</summary>
+    public override Tensor? JetBackprop(LayerContext context, Tensor input, Tensor outputGradient, int order, IReadOnlyList<Tensor> parameters,
+        IReadOnlyList<Tensor> displacement, int offset, LayerBuffers buffers, bool needInputGradient, IGradientSink sink)
+    {
+        var rowGradient = PatchRows.JetBackprop(RowContext(context), StoredPatchRows(buffers), RowsOf(outputGradient, buffers), order,
+            WeightMatrices(parameters, offset), WeightMatrices(displacement, offset), offset, buffers.Child(0), needInputGradient, sink);
+        if (rowGradient is null) return null;
+        long n = input.shape[0] / (order + 1), rowsPerBlock = rowGradient.shape[0] / (order + 1);
+        var gradient = buffers.InputGradient(input.shape, input);
+        InputGradient(context, rowGradient.narrow(0, rowsPerBlock, order * rowsPerBlock), gradient.narrow(0, n, order * n));
+        return gradient;
+    }
+
+    private const string PatchesName = "patches", PaddedName = "padded", RowGradientName = "output gradient rows";
+
+    /// <summary>The conv on patch rows: a dense layer of the same width, w_std and b_std whose fan-in C_in·|filter| is the conv's, so its multipliers are the conv's.</summary>
+    private DenseLayer PatchRows => new(Channels, WStd, BStd);
+
+    private LayerContext RowContext(LayerContext context) => new(context.Parameterization, [FanIn(context.InputShape)]);
+
+    /// <summary><paramref name="parameters"/> with W at <paramref name="offset"/> viewed as the matrix [C_out, C_in·|filter|] of the patch rows.</summary>
+    private static IReadOnlyList<Tensor> WeightMatrices(IReadOnlyList<Tensor> parameters, int offset)
+    {
+        var matrices = parameters.ToArray();
+        matrices[offset] = parameters[offset].view(parameters[offset].shape[0], -1);
+        return matrices;
+    }
+
+    /// <summary>The patches of pad(<paramref name="input"/>) as rows R [N·P, C_in·|filter|] in W's (C_in, kh, kw) order (a transposed view of a buffer of <paramref name="buffers"/>).</summary>
+    private Tensor PatchRowsInto(LayerContext context, Tensor input, LayerBuffers buffers)
+    {
+        var padded = PadInto(context, input, buffers);
+        var windows = Windows(padded);
+        long n = input.shape[0], positions = Product(OutputShape(context.InputShape).Skip(1));
+        // Stored as the columns Rᵀ [C_in·|filter|, N·P]: [N, C_in, (H_o, W_o), (kh, kw)] → [C_in, (kh, kw), N, (H_o, W_o)] copies
+        // runs of output positions, many times faster than gathering the few taps of one patch into a row; the GEMMs take Rᵀ transposed.
+        var columns = buffers.Named(PatchesName, [FanIn(context.InputShape), n * positions], input);
+        var order = SpatialRank == 1 ? new long[] { 1, 3, 0, 2 } : [1, 4, 5, 0, 2, 3];
+        columns.view(windows.permute(order).shape).copy_(windows.permute(order));
+        return columns.t();
+    }
+
+    /// <summary>The patch rows R of the last <see cref="PatchRowsInto"/> with <paramref name="buffers"/>.</summary>
+    private static Tensor StoredPatchRows(LayerBuffers buffers) => buffers.StoredNamed(PatchesName).t();
+
+    /// <summary>δ [N, C_out, ...] as rows [N·P, C_out] (example, then position), the layout of the row map's output.</summary>
+    private Tensor RowsOf(Tensor outputGradient, LayerBuffers buffers)
+    {
+        long n = outputGradient.shape[0], channels = outputGradient.shape[1];
+        var flat = outputGradient.reshape(n, channels, -1);
+        var rows = buffers.Named(RowGradientName, [n * flat.shape[2], channels], outputGradient);
+        rows.view(n, flat.shape[2], channels).copy_(flat.permute(0, 2, 1));
+        return rows;
+    }
+
+    /// <summary>The row map's output [N·P, C_out] as z [N, C_out, ...] in the output buffer.</summary>
+    private Tensor ChannelsFirst(LayerContext context, Tensor rows, long n, LayerBuffers buffers)
+    {
+        var shape = OutputShape(context.InputShape);
+        var z = buffers.Output([n, .. shape.Select(d => (long)d)], rows);
+        z.view(n, Channels, -1).copy_(rows.view(n, -1, Channels).permute(0, 2, 1));
+        return z;
+    }
+
+    /// <summary>∂L/∂a from ∂L/∂R by col2im and the padding's adjoint, into the input-gradient buffer.</summary>
+    private Tensor InputGradient(LayerContext context, Tensor rowGradient, long[] inputShape, LayerBuffers buffers)
+    {
+        var gradient = buffers.InputGradient(inputShape, rowGradient);
+        InputGradient(context, rowGradient, gradient);
+        return gradient;
+    }
+
+    /// <summary>
+    /// col2im: ∂L/∂pad(a) = Σ over the patches that read a position of their row gradient there (<c>fold</c>, 1-D as a 2-D of one row),
+    /// then the adjoint of the padding into <paramref name="gradient"/> [n, C_in, ...].
+    /// </summary>
+    private void InputGradient(LayerContext context, Tensor rowGradient, Tensor gradient)
+    {
+        using var scope = NewDisposeScope();
+        long n = gradient.shape[0];
+        var pads = TorchPads(context.InputShape);
+        long[] padded = Enumerable.Range(0, SpatialRank)
+            .Select(a => (long)context.InputShape[a + 1] + pads[2 * (SpatialRank - 1 - a)] + pads[2 * (SpatialRank - 1 - a) + 1]).ToArray();
+        var columns = rowGradient.view(n, -1, FanIn(context.InputShape)).permute(0, 2, 1);
+        var (height, kh, sh) = SpatialRank == 1 ? (1L, 1L, 1L) : (padded[0], (long)Kernel[0], (long)Stride[0]);
+        var folded = nn.functional.fold(columns, (height, padded[^1]), (kh, (long)Kernel[^1]), stride: (sh, (long)Stride[^1]))
+            .view([n, context.InputShape[0], .. padded]);
+        gradient.copy_(PaddingAdjoint(context, folded));
+    }
+
+    /// <summary>pad(<paramref name="input"/>), into a buffer of <paramref name="buffers"/> for zero padding (CIRCULAR allocates); the input itself without padding.</summary>
+    private Tensor PadInto(LayerContext context, Tensor input, LayerBuffers buffers)
+    {
+        var pads = TorchPads(context.InputShape);
+        if (pads.All(p => p == 0)) return input;
+        if (Padding == Padding.Circular) return Pad(context, input);
+        long[] shape = [.. input.shape.Take(2), .. Enumerable.Range(0, SpatialRank)
+            .Select(a => input.shape[a + 2] + pads[2 * (SpatialRank - 1 - a)] + pads[2 * (SpatialRank - 1 - a) + 1])];
+        var padded = buffers.Named(PaddedName, shape, input).zero_();
+        Interior(padded, pads, input.shape).copy_(input);
+        return padded;
+    }
+
+    /// <summary>The positions of a padded tensor that hold the input of <paramref name="inputShape"/>.</summary>
+    private Tensor Interior(Tensor padded, long[] pads, long[] inputShape)
+    {
+        var interior = padded;
+        for (int a = 0; a < SpatialRank; a++)
+            interior = interior.narrow(a + 2, pads[2 * (SpatialRank - 1 - a)], inputShape[a + 2]);
+        return interior;
+    }
+
+    /// <summary>
+    /// The adjoint of <see cref="Pad"/>: the interior, plus for CIRCULAR the wrapped borders added back where they were copied
+    /// from (padded position i of an axis with b before is input position (i − b) mod n).
+    /// </summary>
+    private Tensor PaddingAdjoint(LayerContext context, Tensor padded)
+    {
+        var pads = TorchPads(context.InputShape);
+        if (Padding != Padding.Circular)
+        {
+            long[] inputShape = [.. padded.shape.Take(2), .. context.InputShape.Skip(1).Select(d => (long)d)];
+            return Interior(padded, pads, inputShape);
+        }
+        var gradient = padded;
+        for (int a = 0; a < SpatialRank; a++)
+        {
+            int dim = a + 2;
+            long before = pads[2 * (SpatialRank - 1 - a)], after = pads[2 * (SpatialRank - 1 - a) + 1], size = context.InputShape[a + 1];
+            var axis = gradient.narrow(dim, before, size).clone();
+            if (before > 0) axis.narrow(dim, size - before, before).add_(gradient.narrow(dim, 0, before));
+            if (after > 0) axis.narrow(dim, 0, after).add_(gradient.narrow(dim, before + size, after));
+            gradient = axis;
+        }
+        return gradient;
+    }
+
     /// <summary>K ← w²·A(K) + b², Θ ← m_W²·fan_in·A(K) + m_b² + w²·A(Θ), over the diagonal or the full block of positions.</summary>
     public override KernelStep KernelStep(LayerContext context, KernelPlan plan)
     {
@@ -157,12 +340,15 @@ public sealed record ConvLayer(int Channels, int[] Kernel, int[] Stride, Padding
     /// <summary>Patches of a padded input at the conv's stride, [N, C_in·k(h)·(kw), P] in W's (C_in, kh, kw) order.</summary>
     private Tensor Patches(Tensor padded)
     {
-        var k = Kernel;
-        var s = Stride;
         long n = padded.shape[0], cin = padded.shape[1];
-        if (k.Length == 1)
-            return padded.unfold(2, k[0], s[0]).permute(0, 1, 3, 2).reshape(n, cin * k[0], -1);
-        return padded.unfold(2, k[0], s[0]).unfold(3, k[1], s[1])
-            .permute(0, 1, 4, 5, 2, 3).reshape(n, cin * k[0] * k[1], -1);
+        var windows = Windows(padded);
+        return SpatialRank == 1
+            ? windows.permute(0, 1, 3, 2).reshape(n, cin * Kernel[0], -1)
+            : windows.permute(0, 1, 4, 5, 2, 3).reshape(n, cin * Kernel[0] * Kernel[1], -1);
     }
+
+    /// <summary>The windows of a padded input at the conv's stride (a view): [N, C_in, L_o, k] or [N, C_in, H_o, W_o, kh, kw].</summary>
+    private Tensor Windows(Tensor padded) => SpatialRank == 1
+        ? padded.unfold(2, Kernel[0], Stride[0])
+        : padded.unfold(2, Kernel[0], Stride[0]).unfold(3, Kernel[1], Stride[1]);
 }

@@ -28,9 +28,9 @@ public sealed record FlattenLayer : Layer, ILayerKind
     /// <inheritdoc/>
     public override bool SupportsBackprop => true;
 
-    /// <inheritdoc/>
+    /// <summary>The input viewed flat, kept in <paramref name="buffers"/> beyond the step (a stored pass reads it later).</summary>
     public override Tensor ForwardInto(LayerContext context, Tensor input, IReadOnlyList<Tensor> parameters, int offset, LayerBuffers buffers) =>
-        input.flatten(1);
+        buffers.View(input.flatten(1));
 
     /// <summary>∂L/∂a is δ reshaped back to the input's shape.</summary>
     public override Tensor? Backprop(LayerContext context, Tensor input, Tensor outputGradient, IReadOnlyList<Tensor> parameters, int offset,

@@ -10,7 +10,7 @@ namespace LinearizationLab.Layers;
 /// </summary>
 public sealed class LayerBuffers : IDisposable
 {
-    private Tensor? _output, _derivative, _secondDerivative, _thirdDerivative, _inputGradient;
+    private Tensor? _view, _output, _derivative, _secondDerivative, _thirdDerivative, _inputGradient;
     private readonly List<LayerBuffers> _children = [];
     private readonly List<Tensor?> _childInputs = [];
     private readonly List<Tensor?> _branchGradients = [];
@@ -19,6 +19,17 @@ public sealed class LayerBuffers : IDisposable
 
     /// <summary>The output buffer, of <paramref name="shape"/> and <paramref name="like"/>'s dtype and device.</summary>
     public Tensor Output(long[] shape, Tensor like) => Ensure(ref _output, shape, like);
+
+    /// <summary>
+    /// Keeps <paramref name="view"/> (a view of a tensor that outlives the pass, e.g. flatten's reshaped input) out of the caller's
+    /// dispose scope until the next call, so that a pass stored across steps (the linearization's point) can still read it.
+    /// </summary>
+    public Tensor View(Tensor view)
+    {
+        _view?.Dispose();
+        _view = view.DetachFromDisposeScope();
+        return _view;
+    }
 
     /// <summary>φ′ evaluated at the layer's input (activation layers), shaped like the input.</summary>
     public Tensor Derivative(long[] shape, Tensor like) => Ensure(ref _derivative, shape, like);
@@ -106,6 +117,7 @@ public sealed class LayerBuffers : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        _view?.Dispose();
         _output?.Dispose();
         _derivative?.Dispose();
         _secondDerivative?.Dispose();

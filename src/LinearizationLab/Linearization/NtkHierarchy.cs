@@ -83,10 +83,10 @@ public sealed class NtkHierarchy
         using var grad = enable_grad();
         var leaves = theta.Select(t => t.detach().requires_grad_(true)).ToArray();
         var f = network.Forward(x, leaves).reshape(-1);
-        var rows = new Tensor[f.shape[0]];
-        for (int i = 0; i < rows.Length; i++)
-            rows[i] = Flatten(autograd.grad([f[i]], leaves, retain_graph: true, allow_unused: true), leaves);
-        return stack(rows).MoveToOuterDisposeScope();
+        var rows = zeros([f.shape[0], leaves.Sum(t => t.numel())], f.dtype, f.device);
+        for (int i = 0; i < f.shape[0]; i++)
+            CopyFlat(autograd.grad([f[i]], leaves, retain_graph: true, allow_unused: true), leaves, rows[i]);
+        return rows.MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -110,7 +110,7 @@ public sealed class NtkHierarchy
             for (int i = 0; i < m; i++)
             {
                 using var rowScope = NewDisposeScope();
-                products[i * m + k].copy_(Flatten(autograd.grad([t[i]], leaves, retain_graph: i < m - 1, allow_unused: true), leaves));
+                CopyFlat(autograd.grad([t[i]], leaves, retain_graph: i < m - 1, allow_unused: true), leaves, products[i * m + k]);
             }
         }
         return products.MoveToOuterDisposeScope();
@@ -119,19 +119,19 @@ public sealed class NtkHierarchy
     /// <summary>
     /// T[I, J, K, L] = D³f_I[a_J, a_K, a_L] by polarization of the cubic Taylor coefficient c(u) = D³f[u, u, u]/6 of
     /// order-3 jets along u (all I at once): D³f[a, b, c] = c(a+b+c) − c(a+b) − c(a+c) − c(b+c) + c(a) + c(b) + c(c),
-    /// with the single and pair terms computed once; each J ≤ K ≤ L is copied to every permutation.
+    /// with the single and pair terms computed once; each J ≤ K ≤ L is copied to every permutation. The O(M³) jets run from
+    /// one expansion point, with u written into one buffer (<see cref="CubicCoefficient"/>).
     /// </summary>
     private static Tensor ThirdDerivatives(Network network, Tensor[] theta, Tensor x, Tensor a, int m)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var point = network.ExpansionPoint(x, theta, 3);
-        Tensor Cubic(Tensor u) => network.Jet(point, theta, Unflatten(u, theta))[2].reshape(-1);
-        var single = Enumerable.Range(0, m).Select(j => Cubic(a[j])).ToArray();
+        using var cubic = new CubicCoefficient(network, theta, x);
+        var single = Enumerable.Range(0, m).Select(j => cubic.Along(u => u.copy_(a[j]))).ToArray();
         var pair = new Tensor[m, m];
         for (int j = 0; j < m; j++)
             for (int k = j + 1; k < m; k++)
-                pair[j, k] = pair[k, j] = Cubic(a[j] + a[k]);
+                pair[j, k] = pair[k, j] = cubic.Along(u => u.copy_(a[j]).add_(a[k]));
         // Pairs with a repeated index: c(2a) = 8c(a).
         for (int j = 0; j < m; j++) pair[j, j] = single[j].Scaled(8);
         var third = zeros([m, m, m, m], a.dtype, a.device);
@@ -140,16 +140,67 @@ public sealed class NtkHierarchy
         for (int l = k; l < m; l++)
         {
             using var tripleScope = NewDisposeScope();
-            var value = Cubic(a[j] + a[k] + a[l]) - pair[j, k] - pair[j, l] - pair[k, l] + single[j] + single[k] + single[l];
+            var value = cubic.Along(u => u.copy_(a[j]).add_(a[k]).add_(a[l]));
+            value.sub_(pair[j, k]).sub_(pair[j, l]).sub_(pair[k, l]).add_(single[j]).add_(single[k]).add_(single[l]);
             foreach (var (p, q, r) in new[] { (j, k, l), (j, l, k), (k, j, l), (k, l, j), (l, j, k), (l, k, j) })
                 third[.., p, q, r].copy_(value);
         }
         return third.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Parameter gradients (null or undefined where a parameter does not enter) as one flat vector.</summary>
-    private static Tensor Flatten(IList<Tensor> gradients, Tensor[] like) =>
-        cat(gradients.Select((g, i) => g is { IsInvalid: false } ? g.detach().flatten() : zeros_like(like[i]).flatten()).ToArray(), 0);
+    /// <summary>
+    /// c(u) = D³f(θ)[u, u, u]/6 on the training set, [M], for many directions u from one expansion point: u is written into a
+    /// buffer viewed as Δθ, and networks with hand-written passes run the stacked jet (<see cref="Network.JetInto"/>) through
+    /// buffers kept from call to call, so a direction allocates nothing parameter-sized.
+    /// </summary>
+    private sealed class CubicCoefficient : IDisposable
+    {
+        private readonly Network _network;
+        private readonly Tensor[] _theta;
+        private readonly Tensor _x;
+        private readonly Tensor _direction;
+        private readonly Tensor[] _displacement;
+        private readonly BackpropWorkspace _workspace;
+        private readonly JetPoint? _point;
+        private bool _pointValid;
+
+        public CubicCoefficient(Network network, Tensor[] theta, Tensor x)
+        {
+            (_network, _theta, _x) = (network, theta, x);
+            _direction = zeros(theta.Sum(t => t.numel()), theta[0].dtype, theta[0].device).DetachFromDisposeScope();
+            _displacement = Unflatten(_direction, theta);
+            _workspace = new BackpropWorkspace(network.Layers.Count);
+            if (!network.SupportsBackprop) _point = network.ExpansionPoint(x, theta, 3);
+        }
+
+        /// <summary>c(u) for the u that <paramref name="direction"/> writes into the (flat) buffer it is given.</summary>
+        public Tensor Along(Action<Tensor> direction)
+        {
+            direction(_direction);
+            if (_point is not null) return _network.Jet(_point, _theta, _displacement)[2].reshape(-1);
+            long n = _x.shape[0];
+            var stacked = _network.JetInto(_x, 3, _theta, _displacement, _workspace, newPoint: !_pointValid);
+            _pointValid = true;
+            return stacked.narrow(0, 3 * n, n).reshape(-1).clone();
+        }
+
+        public void Dispose()
+        {
+            _direction.Dispose();
+            _workspace.Dispose();
+        }
+    }
+
+    /// <summary>Parameter gradients written into the flat vector <paramref name="row"/> (left at 0 where a parameter does not enter).</summary>
+    private static void CopyFlat(IList<Tensor> gradients, Tensor[] like, Tensor row)
+    {
+        long offset = 0;
+        for (int i = 0; i < like.Length; i++)
+        {
+            if (gradients[i] is { IsInvalid: false } g) row.narrow(0, offset, like[i].numel()).copy_(g.detach().flatten());
+            offset += like[i].numel();
+        }
+    }
 
     /// <summary>A flat P-vector split into tensors shaped like θ.</summary>
     private static Tensor[] Unflatten(Tensor flat, Tensor[] like)

@@ -1,10 +1,39 @@
 using LinearizationLab.Layers;
 using LinearizationLab.Architecture;
+using LinearizationLab.Tests.Empirical;
 
 namespace LinearizationLab.Tests.Layers;
 
+[Collection("TorchSharp")]
 public class ConvLayerTests
 {
+    /// <summary>
+    /// CNNs whose layers all have hand-written passes: 1-D SAME at stride 2; 2-D SAME with an even kernel at stride 2 then CIRCULAR;
+    /// 1-D VALID at stride 2 (a position the windows never reach); a 1-D residual block with a 1×1 conv shortcut; 2-D CIRCULAR with
+    /// an even kernel into a channel concatenation; 2-D SAME at stride 2 on an odd size (cnn-fashion's layers), standard parameterization.
+    /// </summary>
+    public static TheoryData<string> HandWrittenCnns() => new(
+        """{"input_shape":[2,9],"layers":[{"type":"conv","channels":6,"kernel":[3],"stride":[2],"padding":"same","w_std":1.4,"b_std":0.2},{"type":"relu"},{"type":"flatten"},{"type":"dense","width":3,"w_std":1.0,"b_std":0.1}]}""",
+        """{"input_shape":[2,6,5],"layers":[{"type":"conv","channels":4,"kernel":[2,3],"stride":[2,2],"padding":"same","w_std":1.4,"b_std":0.2},{"type":"relu"},{"type":"conv","channels":3,"kernel":[3,3],"padding":"circular","w_std":1.3,"b_std":0.1},{"type":"erf"},{"type":"flatten"},{"type":"dense","width":3,"w_std":1.0,"b_std":0.1}]}""",
+        """{"input_shape":[3,8],"layers":[{"type":"conv","channels":4,"kernel":[3],"stride":[2],"padding":"valid","w_std":1.3,"b_std":0.1},{"type":"tanh"},{"type":"conv","channels":3,"kernel":[2],"padding":"valid","w_std":1.2,"b_std":0.3},{"type":"flatten"},{"type":"dense","width":2}]}""",
+        NtkTestNetworks.BlockCnns[1],
+        """{"input_shape":[1,4,4],"layers":[{"type":"conv","channels":3,"kernel":[2,2],"padding":"circular","w_std":1.4,"b_std":0.1},{"type":"tanh"},{"type":"parallel","combine":"concat","branches":[[{"type":"conv","channels":2,"kernel":[3,3],"padding":"same","w_std":1.2}],[{"type":"conv","channels":3,"kernel":[1,1],"w_std":1.1,"b_std":0.3},{"type":"relu"}]]},{"type":"flatten"},{"type":"dense","width":1,"w_std":1.0}]}""",
+        """{"input_shape":[1,7,7],"parameterization":"standard","layers":[{"type":"conv","channels":4,"kernel":[3,3],"padding":"same","w_std":1.414,"b_std":0.1},{"type":"relu"},{"type":"conv","channels":5,"kernel":[3,3],"stride":2,"padding":"same","w_std":1.414,"b_std":0.1},{"type":"relu"},{"type":"flatten"},{"type":"dense","width":3,"w_std":1.0}]}""");
+
+    [Theory]
+    [MemberData(nameof(HandWrittenCnns))]
+    public void HandWrittenPassesAreAutogradsAndForwardModes(string json)
+    {
+        var spec = NtkTestNetworks.Spec(json);
+        Assert.True(spec.Layers.All(l => l.SupportsBackprop));
+        // im2col + GEMM and col2im against libtorch's convolution and its autograd: the same sums of products in float64 in
+        // another order, so they agree to round-off.
+        Assert.InRange(HandWrittenPasses.BackpropGap(spec), 0, 1e-12);
+        Assert.InRange(HandWrittenPasses.TangentGap(spec), 0, 1e-12);
+        for (int order = 1; order <= 3; order++)
+            Assert.InRange(HandWrittenPasses.JetGap(spec, order), 0, 1e-12);
+    }
+
     private static ConvLayer Conv(int k, int s, Padding p) => new(1, [k], [s], p, 1, 0);
 
     [Theory]

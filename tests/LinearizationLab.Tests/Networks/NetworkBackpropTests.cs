@@ -3,6 +3,7 @@ using LinearizationLab.Architecture;
 using LinearizationLab.Linearization;
 using LinearizationLab.Networks;
 using LinearizationLab.Tests.Empirical;
+using LinearizationLab.Tests.Linearization;
 using LinearizationLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -167,6 +168,37 @@ public class NetworkBackpropTests
         for (int i = 0; i < fused.Parameters.Count; i++)
             Assert.True((fused.Parameters[i] - plain.Parameters[i]).abs().max().ToDouble() < 1e-12, $"parameter {i}");
         Assert.Contains(fused.Parameters, p => p.abs().max().ToDouble() > 1e-3);   // it did move away from θ0
+    }
+
+    [Theory]
+    [InlineData(0.0, false)]
+    [InlineData(0.9, true)]
+    public void ACnnAndItsLinearizationTrainByHandAsThroughAutograd(double momentum, bool nesterov)
+    {
+        // cnn-fashion's layers (SAME, then SAME at stride 2, flatten, dense) at a small size.
+        var spec = NtkTestNetworks.Spec("""
+            {"input_shape":[1,7,7],"layers":[{"type":"conv","channels":6,"kernel":[3,3],"padding":"same","w_std":1.414,"b_std":0.1},{"type":"relu"},
+              {"type":"conv","channels":6,"kernel":[3,3],"stride":2,"padding":"same","w_std":1.414,"b_std":0.1},{"type":"relu"},
+              {"type":"flatten"},{"type":"dense","width":3,"w_std":1.0}]}
+            """);
+        using var scope = NewDisposeScope();
+        using var fused = Network.Create(spec, 11, TensorSettings.CpuFloat64);
+        using var plain = Network.Create(spec, 11, TensorSettings.CpuFloat64);
+        Assert.True(fused.SupportsBackprop);
+        var x = NtkTestNetworks.Inputs(spec, 8, 3);
+        var y = NtkTestNetworks.Inputs(spec, 8, 4).flatten(1).narrow(1, 0, 3);
+        using var data = LinearizedNetworkTests.TrainingDataOf(x, y);
+        var options = new TrainingOptions(new MeanSquaredError(), new OptimizerSpec(0.5, momentum, nesterov), 10, [10], 2);
+        using var linFused = new LinearizedNetwork(fused);
+        using var linPlain = new LinearizedNetwork(fused);
+        new Trainer(options).Train(linFused, data);
+        new Trainer(options).Train(new AutogradOnly(linPlain), data);
+        new Trainer(options).Train(fused, data);
+        new Trainer(options).Train(new AutogradOnly(plain), data);
+        // 10 steps of the same float64 updates, rounded differently: agreement to round-off relative to each tensor's scale.
+        foreach (var (a, b) in fused.Parameters.Zip(plain.Parameters).Concat(linFused.Parameters.Zip(linPlain.Parameters)))
+            Assert.True((a - b).abs().max().ToDouble() <= 1e-12 * (1 + b.abs().max().ToDouble()));
+        Assert.Contains(linFused.Parameters, p => p.abs().max().ToDouble() > 1e-3);   // the linearization moved away from θ0
     }
 
     /// <summary>10 inputs from a generator, one-hot targets of the largest of the first O features.</summary>
