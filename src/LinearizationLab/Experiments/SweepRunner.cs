@@ -133,12 +133,14 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
 
         progress?.Report(new SweepProgress(0, 0, key.Width, key.Seed, "kernel", 0));
         var ntk0 = ntk.Compute(kernelX, null, spec.NtkMethod, perLayer: true);
-        double criticalRate = CriticalLearningRate.Of(ntk, data.X, ntk0);
+        using var linearized = new LinearizedNetwork(network);
+        // The choice of space and the model do not depend on η (only on the optimizer's kind and weight decay); its Θ̂0 on the
+        // training set, when it has one, gives η_crit by matrix-vector products.
+        using var functionSpace = FunctionSpaceLinearization.ForTraining(linearized, data, spec.Setup.Optimizer, spec.Setup.LinearizationSpace, ntk0.Full);
+        double criticalRate = CriticalLearningRate.Of(ntk, data.X, ntk0, functionSpace?.TrainKernel);
         var optimizer = spec.Setup.Optimizer.WithCriticalLearningRate(criticalRate);
         var trainer = new Trainer(new TrainingOptions(spec.Setup.Loss, optimizer, spec.Setup.Steps, spec.Setup.Checkpoints, key.Seed));
-        using var linearized = new LinearizedNetwork(network);
         using var run = new RunView(context, network, linearized.InitialParameters, data, kernelX, ntk, ntk0, optimizer);
-        using var functionSpace = FunctionSpaceLinearization.ForTraining(linearized, data, optimizer, spec.Setup.LinearizationSpace, ntk0.Full);
 
         // The comparators, each from θ0 with the same optimizer and batches, before the network: its checkpoints see them all.
         if (spec.Hierarchy) progress?.Report(new SweepProgress(0, 0, key.Width, key.Seed, "hierarchy", 0));
