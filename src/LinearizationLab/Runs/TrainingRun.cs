@@ -36,16 +36,17 @@ public static class TrainingRun
         using var network = Network.Create(config.Setup.Arch, config.Seed, config.Setup.Settings);
         using var data = TrainingData.From(train, test, config.Setup.Settings);
         var options = config.TrainingOptions;
+        using var linearized = new LinearizedNetwork(network);
+        using var functionSpace = FunctionSpaceLinearization.ForTraining(linearized, data, options.Optimizer, config.Setup.LinearizationSpace);
         double? criticalRate = null;
         if (config.Setup.Optimizer.CriticalFraction is not null)
         {
-            criticalRate = CriticalLearningRate.Of(new EmpiricalNtk(network), data.X);
+            // The function-space model's Θ̂0(X, X), when there is one, spares the NTK-vector products of a large N·O.
+            criticalRate = CriticalLearningRate.Of(new EmpiricalNtk(network), data.X, kernel: functionSpace?.TrainKernel);
             options = options with { Optimizer = config.Setup.Optimizer.WithCriticalLearningRate(criticalRate.Value) };
         }
         var trainer = new Trainer(options);
         int steps = options.Steps;
-        using var linearized = new LinearizedNetwork(network);
-        using var functionSpace = FunctionSpaceLinearization.ForTraining(linearized, data, options.Optimizer, config.Setup.LinearizationSpace);
         ITrainableModel linearModel = (ITrainableModel?)functionSpace ?? linearized;
         using var centeredLinear = Centered(config, linearModel, network, linearized.InitialParameters, data);
         var linear = new Dictionary<int, (CheckpointMetrics Record, Tensor Train, Tensor? Test)>();
