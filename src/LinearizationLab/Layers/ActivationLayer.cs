@@ -191,30 +191,12 @@ public sealed record ActivationLayer(Activation Function) : Layer, ILayerKind
                 return;
             }
 
-            int positions = state.Positions;
-            bool full = state.Full;
-            state.StoreOwnVariances(slot, positions);
-            var s1 = state.Variances1(slot, positions);
-            var s2 = state.Variances2(slot, positions);
-            for (int i = 0; i < positions; i++)
+            state.ForEachEntry(slot, state.Positions, (v1, v2, e) =>
             {
-                if (full)
-                {
-                    for (int j = 0; j < positions; j++)
-                    {
-                        int e = i * positions + j;
-                        var (kNew, derivative) = transform(s1[i], s2[j], k[e]);
-                        k[e] = kNew;
-                        theta[e] *= derivative;
-                    }
-                }
-                else
-                {
-                    var (kNew, derivative) = transform(s1[i], s2[i], k[i]);
-                    k[i] = kNew;
-                    theta[i] *= derivative;
-                }
-            }
+                var (kNew, derivative) = transform(v1, v2, k[e]);
+                k[e] = kNew;
+                theta[e] *= derivative;
+            });
         };
     }
 }

@@ -73,6 +73,28 @@ public sealed class KernelState
         for (int i = 0; i < positions; i++) store[i] = K[full ? i * positions + i : i];
     }
 
+    /// <summary>
+    /// The per-position map of an activation or layer_norm: stores the variances in a self run (<see cref="StoreOwnVariances"/>),
+    /// then calls <paramref name="entry"/>(Σ11(p), Σ22(q), e) for every kernel entry e over the <paramref name="positions"/>
+    /// tracked positions — every pair (p, q) at e = p·P + q on a full covariance, (p, p) at e = p on the diagonal.
+    /// </summary>
+    public void ForEachEntry(int slot, int positions, Action<double, double, int> entry)
+    {
+        StoreOwnVariances(slot, positions);
+        var s1 = Variances1(slot, positions);
+        var s2 = Variances2(slot, positions);
+        bool full = Spatial && Full;
+        for (int i = 0; i < positions; i++)
+        {
+            if (!full)
+            {
+                entry(s1[i], s2[i], i);
+                continue;
+            }
+            for (int j = 0; j < positions; j++) entry(s1[i], s2[j], i * positions + j);
+        }
+    }
+
     /// <summary>Makes the next buffers current.</summary>
     public void SwapBuffers()
     {

@@ -259,29 +259,12 @@ public sealed record LayerNormLayer(double Epsilon) : Layer, ILayerKind
         return state =>
         {
             double[] k = state.K, theta = state.Theta;
-            int positions = state.Spatial ? state.Positions : 1;
-            bool full = state.Spatial && state.Full;
-            state.StoreOwnVariances(slot, positions);
-            var s1 = state.Variances1(slot, positions);
-            var s2 = state.Variances2(slot, positions);
-            for (int i = 0; i < positions; i++)
+            state.ForEachEntry(slot, state.Spatial ? state.Positions : 1, (v1, v2, e) =>
             {
-                if (full)
-                {
-                    for (int j = 0; j < positions; j++)
-                    {
-                        double scale = 1 / Math.Sqrt((s1[i] + epsilon) * (s2[j] + epsilon));
-                        k[i * positions + j] *= scale;
-                        theta[i * positions + j] *= scale;
-                    }
-                }
-                else
-                {
-                    double scale = 1 / Math.Sqrt((s1[i] + epsilon) * (s2[i] + epsilon));
-                    k[i] *= scale;
-                    theta[i] *= scale;
-                }
-            }
+                double scale = 1 / Math.Sqrt((v1 + epsilon) * (v2 + epsilon));
+                k[e] *= scale;
+                theta[e] *= scale;
+            });
         };
     }
 
