@@ -77,11 +77,7 @@ public sealed class Adam : IOptimizer
         _received[index] = true;
         var p = _parameters[index];
         double rate = _spec.LearningRate;
-        if (_spec.WeightDecay != 0)
-        {
-            p.Scale_(1 - rate * _spec.WeightDecay);
-            if (_centers[index] is { } center) p.AddScaled_(center, rate * _spec.WeightDecay);
-        }
+        if (_spec.WeightDecay != 0) WeightDecayCenters.Pull(p, _centers[index], rate * _spec.WeightDecay);
         var (beta1, beta2) = (_moments.Beta1, _moments.Beta2);
         var m = _first[index];
         var v = _second[index];

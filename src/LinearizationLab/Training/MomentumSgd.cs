@@ -111,10 +111,7 @@ public sealed class MomentumSgd : IOptimizer
     /// <summary>θ ← θ − η·λ·(θ − θ_c), the decay's share of a plain gradient step (before the loss's share, so both see the old θ).</summary>
     private void Decay(int index, Tensor p)
     {
-        if (_spec.WeightDecay == 0) return;
-        double rate = _spec.LearningRate * _spec.WeightDecay;
-        p.Scale_(1 - rate);
-        if (_centers[index] is { } center) p.AddScaled_(center, rate);
+        if (_spec.WeightDecay != 0) WeightDecayCenters.Pull(p, _centers[index], _spec.LearningRate * _spec.WeightDecay);
     }
 
     /// <summary>g ← g + λ·(θ − θ_c).</summary>

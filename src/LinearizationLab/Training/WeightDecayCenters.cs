@@ -1,3 +1,4 @@
+using LinearizationLab.Layers;
 using static TorchSharp.torch;
 
 namespace LinearizationLab.Training;
@@ -18,5 +19,15 @@ internal static class WeightDecayCenters
         for (int i = 0; i < parameters.Count; i++)
             centers[i] = owned ? parameters[i].detach().clone().DetachFromDisposeScope() : zero?[i];
         return (centers, owned);
+    }
+
+    /// <summary>
+    /// θ ← θ − r·(θ − θ_c), the decay's share of a step at rate r = η·λ (plain gradient descent's L2 step, and AdamW's decoupled
+    /// one); <paramref name="center"/> null means θ_c = 0.
+    /// </summary>
+    public static void Pull(Tensor p, Tensor? center, double rate)
+    {
+        p.Scale_(1 - rate);
+        if (center is not null) p.AddScaled_(center, rate);
     }
 }
