@@ -168,10 +168,7 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
             if (ReferenceEquals(set.X, x))
             {
                 using var noGrad = no_grad();
-                var f = set.F0.clone();
-                f.view(-1).addmv_(set.Kernel, _coefficients.view(-1));
-                if (_alongOrigin is not null) f.addcmul_(set.AlongOrigin!, _alongOrigin, 1);
-                return f;
+                return AddDisplacement(set.F0.clone(), set.Kernel, set.AlongOrigin);
             }
         return null;
     }
@@ -190,9 +187,7 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
             if (!ReferenceEquals(x, _x))
                 throw new InvalidOperationException("a full batch must be the training set the function-space linearization was built on");
             var f = _output.Output(train.F0.shape, train.F0).copy_(train.F0);
-            f.view(-1).addmv_(train.Kernel, _coefficients.view(-1));
-            if (_alongOrigin is not null) f.addcmul_(train.AlongOrigin!, _alongOrigin, 1);
-            return f;
+            return AddDisplacement(f, train.Kernel, train.AlongOrigin);
         }
         if (x.shape[0] != rows.Length)
             throw new ArgumentException($"the batch has {x.shape[0]} examples but {rows.Length} rows");
@@ -200,9 +195,19 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
         using var scope = NewDisposeScope();
         var kernelRows = train.Kernel.view(_count, _outputs, _count * _outputs).index_select(0, _rows).view(rows.Length * _outputs, -1);
         var f0 = train.F0.index_select(0, _rows);
-        f0.view(-1).addmv_(kernelRows, _coefficients.view(-1));
-        if (_alongOrigin is not null) f0.addcmul_(train.AlongOrigin!.index_select(0, _rows), _alongOrigin, 1);
+        AddDisplacement(f0, kernelRows, train.AlongOrigin?.index_select(0, _rows));
         return _output.Output([rows.Length, _outputs], train.F0).copy_(f0);
+    }
+
+    /// <summary>
+    /// f ← f + J0(x)·Δθ = f + Θ̂0(x, X)·c (+ a·J0(x)θ0) for the rows of x that <paramref name="kernel"/> [rows·O, N·O] and
+    /// <paramref name="alongOrigin"/> [rows, O] hold; returns <paramref name="f"/> [rows, O].
+    /// </summary>
+    private Tensor AddDisplacement(Tensor f, Tensor kernel, Tensor? alongOrigin)
+    {
+        f.view(-1).addmv_(kernel, _coefficients.view(-1));
+        if (_alongOrigin is not null) f.addcmul_(alongOrigin!, _alongOrigin, 1);
+        return f;
     }
 
     /// <summary>
