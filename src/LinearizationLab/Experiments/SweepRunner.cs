@@ -148,7 +148,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var linear = new Dictionary<int, ModelCheckpoint>();
         var theta0 = linearized.InitialParameters;
         ITrainableModel linearModel = (ITrainableModel?)functionSpace ?? linearized;
-        using var centeredLinear = Centered(linearModel, network, theta0, data);
+        using var centeredLinear = spec.Setup.Centered(linearModel, network, theta0, data);
         var linResult = trainer.Train((ITrainableModel?)centeredLinear ?? linearModel, data,
             (record, model) => linear[record.Step] = new(Outputs(trainer, model, data.X), Outputs(trainer, model, data.TestX), record)
             {
@@ -160,7 +160,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         foreach (int order in spec.TaylorOrders.Where(k => k >= 2))
         {
             using var model = new TaylorizedNetwork(network, order, theta0);
-            using var centeredTaylor = Centered(model, network, theta0, data);
+            using var centeredTaylor = spec.Setup.Centered(model, network, theta0, data);
             var rows = taylor[order] = [];
             trainer.Train((ITrainableModel?)centeredTaylor ?? model, data, (record, m) =>
             {
@@ -179,7 +179,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         double[]? lastNet = null;
         double[,]? finalKernel = null;
         int lastStep = spec.Setup.Checkpoints[^1], outputs = context.Train.OutputCount, n = context.Train.Count;
-        using var centeredNetwork = Centered(network, network, theta0, data);
+        using var centeredNetwork = spec.Setup.Centered(network, network, theta0, data);
         var netResult = trainer.Train((ITrainableModel?)centeredNetwork ?? network, data, (record, model) =>
         {
             int step = record.Step;
@@ -227,13 +227,6 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             FinalTestLinearized = Enumerable.Range(0, lastLin.Length / outputs).Select(i => lastLin[i * outputs]).ToArray(),
         };
     }
-
-    /// <summary>
-    /// <paramref name="model"/> − f(·; θ0) when the sweep centers its models (<c>center</c>, <see cref="CenteredModel"/>), else null;
-    /// f(x; θ0) is computed once on the training and test sets.
-    /// </summary>
-    private CenteredModel? Centered(ITrainableModel model, Network network, IReadOnlyList<Tensor> theta0, TrainingData data) =>
-        context.Spec.Setup.Center ? new CenteredModel(model, network, theta0, data.X, data.TestX) : null;
 
     /// <summary>
     /// The truncated NTK hierarchy at θ0 on the training set, followed to every checkpoint t of GD at rate η

@@ -39,6 +39,13 @@ public sealed record TrainingSetup(
     public LinearizationSpace LinearizationSpace { get; init; }
 
     /// <summary>
+    /// <paramref name="model"/> − f(·; θ0) when the setup centers its models (<c>center</c>, <see cref="CenteredModel"/>), else null;
+    /// f(x; θ0) is computed once on the training and test sets of <paramref name="data"/>.
+    /// </summary>
+    public CenteredModel? Centered(ITrainableModel model, Network network, IReadOnlyList<TorchSharp.torch.Tensor> theta0, TrainingData data) =>
+        Center ? new CenteredModel(model, network, theta0, data.X, data.TestX) : null;
+
+    /// <summary>
     /// Reads and validates the shared fields of <paramref name="s"/>; <c>steps</c> must be at least
     /// <paramref name="minSteps"/>, and absent <c>checkpoints</c> are <paramref name="checkpointsPerDecade"/> log-spaced
     /// steps per decade (<see cref="CheckpointSchedule.LogSpaced"/>).

@@ -48,14 +48,14 @@ public static class TrainingRun
         var trainer = new Trainer(options);
         int steps = options.Steps;
         ITrainableModel linearModel = (ITrainableModel?)functionSpace ?? linearized;
-        using var centeredLinear = Centered(config, linearModel, network, linearized.InitialParameters, data);
+        using var centeredLinear = config.Setup.Centered(linearModel, network, linearized.InitialParameters, data);
         var linear = new Dictionary<int, (CheckpointMetrics Record, Tensor Train, Tensor? Test)>();
         using var outputs = NewDisposeScope();
         var linResult = trainer.Train((ITrainableModel?)centeredLinear ?? linearModel, data,
             (record, model) => linear[record.Step] = (record, Outputs(trainer, model, data.X)!, Outputs(trainer, model, data.TestX)),
             progress is null ? null : new ActionProgress<TrainingProgress>(p => progress.Report(p with { TotalSteps = 2 * steps })), cancel);
 
-        using var centered = Centered(config, network, network, linearized.InitialParameters, data);
+        using var centered = config.Setup.Centered(network, network, linearized.InitialParameters, data);
         var result = trainer.Train((ITrainableModel?)centered ?? network, data, (record, model) =>
             {
                 if (!linear.TryGetValue(record.Step, out var lin)) return;   // the linearization diverged before this step
@@ -94,11 +94,6 @@ public static class TrainingRun
             record.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return result;
     }
-
-    /// <summary><paramref name="model"/> − f(·; θ0) when the config centers its models, else null.</summary>
-    private static CenteredModel? Centered(RunConfig config, ITrainableModel model, Network network, IReadOnlyList<Tensor> theta0,
-        TrainingData data) =>
-        config.Setup.Center ? new CenteredModel(model, network, theta0, data.X, data.TestX) : null;
 
     /// <summary>f(x) of <paramref name="model"/> on a set, detached, in the caller's dispose scope; null without the set.</summary>
     private static Tensor? Outputs(Trainer trainer, ITrainableModel model, Tensor? x) =>
