@@ -29,15 +29,9 @@ public static class FeatureNormalization
     /// </summary>
     public static (Dataset Train, Dataset Test) Zca(Dataset train, Dataset test, double epsilon)
     {
-        if (test.FeatureSize != train.FeatureSize)
-            throw new ArgumentException($"train has {train.FeatureSize} features but test has {test.FeatureSize}");
-        if (train.Count == 0) throw new ArgumentException("cannot whiten with an empty train set");
+        var mean = TrainMeans(train, test, "whiten");
         if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "ZCA needs a regularization ε > 0");
         int d = train.FeatureSize, n = train.Count;
-        var mean = new double[d];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < d; j++) mean[j] += train.Inputs[i * d + j];
-        for (int j = 0; j < d; j++) mean[j] /= n;
         var centered = Centered(train, mean);
         var covariance = new double[d, d];
         var flat = System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref covariance[0, 0], d * d);
@@ -57,6 +51,23 @@ public static class FeatureNormalization
         var whitening = new double[d * d];
         Lapack.Gemm(true, false, d, d, d, 1, flat, d, scaled, d, 0, whitening, d);
         return (Whiten(train, centered, whitening), Whiten(test, Centered(test, mean), whitening));
+    }
+
+    /// <summary>
+    /// The train set's per-feature means μ_j = (1/N)·Σ_i x_ij, after checking that the test set has the same features and the
+    /// train set is not empty (<paramref name="verb"/> names the normalization in the error).
+    /// </summary>
+    private static double[] TrainMeans(Dataset train, Dataset test, string verb)
+    {
+        if (test.FeatureSize != train.FeatureSize)
+            throw new ArgumentException($"train has {train.FeatureSize} features but test has {test.FeatureSize}");
+        if (train.Count == 0) throw new ArgumentException($"cannot {verb} with an empty train set");
+        int d = train.FeatureSize, n = train.Count;
+        var mean = new double[d];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++) mean[j] += train.Inputs[i * d + j];
+        for (int j = 0; j < d; j++) mean[j] /= n;
+        return mean;
     }
 
     private static double[] Centered(Dataset data, double[] mean)
@@ -99,15 +110,9 @@ public static class FeatureNormalization
     /// </summary>
     public static (Dataset Train, Dataset Test) Standardize(Dataset train, Dataset test)
     {
-        if (test.FeatureSize != train.FeatureSize)
-            throw new ArgumentException($"train has {train.FeatureSize} features but test has {test.FeatureSize}");
-        if (train.Count == 0) throw new ArgumentException("cannot standardize with an empty train set");
+        var mean = TrainMeans(train, test, "standardize");
         int d = train.FeatureSize, n = train.Count;
-        var mean = new double[d];
         var std = new double[d];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < d; j++) mean[j] += train.Inputs[i * d + j];
-        for (int j = 0; j < d; j++) mean[j] /= n;
         for (int i = 0; i < n; i++)
             for (int j = 0; j < d; j++)
             {
