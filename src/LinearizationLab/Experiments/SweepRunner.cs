@@ -150,7 +150,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         ITrainableModel linearModel = (ITrainableModel?)functionSpace ?? linearized;
         using var centeredLinear = spec.Setup.Centered(linearModel, network, theta0, data);
         var linResult = trainer.Train((ITrainableModel?)centeredLinear ?? linearModel, data,
-            (record, model) => linear[record.Step] = new(Outputs(trainer, model, data.X), Outputs(trainer, model, data.TestX), record)
+            (record, model) => linear[record.Step] = new(trainer.PredictValues(model, data.X), trainer.PredictValues(model, data.TestX), record)
             {
                 Displacement = (model as IDisplacementModel)?.DisplacementNorm(),
             },
@@ -167,7 +167,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
                 double[,] kernel;
                 using (var kernelScope = NewDisposeScope())
                     kernel = KernelTensors.ToMatrix(KernelTensors.OutputAverage(model.Ntk(kernelX), context.Train.OutputCount));
-                rows[record.Step] = new(order, new(Outputs(trainer, m, data.X), Outputs(trainer, m, data.TestX), record), kernel);
+                rows[record.Step] = new(order, new(trainer.PredictValues(m, data.X), trainer.PredictValues(m, data.TestX), record), kernel);
             }, Phase(progress, key, TaylorModelsMetric.ModelName(order)), cancel);
         }
 
@@ -183,7 +183,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var netResult = trainer.Train((ITrainableModel?)centeredNetwork ?? network, data, (record, model) =>
         {
             int step = record.Step;
-            var net = new ModelCheckpoint(Outputs(trainer, model, data.X), Outputs(trainer, model, data.TestX), record);
+            var net = new ModelCheckpoint(trainer.PredictValues(model, data.X), trainer.PredictValues(model, data.TestX), record);
             var lin = linear.GetValueOrDefault(step) ?? ModelCheckpoint.Diverged(step, net.Train.Length, net.Test.Length);
             var view = new CheckpointView(run, step, net, lin, taylor.Values.Where(t => t.ContainsKey(step)).Select(t => t[step]).ToArray(),
                 hierarchy?[step], losses.ToArray());
@@ -256,13 +256,6 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             average[i, j] = sum / outputs;
         }
         return average;
-    }
-
-    private static double[] Outputs(Trainer trainer, ITrainableModel model, Tensor? x)
-    {
-        if (x is null) return [];
-        using var scope = NewDisposeScope();
-        return trainer.Predict(model, x).to(ScalarType.Float64).cpu().data<double>().ToArray();
     }
 
     private static IProgress<TrainingProgress>? Phase(IProgress<SweepProgress>? progress, SweepRunKey key, string phase) =>

@@ -7,9 +7,6 @@ using LinearizationLab.Linearization;
 using LinearizationLab.Networks;
 using LinearizationLab.Training;
 
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace LinearizationLab.Runs;
 
 /// <summary>
@@ -49,10 +46,9 @@ public static class TrainingRun
         int steps = options.Steps;
         ITrainableModel linearModel = (ITrainableModel?)functionSpace ?? linearized;
         using var centeredLinear = config.Setup.Centered(linearModel, network, linearized.InitialParameters, data);
-        var linear = new Dictionary<int, (CheckpointMetrics Record, Tensor Train, Tensor? Test)>();
-        using var outputs = NewDisposeScope();
+        var linear = new Dictionary<int, (CheckpointMetrics Record, double[] Train, double[] Test)>();
         var linResult = trainer.Train((ITrainableModel?)centeredLinear ?? linearModel, data,
-            (record, model) => linear[record.Step] = (record, Outputs(trainer, model, data.X)!, Outputs(trainer, model, data.TestX)),
+            (record, model) => linear[record.Step] = (record, trainer.PredictValues(model, data.X), trainer.PredictValues(model, data.TestX)),
             progress is null ? null : new ActionProgress<TrainingProgress>(p => progress.Report(p with { TotalSteps = 2 * steps })), cancel);
 
         using var centered = config.Setup.Centered(network, network, linearized.InitialParameters, data);
@@ -63,8 +59,9 @@ public static class TrainingRun
                 if (lin.Record.TrainAccuracy is { } a) record.Extra["linearized_train_accuracy"] = a;
                 if (lin.Record.TestLoss is { } l) record.Extra["linearized_test_loss"] = l;
                 if (lin.Record.TestAccuracy is { } ta) record.Extra["linearized_test_accuracy"] = ta;
-                record.Extra["output_rmse_train"] = Rmse(Outputs(trainer, model, data.X), lin.Train);
-                if (lin.Test is { } test) record.Extra["output_rmse_test"] = Rmse(Outputs(trainer, model, data.TestX)!, test);
+                record.Extra["output_rmse_train"] = MatrixDistance.Rmse(trainer.PredictValues(model, data.X), lin.Train);
+                if (data.TestX is not null)
+                    record.Extra["output_rmse_test"] = MatrixDistance.Rmse(trainer.PredictValues(model, data.TestX), lin.Test);
             },
             progress is null ? null : new ActionProgress<TrainingProgress>(p => progress.Report(p with { Step = steps + p.Step, TotalSteps = 2 * steps })),
             cancel);
@@ -93,17 +90,6 @@ public static class TrainingRun
         AtomicFile.WriteAllText(Path.Combine(outputDirectory, ResultFileName),
             record.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return result;
-    }
-
-    /// <summary>f(x) of <paramref name="model"/> on a set, detached, in the caller's dispose scope; null without the set.</summary>
-    private static Tensor? Outputs(Trainer trainer, ITrainableModel model, Tensor? x) =>
-        x is null ? null : trainer.Predict(model, x).detach().clone();
-
-    /// <summary>RMSE over every output of two [N, O] tensors, √(mean (a − b)²).</summary>
-    private static double Rmse(Tensor? a, Tensor b)
-    {
-        using var scope = NewDisposeScope();
-        return (a! - b).to(ScalarType.Float64).square().mean().sqrt().ToDouble();
     }
 
     /// <summary>Checkpoint records as a JSON array (snake_case fields; nulls where a value does not apply).</summary>

@@ -148,6 +148,14 @@ public sealed class Trainer(TrainingOptions options)
         return (loss, accuracy);
     }
 
+    /// <summary>f(x) on a whole set as float64 values, row-major [N·O] (i·O + o); empty when there is no set.</summary>
+    public double[] PredictValues(ITrainableModel model, Tensor? x)
+    {
+        if (x is null) return [];
+        using var scope = NewDisposeScope();
+        return Predict(model, x).to(ScalarType.Float64).cpu().data<double>().ToArray();
+    }
+
     /// <summary>
     /// f(x) without autograd: what the model already knows about x (<see cref="IKnownInputsModel"/>), else forward passes in
     /// batches of <see cref="EvaluationBatchSize"/>.
