@@ -9,9 +9,14 @@ namespace LinearizationLab.Architecture;
 /// </summary>
 public sealed record ArchitectureSpec
 {
-    /// <summary>Builds and validates a spec; throws <see cref="ArgumentException"/> naming the layer index on a shape mismatch.</summary>
-    public ArchitectureSpec(int[] inputShape, Parameterization parameterization, IReadOnlyList<Layer> layers)
+    /// <summary>
+    /// Builds and validates a spec; throws <see cref="ArgumentException"/> naming the layer index on a shape mismatch. With
+    /// an abc-parameterization <paramref name="abc"/>, every affine layer gets its width factors here (<see cref="Abc"/>).
+    /// </summary>
+    public ArchitectureSpec(int[] inputShape, Parameterization parameterization, IReadOnlyList<Layer> layers, AbcParameterization? abc = null)
     {
+        if (abc is not null && abc.Base != parameterization)
+            throw new ArgumentException($"the abc-parameterization's base is {abc.Base}, not {parameterization}");
         if (inputShape.Length is < 1 or > 3 || inputShape.Any(n => n < 1))
             throw new ArgumentException("input_shape must be [d], [C,L] or [C,H,W] with positive sizes");
         if (layers.Count == 0) throw new ArgumentException("layers must not be empty");
@@ -29,6 +34,8 @@ public sealed record ArchitectureSpec
             throw new LayerShapeException(layers.Count - 1,
                 $"the network must end with a flat output but ends with shape [{string.Join(",", shapes[^1])}]");
         Shapes = shapes;
+        Abc = abc;
+        if (abc is not null && !abc.IsBase) Layers = WithFactors(abc);
     }
 
     /// <summary>Shape of one example, without the batch axis.</summary>
@@ -36,6 +43,39 @@ public sealed record ArchitectureSpec
 
     /// <summary>NTK or standard parameterization.</summary>
     public Parameterization Parameterization { get; }
+
+    /// <summary>The width-dependent parameterization the layers' factors come from, or null for plain NTK or standard parameterization.</summary>
+    public AbcParameterization? Abc { get; }
+
+    /// <summary>Whether the infinite-width NNGP and NTK of <see cref="Analytic"/> describe this network: no width exponents.</summary>
+    public bool HasAnalyticKernels => Abc is null || Abc.IsBase;
+
+    /// <summary>
+    /// The same network under the preset <paramref name="name"/> (<see cref="AbcParameterization.Presets"/>) at this spec's base
+    /// width, keeping whether its learning rates follow Adam.
+    /// </summary>
+    public ArchitectureSpec WithParameterization(string name)
+    {
+        if (name is "ntk" or "standard" && Abc is null)
+            return new(InputShape, name == "ntk" ? Parameterization.Ntk : Parameterization.Standard, Layers.Select(l => l.MapLeaves(Plain)).ToArray());
+        var abc = AbcParameterization.Preset(name, Abc?.BaseWidth ?? throw new ArgumentException($"{name} needs the arch's base_width")) with { Adam = Abc?.Adam ?? false };
+        return new(InputShape, abc.Base, Layers.Select(l => l.MapLeaves(Plain)).ToArray(), abc);
+    }
+
+    /// <summary>Whether the parameterization gives some tensor a learning rate other than η at widths other than the base width.</summary>
+    public bool ScalesLearningRates => Abc is { } abc && new[] { abc.Input, abc.Hidden, abc.Output, abc.Bias }.Any(e => (abc.Adam ? e.CAdam : e.C) != 0);
+
+    private static Layer Plain(Layer leaf) => leaf is AffineLayer a ? a with { Abc = AbcFactors.None } : leaf;
+
+    /// <summary>The same network with learning rates from the abc-parameterization's Adam exponents (<paramref name="adam"/>) or its SGD ones.</summary>
+    public ArchitectureSpec ForOptimizer(bool adam) =>
+        Abc is null || Abc.Adam == adam ? this : new(InputShape, Parameterization, Layers, Abc with { Adam = adam });
+
+    /// <summary>Each parameter tensor's learning rate relative to the optimizer's η, in parameter order.</summary>
+    public IReadOnlyList<double> LearningRateScales => Units(this).SelectMany(u => u.Layer.LearningRateScales).ToArray();
+
+    /// <summary>Whether some parameter tensor's learning rate differs from the optimizer's η.</summary>
+    public bool HasLayerLearningRates => LearningRateScales.Any(r => r != 1);
 
     /// <summary>The layers in order.</summary>
     public IReadOnlyList<Layer> Layers { get; }
@@ -83,14 +123,14 @@ public sealed record ArchitectureSpec
         if (blocks < 1) throw new ArgumentOutOfRangeException(nameof(blocks), blocks, "at least one hidden block");
         int repeat = Enumerable.Range(0, Layers.Count).FirstOrDefault(i => Layers[i] is RepeatBlock, -1);
         if (repeat >= 0)
-            return new ArchitectureSpec(InputShape, Parameterization,
+            return With(
                 Layers.Select((l, i) => i == repeat ? ((RepeatBlock)l) with { Count = blocks } : l).ToArray());
         var affine = AffineLayerIndices;
         if (affine.Count < 2) throw new InvalidOperationException("the architecture has no hidden affine layer or repeat block whose depth could be set");
         int first = affine[0], next = affine[1], readout = affine[^1];
         var block = Layers.Skip(first).Take(next - first).ToArray();
         var layers = Layers.Take(first).Concat(Enumerable.Repeat(block, blocks).SelectMany(b => b)).Concat(Layers.Skip(readout)).ToArray();
-        return new ArchitectureSpec(InputShape, Parameterization, layers);
+        return With(layers);
     }
 
     /// <summary>Whether <see cref="WithDepth"/> can set a depth: a repeat block, or a hidden affine layer before the readout.</summary>
@@ -108,7 +148,7 @@ public sealed record ArchitectureSpec
         int blocks = ResidualBlockCount;
         if (blocks == 0) throw new InvalidOperationException("the architecture has no residual block whose scale could be set");
         double scale = Math.Pow(blocks, -exponent);
-        return new ArchitectureSpec(InputShape, Parameterization,
+        return With(
             Layers.Select(l => l.MapLayers(x => x is ResidualBlock r ? r with { Scale = scale } : x)).ToArray());
     }
 
@@ -118,11 +158,53 @@ public sealed record ArchitectureSpec
 
     /// <summary>The same network with every activation layer's φ replaced by <paramref name="activation"/>, inside blocks too.</summary>
     public ArchitectureSpec WithActivation(Activation activation) =>
-        new(InputShape, Parameterization, Layers.Select(l => l.MapLeaves(leaf => leaf is ActivationLayer ? new ActivationLayer(activation) : leaf)).ToArray());
+        With(Layers.Select(l => l.MapLeaves(leaf => leaf is ActivationLayer ? new ActivationLayer(activation) : leaf)).ToArray());
 
-    private ArchitectureSpec MapBeforeReadout(Func<Layer, Layer> map)
+    private ArchitectureSpec MapBeforeReadout(Func<Layer, Layer> map, AbcParameterization? abc = null)
     {
         int readout = ReadoutIndex;
-        return new ArchitectureSpec(InputShape, Parameterization, Layers.Select((l, i) => i == readout ? l : map(l)).ToArray());
+        return new ArchitectureSpec(InputShape, Parameterization, Layers.Select((l, i) => i == readout ? l : map(l)).ToArray(), abc ?? Abc);
+    }
+
+    private ArchitectureSpec With(IReadOnlyList<Layer> layers) => new(InputShape, Parameterization, layers, Abc);
+
+    private static IEnumerable<ParameterUnit> Units(ArchitectureSpec spec)
+    {
+        int offset = 0;
+        for (int i = 0; i < spec.Layers.Count; i++)
+        {
+            foreach (var unit in spec.Layers[i].ParameterUnits(spec.ContextOf(i), offset)) yield return unit;
+            offset += spec.Layers[i].ParameterTensorCount;
+        }
+    }
+
+    /// <summary>
+    /// The layers with each affine layer's factors: which of its dimensions grow is read off the same network at the base width
+    /// and at twice it, and m is the ratio of the growing dimension here to its size at the base width.
+    /// </summary>
+    private Layer[] WithFactors(AbcParameterization abc)
+    {
+        var plain = abc with { Input = default, Hidden = default, Output = default, Bias = default };
+        var atBase = Units(MapBeforeReadout(l => l.WithWidth(abc.BaseWidth), plain)).ToArray();
+        var atDouble = Units(MapBeforeReadout(l => l.WithWidth(2 * abc.BaseWidth), plain)).ToArray();
+        var here = Units(this).ToArray();
+        var factors = new List<AbcFactors>();
+        for (int u = 0; u < here.Length; u++)
+        {
+            if (here[u].Layer is not AffineLayer layer) continue;
+            var (b, d) = ((AffineLayer)atBase[u].Layer, (AffineLayer)atDouble[u].Layer);
+            int fanIn = layer.FanIn(here[u].Context.InputShape), fanInBase = b.FanIn(atBase[u].Context.InputShape);
+            bool inGrows = d.FanIn(atDouble[u].Context.InputShape) != fanInBase, outGrows = d.Units != b.Units;
+            if (inGrows && outGrows && !abc.AllowsHiddenWeights)
+                throw new ArgumentException($"{abc.Name} is the limit of networks with one hidden layer, but this one has hidden weights (use mup for deeper networks)");
+            factors.Add(abc.Factors(inGrows, outGrows, (double)fanIn / fanInBase, (double)layer.Units / b.Units));
+        }
+        int next = 0;
+        var layers = Layers.Select(l => l.MapLeaves(leaf => leaf is AffineLayer a ? a with { Abc = factors[next++] } : leaf)).ToArray();
+        // A repeat block keeps one set of layers for all its copies: they must play the same role.
+        var resolved = Units(new ArchitectureSpec(InputShape, Parameterization, layers)).Select(u => u.Layer).OfType<AffineLayer>().Select(a => a.Abc);
+        if (!resolved.SequenceEqual(factors))
+            throw new ArgumentException($"a repeat block's copies play different roles under {abc.Name} (e.g. its first copy reads the input); put that layer before the block");
+        return layers;
     }
 }

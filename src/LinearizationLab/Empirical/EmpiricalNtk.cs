@@ -10,13 +10,16 @@ namespace LinearizationLab.Empirical;
 /// at parameters θ (θ0 by default, or any θ_t of the same shapes), by three exact methods that agree to
 /// round-off (Novak, Sohl-Dickstein &amp; Schoenholz, "Fast Finite Width Neural Tangent Kernel", ICML 2022):
 /// <see cref="NtkMethod.Structured"/>, <see cref="NtkMethod.Jacobian"/> and <see cref="NtkMethod.Ntvp"/>.
-/// Examples are treated as independent (no layer couples a batch), which every layer here satisfies.
+/// Examples are treated as independent (no layer couples a batch), which every layer here satisfies. When the network's
+/// parameterization gives its tensors learning rates η_p = η·r_p (an abc-parameterization), the kernel is the one that drives
+/// training, Θ̂ = J·diag(r)·Jᵀ (Yang &amp; Hu 2021), and each method weights tensor p's contribution by r_p.
 /// </summary>
 public sealed class EmpiricalNtk
 {
     private readonly Network _network;
     private readonly IReadOnlyList<Tensor> _parameters;
     private readonly IReadOnlyList<ParameterUnit> _units;
+    private readonly IReadOnlyList<double>? _rates;
 
     /// <summary>The NTK of <paramref name="network"/> at <paramref name="parameters"/> (default: the network's own θ).</summary>
     public EmpiricalNtk(Network network, IReadOnlyList<Tensor>? parameters = null)
@@ -26,6 +29,7 @@ public sealed class EmpiricalNtk
         if (_parameters.Count != network.Parameters.Count)
             throw new ArgumentException($"expected {network.Parameters.Count} parameter tensors, got {_parameters.Count}");
         _units = network.ParameterUnits;
+        _rates = network.LearningRateScales;
     }
 
     /// <summary>The default of <see cref="JacobianMemoryBytes"/>: 512 MiB.</summary>
@@ -91,10 +95,17 @@ public sealed class EmpiricalNtk
         using var grad = enable_grad();
         var theta = LeafCopies();
         var f2 = _network.Forward(x2 ?? x1, theta);
-        var u = autograd.grad([f2], theta, [v.to(f2.dtype, f2.device)]);
+        var u = Weighted(autograd.grad([f2], theta, [v.to(f2.dtype, f2.device)]), 1);
         var (_, w, g) = TransposedJacobianGraph(x1, theta);
         var r = autograd.grad(g, [w], u)[0];
         return r.detach().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Per-tensor gradients scaled by r_p^<paramref name="power"/> (unchanged when every r_p = 1).</summary>
+    private IList<Tensor> Weighted(IList<Tensor> perTensor, double power)
+    {
+        if (_rates is null) return perTensor;
+        return perTensor.Select((t, p) => _rates[p] == 1 ? t : t * Math.Pow(_rates[p], power)).ToArray();
     }
 
     /// <summary>Detached aliases of θ that are leaves requiring grad, so autograd can differentiate with respect to them.</summary>
@@ -218,7 +229,7 @@ public sealed class EmpiricalNtk
             var f = _network.Forward(x.narrow(0, i, 1), theta);
             for (int k = 0; k < o; k++)
             {
-                var g = autograd.grad([f[0, k]], theta, retain_graph: k < o - 1);
+                var g = Weighted(autograd.grad([f[0, k]], theta, retain_graph: k < o - 1), 0.5);
                 for (int l = 0; l < _units.Count; l++)
                     perLayer[l].Add(cat(UnitTensors(g, l).Select(t => t.flatten()).ToArray(), 0).MoveToOuterDisposeScope());
             }
@@ -251,7 +262,7 @@ public sealed class EmpiricalNtk
             for (int k = 0; k < o; k++)
             {
                 // u = J(x2)ᵀ e_(j,k): the VJP with a basis cotangent.
-                var u = autograd.grad([f2[0, k]], theta, retain_graph: k < o - 1);
+                var u = Weighted(autograd.grad([f2[0, k]], theta, retain_graph: k < o - 1), 1);
                 if (!perLayer)
                 {
                     columns[0].Add(autograd.grad(g, [w], u, retain_graph: true)[0].flatten().MoveToOuterDisposeScope());

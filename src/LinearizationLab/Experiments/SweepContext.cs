@@ -12,7 +12,7 @@ namespace LinearizationLab.Experiments;
 /// </summary>
 public sealed class SweepContext
 {
-    private SweepContext(SweepSpec spec, Dataset train, Dataset test, int kernelCount, KernelPair allTrain, NtkGaussianProcess? gp)
+    private SweepContext(SweepSpec spec, Dataset train, Dataset test, int kernelCount, KernelPair? allTrain, NtkGaussianProcess? gp)
     {
         Spec = spec;
         Train = train;
@@ -51,17 +51,20 @@ public sealed class SweepContext
     /// <summary>Number of leading training examples on which kernels are compared.</summary>
     public int KernelCount { get; }
 
-    /// <summary>Analytic kernels between [train; test] (rows) and train (columns).</summary>
-    public KernelPair AllTrain { get; }
+    /// <summary>
+    /// Analytic kernels between [train; test] (rows) and train (columns); null where the parameterization's infinite-width
+    /// limit is not a kernel (<see cref="Architecture.ArchitectureSpec.HasAnalyticKernels"/>).
+    /// </summary>
+    public KernelPair? AllTrain { get; }
 
     /// <summary>The NTK-GP over [train; test] (MSE sweeps only), or null.</summary>
     public NtkGaussianProcess? NtkGp { get; }
 
     /// <summary>The analytic NTK Θ on the kernel examples.</summary>
-    public double[,] AnalyticNtk => MatrixBlocks.Corner(AllTrain.Ntk, KernelCount);
+    public double[,]? AnalyticNtk => AllTrain is null ? null : MatrixBlocks.Corner(AllTrain.Ntk, KernelCount);
 
     /// <summary>The analytic NNGP K on the kernel examples.</summary>
-    public double[,] AnalyticNngp => MatrixBlocks.Corner(AllTrain.Nngp, KernelCount);
+    public double[,]? AnalyticNngp => AllTrain is null ? null : MatrixBlocks.Corner(AllTrain.Nngp, KernelCount);
 
     /// <summary>The sweep-level record written as sweep.json (analytic kernel corner and spectrum, infinite-width predictions).</summary>
     public SweepInfo BuildInfo() => SweepInfo.Create(this);
@@ -84,6 +87,7 @@ public sealed class SweepContext
             throw new InvalidInputException(spec.File, "hierarchy",
                 $"the hierarchy keeps O₄ with (N·O)⁴ entries; N·O = {train.Count * train.OutputCount} exceeds {Linearization.NtkHierarchy.MaxOutputs} (use a smaller train_size)");
         int kernelCount = Math.Min(spec.KernelExamples ?? train.Count, train.Count);
+        if (!spec.Setup.Arch.HasAnalyticKernels) return new SweepContext(spec, train, test, kernelCount, null, null);
         var x = CsvMatrix.FromRowMajor([.. train.Inputs, .. test.Inputs], train.Count + test.Count, train.FeatureSize);
         var xTrain = CsvMatrix.FromRowMajor(train.Inputs, train.Count, train.FeatureSize);
         var kernels = AnalyticKernels.Compute(spec.Setup.Arch, x, xTrain, progress);

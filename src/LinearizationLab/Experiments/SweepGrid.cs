@@ -7,14 +7,14 @@ namespace LinearizationLab.Experiments;
 
 /// <summary>
 /// The axes of a sweep beyond width and seed (the config's <c>grid</c> object): <c>depth</c> (number of hidden blocks of
-/// the template), <c>learning_rate_fraction</c> (η/η_crit), <c>w_std</c> and <c>b_std</c> (of every hidden affine layer),
+/// the template), <c>parameterization</c> (a preset name), <c>learning_rate</c> (η) or <c>learning_rate_fraction</c> (η/η_crit), <c>w_std</c> and <c>b_std</c> (of every hidden affine layer),
 /// <c>activation</c>. Each axis lists its values; the sweep runs every combination (a <see cref="GridPoint"/>) at every
 /// width and seed. An empty grid is one point that changes nothing, so configs without <c>grid</c> run as before.
 /// </summary>
 public sealed record SweepGrid(IReadOnlyList<SweepAxis> Axes)
 {
     /// <summary>The axis names, in the order points are labelled.</summary>
-    public static readonly string[] AxisNames = ["depth", "residual_scale_exponent", "learning_rate_fraction", "w_std", "b_std", "activation"];
+    public static readonly string[] AxisNames = ["parameterization", "depth", "residual_scale_exponent", "learning_rate", "learning_rate_fraction", "w_std", "b_std", "activation"];
 
     /// <summary>No axes: a single point.</summary>
     public static SweepGrid Empty { get; } = new([]);
@@ -51,11 +51,19 @@ public sealed record SweepGrid(IReadOnlyList<SweepAxis> Axes)
             axes.Add(new SweepAxis(property.Name, values));
         }
         if (axes.Count == 0) throw s.Error("grid", "names no axis (leave it out for a width sweep)");
+        if (axes.Any(a => a.Name == "learning_rate") && axes.Any(a => a.Name == "learning_rate_fraction"))
+            throw s.Error("grid.learning_rate", "give one of the learning_rate and learning_rate_fraction axes");
         return new SweepGrid(axes.OrderBy(a => Array.IndexOf(AxisNames, a.Name)).ToArray());
     }
 
     private static string Value(string axis, JsonElement v, string file, string field)
     {
+        if (axis == "parameterization")
+        {
+            string name = v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new InvalidInputException(file, field, "must be a parameterization name");
+            return AbcParameterization.Presets.Contains(name) ? name
+                : throw new InvalidInputException(file, field, $"unknown parameterization '{name}' ({string.Join(", ", AbcParameterization.Presets)})");
+        }
         if (axis == "activation")
         {
             string name = v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new InvalidInputException(file, field, "must be an activation name");
@@ -67,7 +75,7 @@ public sealed record SweepGrid(IReadOnlyList<SweepAxis> Axes)
         return axis switch
         {
             "depth" when x < 1 || x != Math.Floor(x) => throw new InvalidInputException(file, field, $"a depth is a whole number of hidden blocks, at least 1 (got {x.ToString(CultureInfo.InvariantCulture)})"),
-            "learning_rate_fraction" or "w_std" when x <= 0 => throw new InvalidInputException(file, field, $"must be greater than 0 (got {x.ToString(CultureInfo.InvariantCulture)})"),
+            "learning_rate" or "learning_rate_fraction" or "w_std" when x <= 0 => throw new InvalidInputException(file, field, $"must be greater than 0 (got {x.ToString(CultureInfo.InvariantCulture)})"),
             "b_std" or "residual_scale_exponent" when x < 0 => throw new InvalidInputException(file, field, $"must be at least 0 (got {x.ToString(CultureInfo.InvariantCulture)})"),
             _ => x.ToString("R", CultureInfo.InvariantCulture),
         };
@@ -102,8 +110,8 @@ public sealed record GridPoint(IReadOnlyList<(string Axis, string Value)> Values
     public GridPoint With(string axis, string value) => new([.. Values, (axis, value)]);
 
     /// <summary>
-    /// The point's setup: the depth (then the residual scale R^(−exponent) for that depth), hidden w_std/b_std and activation
-    /// applied to the architecture, η/η_crit to the optimizer.
+    /// The point's setup: the parameterization (a preset at the arch's base width), the depth (then the residual scale
+    /// R^(−exponent) for that depth), hidden w_std/b_std and activation applied to the architecture, η or η/η_crit to the optimizer.
     /// </summary>
     public TrainingSetup Apply(TrainingSetup setup)
     {
@@ -111,13 +119,15 @@ public sealed record GridPoint(IReadOnlyList<(string Axis, string Value)> Values
         var arch = setup.Arch;
         var optimizer = setup.Optimizer;
         double Number(string axis) => double.Parse(this[axis]!, CultureInfo.InvariantCulture);
+        if (this["parameterization"] is { } parameterization) arch = arch.WithParameterization(parameterization);
         if (this["depth"] is not null) arch = arch.WithDepth((int)Number("depth"));
         if (this["residual_scale_exponent"] is not null) arch = arch.WithResidualScaleExponent(Number("residual_scale_exponent"));
         if (this["w_std"] is not null || this["b_std"] is not null)
             arch = arch.WithHiddenVariances(this["w_std"] is null ? null : Number("w_std"), this["b_std"] is null ? null : Number("b_std"));
         if (this["activation"] is { } phi) arch = arch.WithActivation(Activation.ByName(phi));
+        if (this["learning_rate"] is not null) optimizer = optimizer with { LearningRate = Number("learning_rate"), CriticalFraction = null };
         if (this["learning_rate_fraction"] is not null) optimizer = optimizer with { LearningRate = 0, CriticalFraction = Number("learning_rate_fraction") };
-        return setup with { Arch = arch, Optimizer = optimizer };
+        return setup with { Arch = arch.ForOptimizer(optimizer.Adam is not null), Optimizer = optimizer };
     }
 
     /// <summary>Orders points axis by axis in the grid's axis order, numbers by value and names alphabetically.</summary>

@@ -54,6 +54,12 @@ public sealed record SweepInfo
     /// <summary>Top-left corner (up to 24×24) of the analytic NTK Θ on the kernel examples.</summary>
     public double[][] AnalyticNtk { get; init; } = [];
 
+    /// <summary>
+    /// Why the analytic kernels and the metrics built on them (ntk_init_distance, nngp_init_distance, the NTK-GP) are absent,
+    /// and where; null when every grid point has them.
+    /// </summary>
+    public string? AnalyticKernelsAbsent { get; init; }
+
     /// <summary>The same corner of the analytic NNGP K.</summary>
     public double[][] AnalyticNngp { get; init; } = [];
 
@@ -102,7 +108,7 @@ public sealed record SweepInfo
     {
         ArgumentNullException.ThrowIfNull(context);
         var spec = context.Spec;
-        var ntk = context.AnalyticNtk;
+        var absent = spec.Grid.Points.Where(p => !spec.At(p).Setup.Arch.HasAnalyticKernels).ToArray();
         var info = new SweepInfo
         {
             Name = spec.Name,
@@ -111,8 +117,13 @@ public sealed record SweepInfo
             DataSource = JsonNamingPolicy.SnakeCaseLower.ConvertName(spec.Setup.Data.Source.ToString()),
             Loss = spec.Setup.Loss is MeanSquaredError ? "mse" : "cross_entropy",
             Steps = spec.Setup.Steps,
+            AnalyticKernelsAbsent = absent.Length == 0 ? null : AbsentReason(spec, absent),
+        };
+        if (context.AnalyticNtk is not { } ntk) return info;
+        info = info with
+        {
             AnalyticNtk = MatrixBlocks.CornerRows(ntk, MaxCornerSize),
-            AnalyticNngp = MatrixBlocks.CornerRows(context.AnalyticNngp, MaxCornerSize),
+            AnalyticNngp = MatrixBlocks.CornerRows(context.AnalyticNngp!, MaxCornerSize),
             AnalyticSpectrum = [.. new GradientDescentMse(ntk).Eigenvalues],
         };
         if (context.NtkGp is not { } gp) return info;
@@ -132,14 +143,23 @@ public sealed record SweepInfo
         return withData.WithPredictions(context, rate);
     }
 
+    private static string AbsentReason(SweepSpec spec, GridPoint[] points)
+    {
+        var names = points.Select(p => spec.At(p).Setup.Arch.Abc!.Name).Distinct();
+        string where = points.Length == 1 && points[0].IsOrigin ? "" : $" at {string.Join("; ", points.Select(p => p.Label))}";
+        return $"absent{where}: under {string.Join(", ", names)} the infinite-width limit is not the NNGP/NTK of the stax recursions "
+            + "(the width exponents change the network's scaling with n), so ntk_init_distance, nngp_init_distance and the NTK-GP are not computed";
+    }
+
     private SweepInfo WithPredictions(SweepContext context, double rate)
     {
         var (train, test, spec) = (context.Train, context.Test, context.Spec);
         int n = train.Count, m = test.Count;
         var xTest = CsvMatrix.FromRowMajor(test.Inputs, m, test.FeatureSize);
         var testTest = AnalyticKernels.Compute(spec.Setup.Arch, xTest);
-        var trainPair = new KernelPair(MatrixBlocks.Corner(context.AllTrain.Nngp, n), MatrixBlocks.Corner(context.AllTrain.Ntk, n));
-        var testTrain = new KernelPair(MatrixBlocks.Rows(context.AllTrain.Nngp, n, m), MatrixBlocks.Rows(context.AllTrain.Ntk, n, m));
+        var all = context.AllTrain!;
+        var trainPair = new KernelPair(MatrixBlocks.Corner(all.Nngp, n), MatrixBlocks.Corner(all.Ntk, n));
+        var testTrain = new KernelPair(MatrixBlocks.Rows(all.Nngp, n, m), MatrixBlocks.Rows(all.Ntk, n, m));
         var targets = CsvMatrix.FromRowMajor(train.Targets, n, train.OutputCount);
         var gp = new NtkGaussianProcess(trainPair, testTrain, targets, testTest.Nngp);
         var final = spec.Setup.Optimizer.IsFullBatch

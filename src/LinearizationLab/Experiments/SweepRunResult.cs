@@ -39,10 +39,10 @@ public sealed record SweepRunResult
     public double CriticalLearningRate { get; init; }
 
     /// <summary>‖Θ̂0 − Θ‖_F/‖Θ‖_F on the kernel examples (output-averaged empirical NTK vs analytic).</summary>
-    public double NtkInitDistance { get; init; }
+    public double? NtkInitDistance { get; init; }
 
     /// <summary>‖K̂0 − K‖_F/‖K‖_F for the NNGP kernel.</summary>
-    public double NngpInitDistance { get; init; }
+    public double? NngpInitDistance { get; init; }
 
     /// <summary>Whether the network diverged (its loss became non-finite or grew a millionfold); such runs are left out of the fits.</summary>
     public bool Diverged { get; init; }

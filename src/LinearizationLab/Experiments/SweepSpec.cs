@@ -64,6 +64,17 @@ public sealed record SweepSpec(
             throw s.Error("grid", "the depth axis needs a repeat block or a hidden dense/conv layer before the readout to repeat");
         if (grid.Axes.Any(a => a.Name == "residual_scale_exponent") && setup.Arch.ResidualBlockCount == 0)
             throw s.Error("grid", "the residual_scale_exponent axis needs a residual block in the architecture");
+        foreach (var point in grid.Points)
+        {
+            Architecture.ArchitectureSpec arch;
+            try { arch = point.Apply(setup).Arch; }
+            catch (ArgumentException e) when (point.Values.Any(v => v.Axis == "parameterization")) { throw s.Error("grid.parameterization", e.Message); }
+            if (arch.ScalesLearningRates && (hierarchy || orders.Any(k => k >= 2)))
+                throw s.Error(hierarchy ? "hierarchy" : "taylor_orders",
+                    $"the Taylor models and the hierarchy train every tensor at η, but parameterization {arch.Abc!.Name} scales the learning rates per layer");
+            if (arch.ScalesLearningRates && setup.LinearizationSpace == Linearization.LinearizationSpace.FunctionSpace)
+                throw s.Error("linearization", $"function space needs one learning rate for every tensor, but parameterization {arch.Abc!.Name} scales them per layer (use parameter_space or auto)");
+        }
         if (hierarchy && setup.Loss is not Training.MeanSquaredError)
             throw s.Error("hierarchy", "the NTK hierarchy is the gradient flow of the MSE loss; use \"loss\": \"mse\"");
         if (hierarchy && !setup.Optimizer.IsPlainGradientDescent)

@@ -18,9 +18,15 @@ public abstract record AffineLayer(double WStd, double BStd) : Layer
     /// <summary>Shape of W for an input of <paramref name="input"/>.</summary>
     public abstract long[] WeightShape(int[] input);
 
+    /// <summary>The width factors of an abc-parameterization at this layer (set by the architecture; none by default).</summary>
+    public AbcFactors Abc { get; init; } = AbcFactors.None;
+
     /// <summary>The parameterization rule applied to this layer where it sits.</summary>
     public AffineScaling Scaling(LayerContext context) =>
-        AffineScaling.For(context.Parameterization, WStd, BStd, FanIn(context.InputShape));
+        AffineScaling.For(context.Parameterization, WStd, BStd, FanIn(context.InputShape), Abc);
+
+    /// <summary>[r_W, r_b] from <see cref="Abc"/>.</summary>
+    public override IReadOnlyList<double> LearningRateScales => [Abc.WeightRate, Abc.BiasRate];
 
     /// <inheritdoc/>
     public override int ParameterTensorCount => 2;

@@ -7,6 +7,8 @@ namespace LinearizationLab.Layers;
 /// NTK: m_W = w_std/√fan_in, m_b = b_std, σ = 1. Standard: m = 1, σ_W = w_std/√fan_in, σ_b = b_std.
 /// With K, Θ the (patch-averaged) input kernels: K ← m_W²σ_W²·fan_in·K + m_b²σ_b² = w²K + b², and
 /// Θ ← m_W²·fan_in·K + m_b² + w²Θ (NTK: w²K + b² + w²Θ; standard: fan_in·K + 1 + w²Θ).
+/// Under an abc-parameterization (<see cref="AbcFactors"/>) the multipliers and deviations take their width factors, and
+/// the NTK's own terms their learning-rate factors r: Θ̂ = J·diag(η_p/η)·Jᵀ is the kernel of the training dynamics.
 /// </summary>
 /// <param name="WeightMultiplier">m_W, applied to W⋆a in the forward pass.</param>
 /// <param name="BiasMultiplier">m_b, applied to b.</param>
@@ -15,17 +17,29 @@ namespace LinearizationLab.Layers;
 /// <param name="NngpWeight">w² = m_W²σ_W²·fan_in, the factor of K in the NNGP (and of Θ in the NTK).</param>
 /// <param name="NngpBias">b² = m_b²σ_b².</param>
 /// <param name="NtkWeight">m_W²·fan_in, the factor of K in the NTK (the weights' own gradient term).</param>
-/// <param name="NtkBias">m_b², the biases' own gradient term.</param>
+/// <param name="NtkBias">m_b²·r_b, the biases' own gradient term.</param>
+/// <param name="WeightRate">r_W, the weights' learning rate relative to the optimizer's η.</param>
+/// <param name="BiasRate">r_b, the biases' learning rate relative to η.</param>
 public readonly record struct AffineScaling(double WeightMultiplier, double BiasMultiplier, double WeightInitStd, double BiasInitStd,
-    double NngpWeight, double NngpBias, double NtkWeight, double NtkBias)
+    double NngpWeight, double NngpBias, double NtkWeight, double NtkBias, double WeightRate = 1, double BiasRate = 1)
 {
-    /// <summary>The scaling of a layer with <paramref name="wStd"/>, <paramref name="bStd"/> and <paramref name="fanIn"/> under <paramref name="parameterization"/>.</summary>
-    public static AffineScaling For(Parameterization parameterization, double wStd, double bStd, int fanIn)
+    /// <summary>
+    /// The scaling of a layer with <paramref name="wStd"/>, <paramref name="bStd"/> and <paramref name="fanIn"/> under
+    /// <paramref name="parameterization"/>, with the width factors <paramref name="abc"/> of an abc-parameterization (none: 1).
+    /// </summary>
+    public static AffineScaling For(Parameterization parameterization, double wStd, double bStd, int fanIn, AbcFactors? abc = null)
     {
         double w2 = wStd * wStd, b2 = bStd * bStd;
-        return parameterization == Parameterization.Ntk
+        var plain = parameterization == Parameterization.Ntk
             ? new AffineScaling(wStd / Math.Sqrt(fanIn), bStd, 1.0, 1.0, w2, b2, w2, b2)
             : new AffineScaling(1.0, 1.0, wStd / Math.Sqrt(fanIn), bStd, w2, b2, fanIn, 1.0);
+        if (abc is null || abc == AbcFactors.None) return plain;
+        double wf = abc.WeightMultiplier * abc.WeightStd, bf = abc.BiasMultiplier * abc.BiasStd;
+        return new AffineScaling(plain.WeightMultiplier * abc.WeightMultiplier, plain.BiasMultiplier * abc.BiasMultiplier,
+            plain.WeightInitStd * abc.WeightStd, plain.BiasInitStd * abc.BiasStd,
+            plain.NngpWeight * wf * wf, plain.NngpBias * bf * bf,
+            plain.NtkWeight * abc.WeightMultiplier * abc.WeightMultiplier * abc.WeightRate,
+            plain.NtkBias * abc.BiasMultiplier * abc.BiasMultiplier * abc.BiasRate, abc.WeightRate, abc.BiasRate);
     }
 
     /// <summary>The affine kernel map on one entry: (K, Θ) ↦ (w²K + b², m_W²·fan_in·K + m_b² + w²Θ).</summary>

@@ -164,7 +164,7 @@ public sealed record ConvLayer(int Channels, int[] Kernel, int[] Stride, Padding
     private const string PatchesName = "patches", PaddedName = "padded", RowGradientName = "output gradient rows";
 
     /// <summary>The conv on patch rows: a dense layer of the same width, w_std and b_std whose fan-in C_in·|filter| is the conv's, so its multipliers are the conv's.</summary>
-    private DenseLayer PatchRows => new(Channels, WStd, BStd);
+    private DenseLayer PatchRows => new(Channels, WStd, BStd) { Abc = Abc };
 
     private LayerContext RowContext(LayerContext context) => new(context.Parameterization, [FanIn(context.InputShape)]);
 
@@ -320,7 +320,7 @@ public sealed record ConvLayer(int Channels, int[] Kernel, int[] Stride, Padding
         var s = Scaling(context);
         var (g1, s1) = Gradients(context, a1, d1, outputs);
         var (g2, s2) = ReferenceEquals(a1, a2) && ReferenceEquals(d1, d2) ? (g1, s1) : Gradients(context, a2, d2, outputs);
-        double mw2 = s.WeightMultiplier * s.WeightMultiplier, mb2 = s.BiasMultiplier * s.BiasMultiplier;
+        double mw2 = s.WeightMultiplier * s.WeightMultiplier * s.WeightRate, mb2 = s.BiasMultiplier * s.BiasMultiplier * s.BiasRate;
         var weights = g1.matmul(g2.transpose(0, 1)).Scaled(mw2);
         return bias ? weights + s1.matmul(s2.transpose(0, 1)).Scaled(mb2) : weights;
     }

@@ -147,14 +147,14 @@ public sealed record DenseLayer(int Width, double WStd, double BStd) : AffineLay
         return state => (state.K[0], state.Theta[0]) = s.Kernel(state.K[0], state.Theta[0]);
     }
 
-    /// <summary>Θ̂_l = m_W²·(ΔΔᵀ)⊙(a aᵀ ⊗ 1_O) + m_b²·ΔΔᵀ, with ΔΔᵀ over [N·O, width].</summary>
+    /// <summary>Θ̂_l = r_W·m_W²·(ΔΔᵀ)⊙(a aᵀ ⊗ 1_O) + r_b·m_b²·ΔΔᵀ, with ΔΔᵀ over [N·O, width] and r the learning-rate factors.</summary>
     public override Tensor StructuredNtkTerm(LayerContext context, Tensor a1, Tensor d1, Tensor a2, Tensor d2, int outputs, bool bias = true)
     {
         var s = Scaling(context);
         long width = d1.shape[^1];
         long n1 = a1.shape[0], n2 = a2.shape[0];
         var dd = d1.reshape(-1, width).matmul(d2.reshape(-1, width).transpose(0, 1));
-        double mw2 = s.WeightMultiplier * s.WeightMultiplier, mb2 = bias ? s.BiasMultiplier * s.BiasMultiplier : 0;
+        double mw2 = s.WeightMultiplier * s.WeightMultiplier * s.WeightRate, mb2 = bias ? s.BiasMultiplier * s.BiasMultiplier * s.BiasRate : 0;
         // (m_W²·a aᵀ + m_b²) broadcast over the output pairs (k, k′) in place, without materializing a aᵀ ⊗ 1_O.
         var gram = a1.matmul(a2.transpose(0, 1)).Scaled(mw2).Shifted(mb2);
         dd.view(n1, outputs, n2, outputs).mul_(gram.view(n1, 1, n2, 1));

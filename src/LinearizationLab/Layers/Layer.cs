@@ -26,6 +26,9 @@ public abstract record Layer
     /// <summary>Number of scalar parameters for an input of <paramref name="input"/>.</summary>
     public virtual long ParameterCount(int[] input) => 0;
 
+    /// <summary>Each parameter tensor's learning rate relative to the optimizer's η (an abc-parameterization's m^−c; 1 by default).</summary>
+    public virtual IReadOnlyList<double> LearningRateScales => Enumerable.Repeat(1.0, ParameterTensorCount).ToArray();
+
     /// <summary>How each parameter tensor is drawn at initialization, in order (<see cref="ParameterInit"/>).</summary>
     public virtual IReadOnlyList<ParameterInit> InitialParameters(LayerContext context) => [];
 

@@ -112,6 +112,8 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
         ArgumentNullException.ThrowIfNull(linearized);
         ArgumentNullException.ThrowIfNull(data);
         int n = data.Count, outputs = linearized.Network.Spec.OutputCount;
+        // Δθ = J0ᵀc holds when every tensor moves at η; per-layer rates (an abc-parameterization) train in parameter space.
+        if (linearized.LearningRateScales is not null) return null;
         if (TestRowsKept(space, optimizer, n, data.TestX?.shape[0] ?? 0, outputs, data.X.dtype) is not long kept) return null;
         bool keepTest = kept > 0;
         using var scope = NewDisposeScope();

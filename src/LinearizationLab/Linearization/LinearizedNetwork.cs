@@ -54,6 +54,9 @@ public sealed class LinearizedNetwork : IBackpropModel, IDisplacementModel, IDis
     /// <summary>−θ0: Δθ where θ = 0, the center of weight decay toward 0.</summary>
     public IReadOnlyList<Tensor?>? ParametersAtZero => _displacement.AtZero;
 
+    /// <summary>The network's: Δθ takes the learning rates θ does.</summary>
+    public IReadOnlyList<double>? LearningRateScales => _network.LearningRateScales;
+
     /// <summary>f_lin(x; θ) = f(x; θ0) + J0(x)·Δθ for x [N, ...] → [N, O]; differentiable with respect to Δθ.</summary>
     public Tensor Forward(Tensor x)
     {

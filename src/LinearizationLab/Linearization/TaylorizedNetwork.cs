@@ -68,6 +68,9 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisplacementModel, IDis
     /// <summary>−θ0: Δθ where θ = 0, the center of weight decay toward 0.</summary>
     public IReadOnlyList<Tensor?>? ParametersAtZero => _displacement.AtZero;
 
+    /// <summary>The network's: Δθ takes the learning rates θ does.</summary>
+    public IReadOnlyList<double>? LearningRateScales => _network.LearningRateScales;
+
     /// <summary>f_k(x; θ0 + Δθ) for x [N, ...] → [N, O]; differentiable with respect to Δθ.</summary>
     public Tensor Forward(Tensor x) => Forward(x, _delta);
 

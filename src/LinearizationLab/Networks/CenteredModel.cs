@@ -45,6 +45,9 @@ public sealed class CenteredModel : IBackpropModel, IKnownInputsModel, IDisposab
     public IReadOnlyList<Tensor?>? ParametersAtZero => _model.ParametersAtZero;
 
     /// <inheritdoc/>
+    public IReadOnlyList<double>? LearningRateScales => _model.LearningRateScales;
+
+    /// <inheritdoc/>
     public bool SupportsBackprop => _model is IBackpropModel { SupportsBackprop: true };
 
     /// <summary>f(x; θ) − f(x; θ0).</summary>

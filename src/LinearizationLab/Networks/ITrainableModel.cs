@@ -16,4 +16,10 @@ public interface ITrainableModel
     /// network itself; −θ0 for a model trained as a displacement Δθ = θ − θ0. A null entry means that tensor's zero.
     /// </summary>
     IReadOnlyList<Tensor?>? ParametersAtZero => null;
+
+    /// <summary>
+    /// Each tensor's learning rate relative to the optimizer's η (an abc-parameterization's m^−c, <c>Layers.AbcFactors</c>), or
+    /// null when all are 1.
+    /// </summary>
+    IReadOnlyList<double>? LearningRateScales => null;
 }

@@ -47,6 +47,9 @@ public sealed class Network : IBackpropModel, IDisposable
     /// <inheritdoc/>
     public IReadOnlyList<Tensor> Parameters => _parameters;
 
+    /// <inheritdoc/>
+    public IReadOnlyList<double>? LearningRateScales => Spec.HasLayerLearningRates ? Spec.LearningRateScales : null;
+
     /// <summary>Total number of scalar parameters P.</summary>
     public long ParameterCount => _parameters.Sum(p => p.numel());
 

@@ -22,12 +22,19 @@ public sealed class Adam : IOptimizer
     private readonly Tensor?[] _centers;
     private readonly bool _ownsCenters;
     private readonly bool[] _received;
+    private readonly IReadOnlyList<double>? _rates;
     private readonly Tensor[] _first, _second, _scratch;
     private int _step = 1;
 
-    /// <summary>Optimizes <paramref name="parameters"/>; <paramref name="zero"/> as for <see cref="MomentumSgd"/> (the decay's center toward 0).</summary>
-    public Adam(OptimizerSpec spec, IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor?>? zero = null)
+    /// <summary>
+    /// Optimizes <paramref name="parameters"/>; <paramref name="zero"/> and <paramref name="rates"/> as for <see cref="MomentumSgd"/>
+    /// (the decay's center toward 0; each tensor's learning rate relative to η, which scales its decoupled decay too).
+    /// </summary>
+    public Adam(OptimizerSpec spec, IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor?>? zero = null, IReadOnlyList<double>? rates = null)
     {
+        if (rates is not null && rates.Count != parameters.Count)
+            throw new ArgumentException($"{rates.Count} learning-rate factors for {parameters.Count} tensors", nameof(rates));
+        _rates = rates;
         if (!spec.IsResolved)
             throw new InvalidOperationException("Adam needs an absolute learning rate");
         _spec = spec;
@@ -76,7 +83,7 @@ public sealed class Adam : IOptimizer
     {
         _received[index] = true;
         var p = _parameters[index];
-        double rate = _spec.LearningRate;
+        double rate = _rates is null ? _spec.LearningRate : _spec.LearningRate * _rates[index];
         if (_spec.WeightDecay != 0) WeightDecayCenters.Pull(p, _centers[index], rate * _spec.WeightDecay);
         var (beta1, beta2) = (_moments.Beta1, _moments.Beta2);
         var m = _first[index];

@@ -17,15 +17,20 @@ public sealed class MomentumSgd : IOptimizer
     private readonly Tensor?[] _centers;
     private readonly bool[] _received;
     private readonly bool _ownsCenters;
+    private readonly IReadOnlyList<double>? _rates;
     private Tensor[]? _velocity;
     private Tensor?[]? _gradient;
 
     /// <summary>
     /// Optimizes <paramref name="parameters"/> (leaf tensors with requires_grad); <paramref name="zero"/> is where the network's
-    /// θ = 0 in these parameters' coordinates (null: at 0), the center of weight decay toward 0.
+    /// θ = 0 in these parameters' coordinates (null: at 0), the center of weight decay toward 0; <paramref name="rates"/> each
+    /// tensor's learning rate relative to η (null: all 1), as an abc-parameterization sets them.
     /// </summary>
-    public MomentumSgd(OptimizerSpec spec, IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor?>? zero = null)
+    public MomentumSgd(OptimizerSpec spec, IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor?>? zero = null, IReadOnlyList<double>? rates = null)
     {
+        if (rates is not null && rates.Count != parameters.Count)
+            throw new ArgumentException($"{rates.Count} learning-rate factors for {parameters.Count} tensors", nameof(rates));
+        _rates = rates;
         if (!spec.IsResolved)
             throw new InvalidOperationException("the learning rate is a fraction of η_crit that has not been resolved");
         _spec = spec;
@@ -49,7 +54,7 @@ public sealed class MomentumSgd : IOptimizer
         if (_spec.Momentum == 0)
         {
             Decay(index, p);
-            delta.Scale_(-_spec.LearningRate * c);
+            delta.Scale_(-Rate(index) * c);
             p.AsProductMatrix(delta, input).addmm_(delta.t(), input, 1, 1);
             return;
         }
@@ -59,7 +64,7 @@ public sealed class MomentumSgd : IOptimizer
             var v = Velocity(index).Scale_(_spec.Momentum);
             DecayInto(v, index);
             v.AsProductMatrix(delta, input).addmm_(delta.t(), input, 1, 1);
-            p.AddScaled_(v, -_spec.LearningRate);
+            p.AddScaled_(v, -Rate(index));
             return;
         }
         var g = Gradient(index);
@@ -77,7 +82,7 @@ public sealed class MomentumSgd : IOptimizer
         if (_spec.Momentum == 0)
         {
             Decay(index, p);
-            p.AddScaled_(gradient, -_spec.LearningRate * c);
+            p.AddScaled_(gradient, -Rate(index) * c);
             return;
         }
         if (!_spec.Nesterov)
@@ -85,7 +90,7 @@ public sealed class MomentumSgd : IOptimizer
             var v = Velocity(index).Scale_(_spec.Momentum);
             DecayInto(v, index);
             v.AddScaled_(gradient, c);
-            p.AddScaled_(v, -_spec.LearningRate);
+            p.AddScaled_(v, -Rate(index));
             return;
         }
         var g = Gradient(index).copy_(gradient);
@@ -108,10 +113,13 @@ public sealed class MomentumSgd : IOptimizer
         Array.Clear(_received);
     }
 
+    /// <summary>η_p = η·r_p, tensor <paramref name="index"/>'s learning rate.</summary>
+    private double Rate(int index) => _rates is null ? _spec.LearningRate : _spec.LearningRate * _rates[index];
+
     /// <summary>θ ← θ − η·λ·(θ − θ_c), the decay's share of a plain gradient step (before the loss's share, so both see the old θ).</summary>
     private void Decay(int index, Tensor p)
     {
-        if (_spec.WeightDecay != 0) WeightDecayCenters.Pull(p, _centers[index], _spec.LearningRate * _spec.WeightDecay);
+        if (_spec.WeightDecay != 0) WeightDecayCenters.Pull(p, _centers[index], Rate(index) * _spec.WeightDecay);
     }
 
     /// <summary>g ← g + λ·(θ − θ_c).</summary>
@@ -126,7 +134,7 @@ public sealed class MomentumSgd : IOptimizer
     private void ApplyNesterov(int index, Tensor g)
     {
         var v = Velocity(index).Scale_(_spec.Momentum).add_(g);
-        _parameters[index].AddScaled_(g, -_spec.LearningRate).AddScaled_(v, -_spec.LearningRate * _spec.Momentum);
+        _parameters[index].AddScaled_(g, -Rate(index)).AddScaled_(v, -Rate(index) * _spec.Momentum);
     }
 
     private Tensor Velocity(int index)

@@ -48,10 +48,12 @@ public sealed record OptimizerSpec(double LearningRate, double Momentum = 0, boo
 
     /// <summary>
     /// The update rule for <paramref name="parameters"/>: <see cref="Training.Adam"/> or <see cref="MomentumSgd"/>;
-    /// <paramref name="zero"/> is where the network's θ = 0 in these parameters' coordinates (null: at 0).
+    /// <paramref name="zero"/> is where the network's θ = 0 in these parameters' coordinates (null: at 0); <paramref name="rates"/>
+    /// each tensor's learning rate relative to η (null: all 1).
     /// </summary>
-    public IOptimizer Create(IReadOnlyList<TorchSharp.torch.Tensor> parameters, IReadOnlyList<TorchSharp.torch.Tensor?>? zero = null) =>
-        Adam is null ? new MomentumSgd(this, parameters, zero) : new Training.Adam(this, parameters, zero);
+    public IOptimizer Create(IReadOnlyList<TorchSharp.torch.Tensor> parameters, IReadOnlyList<TorchSharp.torch.Tensor?>? zero = null,
+        IReadOnlyList<double>? rates = null) =>
+        Adam is null ? new MomentumSgd(this, parameters, zero, rates) : new Training.Adam(this, parameters, zero, rates);
 
     /// <summary>This optimizer with η = <see cref="CriticalFraction"/> · <paramref name="criticalLearningRate"/> (unchanged when η is absolute).</summary>
     public OptimizerSpec WithCriticalLearningRate(double criticalLearningRate) =>

@@ -66,6 +66,9 @@ public sealed class CheckpointView
     /// <summary>θ_t, the network's parameters now.</summary>
     public IReadOnlyList<Tensor> Parameters => _run.Network.Parameters;
 
+    /// <summary>Whether the network's parameterization trains some tensor at a learning rate other than η.</summary>
+    public bool HasLayerLearningRates => _run.Network.LearningRateScales is not null;
+
     /// <summary>θ0.</summary>
     public IReadOnlyList<Tensor> InitialParameters => _run.InitialParameters;
 
@@ -100,10 +103,10 @@ public sealed class CheckpointView
     public double[,] InitialNtkVelocity => _run.InitialNtkVelocity;
 
     /// <summary>The analytic NTK Θ on the kernel examples.</summary>
-    public double[,] AnalyticNtk => _run.Context.AnalyticNtk;
+    public double[,]? AnalyticNtk => _run.Context.AnalyticNtk;
 
     /// <summary>The analytic NNGP K on the kernel examples.</summary>
-    public double[,] AnalyticNngp => _run.Context.AnalyticNngp;
+    public double[,]? AnalyticNngp => _run.Context.AnalyticNngp;
 
     /// <summary>
     /// The NTK-GP mean at the time of this step, [N + M, O] over [train; test] (Lee et al. 2019, eq. 16); null without an
