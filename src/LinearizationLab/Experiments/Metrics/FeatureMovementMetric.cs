@@ -41,15 +41,13 @@ public sealed class FeatureMovementMetric : SweepMetric
             for (int l = 1; l < now.Count; l++)
                 values.Add((MovementOf(l), RelativeChange(now[l].Input, initial[l].Input)));
             for (int l = 0; l < now.Count; l++)
-                values.Add((RmsOf(l + 1), Rms(now[l].Output)));
+                values.Add((RmsOf(l + 1), CoordinateSize.RmsOf(now[l].Output)));
             for (int l = 0; l < now.Count; l++)
-                values.Add((ChangeRmsOf(l + 1), Rms(now[l].Output - initial[l].Output)));
+                values.Add((ChangeRmsOf(l + 1), CoordinateSize.RmsOf(now[l].Output - initial[l].Output)));
         }
         return values;
     }
 
     private static double RelativeChange(Tensor now, Tensor initial) =>
         (now - initial).norm().ToDouble() / initial.norm().ToDouble();
-
-    private static double Rms(Tensor z) => z.square().mean().sqrt().ToDouble();
 }
