@@ -33,6 +33,7 @@ public static class SweepFigures
             var files = new List<string>(GridHeatmapFigure.Draw(runs, plotsDirectory));
             files.AddRange(GridHeatmapFigure.LossCurves(runs, plotsDirectory));
             files.AddRange(DepthWidthFigure.Draw(runs, plotsDirectory));
+            files.AddRange(LearningRateTransferFigure.Draw(runs, plotsDirectory));
             foreach (var point in runs.GroupBy(r => r.GridPoint.FilePrefix))
                 files.AddRange(Draw([.. point.Select(r => r with { Point = null })], null, Path.Combine(plotsDirectory, point.Key.TrimEnd('-'))));
             return files;
