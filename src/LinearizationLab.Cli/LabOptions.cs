@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LinearizationLab.Data;
 
 namespace LinearizationLab.Cli;
 
@@ -11,11 +12,28 @@ public static class LabOptions
 
     /// <summary><c>--x1 X1.csv</c>, required.</summary>
     public static Option<string> X1() => Value("--x1", "X1.csv",
-        "Inputs x1: CSV, one example per row, no header, CNN inputs flattened in C,H,W order", required: true);
+        "Inputs x1, one example per row: CSV (no header, CNN inputs flattened in C,H,W order), .npy of shape (N, ...), " +
+        "or an .npz array as FILE.npz:NAME", required: true);
 
     /// <summary><c>--x2 X2.csv</c>, optional.</summary>
     public static Option<string> X2() => Value("--x2", "X2.csv",
-        "Second inputs x2 for kernels K(x1, x2), N1 × N2; without it x2 = x1", required: false);
+        "Second inputs x2 for kernels K(x1, x2), N1 × N2, in the formats of --x1; without it x2 = x1", required: false);
+
+    /// <summary><c>--format npy|csv</c>, optional: the format of the arrays a command writes.</summary>
+    public static Option<string> Format(string what) => Value("--format", "npy|csv",
+        $"Format of {what}: npy (NumPy, float64) or csv [default: npy when the largest has more than " +
+        $"{MatrixFile.NpyDefaultAbove:N0} entries, else csv]", false, "npy", "csv");
+
+    /// <summary>The format <paramref name="option"/> names, or null when it is not given; any other name is an error naming the option.</summary>
+    public static MatrixFormat? FormatValue(ParseResult args, Option<string> option)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(option);
+        string? text = args.GetValue(option);
+        if (text is null) return null;
+        return MatrixFile.TryParseFormat(text, out var format) ? format
+            : throw new InvalidInputException("command line", option.Name, $"'{text}' is not npy or csv");
+    }
 
     /// <summary><c>--config C.json</c>, required.</summary>
     public static Option<string> Config(string description) => Value("--config", "C.json", description, required: true);

@@ -4,7 +4,8 @@ using LinearizationLab.Inference;
 namespace LinearizationLab.Cli.Commands;
 
 /// <summary>
-/// <c>lab gp --config C.json --out DIR [--search]</c>: NNGP posterior and NTK-GP predictions on a test set (DIR/gp.json), or
+/// <c>lab gp --config C.json --out DIR [--format npy|csv] [--search]</c>: NNGP posterior and NTK-GP predictions on a test set
+/// (DIR/nngp_predictions and DIR/ntk_predictions, .csv or .npy, and DIR/gp.json), or
 /// with --search the hyperparameter search of the config's <c>search</c> section (DIR/search.csv, search.json, search.png).
 /// </summary>
 public sealed class GpCommand : ConfigCommand
@@ -12,19 +13,23 @@ public sealed class GpCommand : ConfigCommand
     private readonly System.CommandLine.Option<bool> _search = LabOptions.Flag("--search",
         "Search depth, σ_w², σ_b² and noise on a validation split (the config's search section), then test the best");
 
+    private readonly System.CommandLine.Option<string> _format = LabOptions.Format("the test predictions");
+
     /// <summary>Creates the command; <paramref name="cancel"/> stops it between kernel blocks.</summary>
     public GpCommand(CancellationToken cancel)
-        : base("gp", "Infinite-width inference: NNGP posterior and NTK-GP predictions on a test set; writes DIR/gp.json",
+        : base("gp", "Infinite-width inference: NNGP posterior and NTK-GP predictions on a test set; writes DIR/gp.json and the predictions",
             "GP config: arch, data, noise, and the time of the NTK-GP (t, ∞, or GD learning rate × steps)",
-            "Output folder for gp.json (created if needed)", cancel)
+            "Output folder for gp.json and the predictions (created if needed)", cancel)
     {
         Options.Add(_search);
+        Options.Add(_format);
     }
 
     /// <inheritdoc/>
     protected override int Run(string configPath, string output, CancellationToken cancel)
     {
         var config = GpConfig.Load(configPath);
+        var format = Parsed is null ? null : LabOptions.FormatValue(Parsed, _format);
         if (Parsed?.GetValue(_search) == true) return Search(config, output, cancel);
         if (config.Arch is null)
             throw new InvalidInputException(configPath, "arch", "is required (a config with only a search section runs with lab gp --search)");
@@ -33,11 +38,11 @@ public sealed class GpCommand : ConfigCommand
             : $"t = {config.Time.Time:G4}";
         Console.Error.WriteLine($"gp: {config.Arch.Layers.Count} layers, noise σ² {config.NoiseVariance:G3}, NTK-GP at {time}");
         var result = ConsoleProgress.Fraction("kernels and solves",
-            progress => GpExperiment.Execute(config, output, progress, cancel));
+            progress => GpExperiment.Execute(config, output, format, progress, cancel));
         Console.WriteLine($"train {result.TrainSize}, test {result.TestSize}");
         Console.WriteLine($"NNGP:   test MSE {result.Nngp.TestMse:G6}" + Accuracy(result.Nngp));
         Console.WriteLine($"NTK-GP: test MSE {result.Ntk.TestMse:G6}" + Accuracy(result.Ntk));
-        Console.WriteLine($"wrote {Path.Combine(output, GpExperiment.ResultFileName)} " +
+        Console.WriteLine($"wrote {string.Join(", ", result.PredictionFiles.Append(GpExperiment.ResultFileName))} to {output} " +
             $"({result.WallSeconds:F1} s, kernels {result.KernelSeconds:F1} s)");
         return 0;
     }

@@ -4,30 +4,33 @@ using LinearizationLab.Experiments;
 
 namespace LinearizationLab.Cli.Commands;
 
-/// <summary><c>lab kernel --arch A.json --x1 X1.csv [--x2 X2.csv] --out DIR</c>: analytic NNGP and NTK; writes DIR/nngp.csv and DIR/ntk.csv.</summary>
+/// <summary>
+/// <c>lab kernel --arch A.json --x1 X1 [--x2 X2] --out DIR [--format npy|csv]</c>: analytic NNGP and NTK; writes DIR/nngp and
+/// DIR/ntk (.csv or .npy).
+/// </summary>
 public sealed class KernelCommand : Command
 {
     private readonly Option<string> _arch = LabOptions.Arch(), _x1 = LabOptions.X1(), _x2 = LabOptions.X2(),
-        _out = LabOptions.Out("Output folder for nngp.csv and ntk.csv (created if needed)");
+        _out = LabOptions.Out("Output folder for nngp and ntk (.csv or .npy; created if needed)"),
+        _format = LabOptions.Format("the two kernels");
 
     /// <summary>Creates the command.</summary>
     public KernelCommand()
-        : base("kernel", "Analytic infinite-width NNGP and NTK of an architecture; writes DIR/nngp.csv and DIR/ntk.csv")
+        : base("kernel", "Analytic infinite-width NNGP and NTK of an architecture; writes DIR/nngp and DIR/ntk (.csv or .npy)")
     {
-        Options.Add(_arch);
-        Options.Add(_x1);
-        Options.Add(_x2);
-        Options.Add(_out);
+        foreach (var option in new Option[] { _arch, _x1, _x2, _out, _format })
+            Options.Add(option);
         SetAction(Run);
     }
 
     private int Run(ParseResult args)
     {
         string output = args.GetRequiredValue(_out);
-        var kernels = ConsoleProgress.Fraction("kernel", progress =>
-            AnalyticKernelRun.Execute(args.GetRequiredValue(_arch), args.GetRequiredValue(_x1), args.GetValue(_x2), output, progress));
-        Console.WriteLine($"wrote {Path.Combine(output, AnalyticKernelRun.NngpFileName)} and " +
-            $"{Path.Combine(output, AnalyticKernelRun.NtkFileName)} ({kernels.RowCount}×{kernels.ColumnCount})");
+        var format = LabOptions.FormatValue(args, _format);
+        var written = ConsoleProgress.Fraction("kernel", progress =>
+            AnalyticKernelRun.Execute(args.GetRequiredValue(_arch), args.GetRequiredValue(_x1), args.GetValue(_x2), output, progress, format));
+        Console.WriteLine($"wrote {string.Join(" and ", written.FileNames.Select(f => Path.Combine(output, f)))} " +
+            $"({written.Kernels.RowCount}×{written.Kernels.ColumnCount})");
         return 0;
     }
 }

@@ -6,7 +6,7 @@ namespace LinearizationLab.Data;
 /// <summary>
 /// Matrices as CSV files (docs/ARCHITECTURE.md, "File formats"): one row per line, comma separated, no header, numbers in the
 /// invariant culture. Writing uses the shortest round-trip format ("R"), so a matrix read back is
-/// bit-identical (−0 included), and replaces the file atomically (temporary file, then rename).
+/// bit-identical (−0 included), and replaces the file atomically (<see cref="AtomicFile"/>).
 /// </summary>
 public static class CsvMatrix
 {
@@ -45,9 +45,10 @@ public static class CsvMatrix
 
     /// <summary>
     /// Writes <paramref name="matrix"/> with the round-trip "R" format in the invariant culture to a temporary
-    /// file in the same directory, then moves it over <paramref name="path"/>, so readers never see a partial file.
-    /// Non-finite values are rejected (they could not be read back).
+    /// file in the same directory, then moves it over <paramref name="path"/> (<see cref="AtomicFile"/>), so readers never
+    /// see a partial file. Non-finite values are rejected (they could not be read back).
     /// </summary>
+    /// <exception cref="OutputWriteException">The file system refused the write.</exception>
     public static void Write(string path, double[,] matrix)
     {
         int rows = matrix.GetLength(0), cols = matrix.GetLength(1);
@@ -56,34 +57,22 @@ public static class CsvMatrix
             for (int j = 0; j < cols; j++)
                 if (!double.IsFinite(matrix[i, j]))
                     throw new ArgumentException($"entry ({i},{j}) is {matrix[i, j]}; only finite values can be written");
-        string full = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(full) ?? ".";
-        Directory.CreateDirectory(directory);
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var writer = new StreamWriter(temporary, false, new UTF8Encoding(false)))
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            var line = new StringBuilder();
+            for (int i = 0; i < rows; i++)
             {
-                var line = new StringBuilder();
-                for (int i = 0; i < rows; i++)
+                line.Clear();
+                for (int j = 0; j < cols; j++)
                 {
-                    line.Clear();
-                    for (int j = 0; j < cols; j++)
-                    {
-                        if (j > 0) line.Append(',');
-                        line.Append(matrix[i, j].ToString("R", CultureInfo.InvariantCulture));
-                    }
-                    writer.Write(line);
-                    writer.Write('\n');
+                    if (j > 0) line.Append(',');
+                    line.Append(matrix[i, j].ToString("R", CultureInfo.InvariantCulture));
                 }
+                writer.Write(line);
+                writer.Write('\n');
             }
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+        });
     }
 
     /// <summary>A row-major copy of the matrix (rows × columns), the layout of <see cref="Dataset"/>.</summary>

@@ -15,6 +15,6 @@ public enum DataSource
     /// <summary>The 1-D sine regression toy (<see cref="SineToySet"/>).</summary>
     Toy1d,
 
-    /// <summary>Input and target matrices from CSV files (<see cref="CsvMatrix"/>).</summary>
+    /// <summary>Input and target matrices from CSV, .npy or .npz files (<see cref="MatrixFile"/>).</summary>
     Csv,
 }

@@ -15,7 +15,8 @@ namespace LinearizationLab.Data;
 ///           "pool": 2, "normalize": "standardize", "one_hot": [-0.1, 0.9] }
 /// "data": { "source": "sphere", "train_size": 256, "test_size": 256, "dim": 16, "seed": 1,
 ///           "teacher": { "width": 512, "depth": 1, "seed": 7 } }
-/// "data": { "source": "csv", "x_train": "x.csv", "y_train": "y.csv" }
+/// "data": { "source": "csv", "x_train": "x.csv", "y_train": "y.npy" }
+/// "data": { "source": "csv", "x_train": "d.npz", "y_train": "d.npz", "x_test": "d.npz", "y_test": "d.npz" }
 /// </code>
 /// </example>
 /// <param name="File">The config file the section came from.</param>
@@ -45,7 +46,7 @@ public abstract record DataSpec(string File, string Path)
 
     /// <summary>
     /// Reads and validates a <c>data</c> section; fields that do not apply to the chosen source and unknown
-    /// fields are errors. Relative paths (<c>dir</c>, CSV files) are resolved against the config file's directory.
+    /// fields are errors. Relative paths (<c>dir</c>, data files) are resolved against the config file's directory.
     /// </summary>
     public static DataSpec Read(JsonSection s)
     {
@@ -76,7 +77,7 @@ public abstract record DataSpec(string File, string Path)
     /// <summary>
     /// Loads the train and test sets. <paramref name="repositoryRoot"/> locates the default image directories
     /// (<c>.data/mnist</c>, <c>.data/fashion-mnist</c>); when null it is found by <see cref="RepositoryRoot.Locate"/>.
-    /// Image sets have feature shape [1, H, W], the sphere [d], the toy [1], CSV inputs [columns].
+    /// Image sets have feature shape [1, H, W], the sphere [d], the toy [1], file inputs [columns].
     /// </summary>
     public (Dataset Train, Dataset Test) Load(string? repositoryRoot = null)
     {

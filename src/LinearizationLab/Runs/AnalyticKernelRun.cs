@@ -5,28 +5,30 @@ using LinearizationLab.Experiments;
 namespace LinearizationLab.Runs;
 
 /// <summary>
-/// <c>lab kernel</c> as a library call: reads an arch.json and CSV inputs, computes the analytic infinite-width
-/// NNGP and NTK with <see cref="AnalyticKernels.Compute"/>, and writes DIR/nngp.csv and DIR/ntk.csv in the
-/// round-trip format of <see cref="CsvMatrix"/>. Both files are written only after both kernels are computed
-/// and checked finite, so bad input leaves nothing behind.
+/// <c>lab kernel</c> as a library call: reads an arch.json and input matrices (CSV, .npy or an .npz array), computes the
+/// analytic infinite-width NNGP and NTK with <see cref="AnalyticKernels.Compute"/>, and writes DIR/nngp and DIR/ntk as CSV
+/// (round-trip format, <see cref="CsvMatrix"/>) or .npy (<see cref="NpyFile"/>). Both files are written only after both
+/// kernels are computed and checked finite, so bad input leaves nothing behind.
 /// </summary>
 public static class AnalyticKernelRun
 {
-    /// <summary>File name of the NNGP kernel inside the output directory.</summary>
-    public const string NngpFileName = "nngp.csv";
+    /// <summary>Name (without extension) of the NNGP kernel inside the output directory.</summary>
+    public const string NngpName = "nngp";
 
-    /// <summary>File name of the NTK inside the output directory.</summary>
-    public const string NtkFileName = "ntk.csv";
+    /// <summary>Name (without extension) of the NTK inside the output directory.</summary>
+    public const string NtkName = "ntk";
 
     /// <summary>
     /// Reads the inputs (<see cref="KernelInputs.Read"/>: the arch.json, x1 and, unless <paramref name="x2Path"/> is
     /// null, x2), computes K(x1, x2) and Θ(x1, x2) (x2 = x1 when null) and writes them to
-    /// <paramref name="outputDirectory"/> (created if needed); returns the kernels. <paramref name="progress"/> receives
-    /// the fraction of kernel entries done, 0 to 1.
+    /// <paramref name="outputDirectory"/> (created if needed) in <paramref name="format"/> (by default
+    /// <see cref="MatrixFile.DefaultFormat"/> of N1·N2); returns the kernels and file names. <paramref name="progress"/>
+    /// receives the fraction of kernel entries done, 0 to 1.
     /// </summary>
     /// <exception cref="InvalidInputException">An input file is missing or malformed (see <see cref="KernelInputs.Read"/>).</exception>
-    public static KernelPair Execute(string archPath, string x1Path, string? x2Path, string outputDirectory,
-        IProgress<double>? progress = null)
+    /// <exception cref="OutputWriteException">A file could not be written.</exception>
+    public static AnalyticKernelFiles Execute(string archPath, string x1Path, string? x2Path, string outputDirectory,
+        IProgress<double>? progress = null, MatrixFormat? format = null)
     {
         ArgumentNullException.ThrowIfNull(outputDirectory);
         var (arch, x1, x2) = KernelInputs.Read(archPath, x1Path, x2Path);
@@ -35,9 +37,11 @@ public static class AnalyticKernelRun
         var kernels = AnalyticKernels.Compute(arch, x1, x2, progress);
         CheckFinite(kernels.Nngp, "NNGP");
         CheckFinite(kernels.Ntk, "NTK");
-        CsvMatrix.Write(Path.Combine(outputDirectory, NngpFileName), kernels.Nngp);
-        CsvMatrix.Write(Path.Combine(outputDirectory, NtkFileName), kernels.Ntk);
-        return kernels;
+        var chosen = format ?? MatrixFile.DefaultFormat((long)n1 * n2);
+        string nngp = MatrixFile.FileName(NngpName, chosen), ntk = MatrixFile.FileName(NtkName, chosen);
+        MatrixFile.Write(Path.Combine(outputDirectory, nngp), kernels.Nngp, chosen);
+        MatrixFile.Write(Path.Combine(outputDirectory, ntk), kernels.Ntk, chosen);
+        return new AnalyticKernelFiles(kernels, [nngp, ntk]);
     }
 
     private static void CheckFinite(double[,] kernel, string name)

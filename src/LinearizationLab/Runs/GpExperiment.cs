@@ -28,16 +28,25 @@ public static class GpExperiment
     /// <summary>The file name of the result inside the output directory.</summary>
     public const string ResultFileName = "gp.json";
 
+    /// <summary>Name (without extension) of the NNGP posterior mean on the test set, M × O, rows in test order.</summary>
+    public const string NngpPredictionsName = "nngp_predictions";
+
+    /// <summary>Name (without extension) of the NTK-GP mean on the test set, M × O, rows in test order.</summary>
+    public const string NtkPredictionsName = "ntk_predictions";
+
     /// <summary>Test rows per block of test–train kernels at t = ∞.</summary>
     public const int TestBlockRows = 1024;
 
     /// <summary>
-    /// Runs <paramref name="config"/> and writes <c>gp.json</c> (config, sizes, metrics, wall time) atomically into
-    /// <paramref name="outputDirectory"/>; returns the result.
+    /// Runs <paramref name="config"/> and writes into <paramref name="outputDirectory"/> both predictors' test predictions
+    /// (<see cref="NngpPredictionsName"/>, <see cref="NtkPredictionsName"/>, in <paramref name="format"/>, by default
+    /// <see cref="MatrixFile.DefaultFormat"/> of M·O), then <c>gp.json</c> (config, sizes, metrics, wall time), each
+    /// atomically; returns the result with the predictions' file names.
     /// </summary>
     /// <exception cref="InvalidInputException">The data has no test set, K + σ²I is not positive definite
     /// (field <c>noise</c>, with a suggested jitter), or t is too late for the expansion of the gain (field <c>time</c>).</exception>
-    public static GpResult Execute(GpConfig config, string outputDirectory,
+    /// <exception cref="OutputWriteException">A file could not be written.</exception>
+    public static GpResult Execute(GpConfig config, string outputDirectory, MatrixFormat? format = null,
         IProgress<double>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -61,6 +70,15 @@ public static class GpExperiment
             throw new InvalidInputException(config.File, e.ParamName == "time" ? "time" : "noise", FirstSentence(e.Message));
         }
 
+        var chosen = format ?? MatrixFile.DefaultFormat((long)result.TestSize * train.OutputCount);
+        var predictions = new List<string>();
+        foreach (var (name, values) in new[] { (NngpPredictionsName, result.NngpPredictions), (NtkPredictionsName, result.NtkPredictions) })
+        {
+            if (values is null || values.Length == 0) continue;
+            predictions.Add(MatrixFile.FileName(name, chosen));
+            MatrixFile.Write(Path.Combine(outputDirectory, predictions[^1]), values, chosen);
+        }
+        result = result with { PredictionFiles = predictions };
         AtomicFile.WriteAllText(Path.Combine(outputDirectory, ResultFileName),
             ToJson(result, config).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return result;
@@ -163,7 +181,11 @@ public static class GpExperiment
         }
 
         return new GpResult(n, m, noiseVariance, time, scoreNngp.Metrics(test), scoreNtk.Metrics(test),
-            kernelClock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds) { ChebyshevDegree = degree, KernelPasses = onePass ? 1 : 2 };
+            kernelClock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds)
+        {
+            ChebyshevDegree = degree, KernelPasses = onePass ? 1 : 2,
+            NngpPredictions = scoreNngp.Predictions, NtkPredictions = scoreNtk.Predictions,
+        };
     }
 
     /// <summary>The JSON record of a result as written to gp.json (snake_case; null where a value does not apply).</summary>
@@ -270,6 +292,9 @@ public static class GpExperiment
     private sealed class Score(int rows, int outputs)
     {
         private readonly double[,] _predictions = new double[rows, outputs];
+
+        /// <summary>The predictions, M × O, rows in test order.</summary>
+        public double[,] Predictions => _predictions;
 
         public void Add(double[,] predictions, int start) =>
             Buffer.BlockCopy(predictions, 0, _predictions, start * outputs * sizeof(double), predictions.Length * sizeof(double));

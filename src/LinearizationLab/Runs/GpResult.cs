@@ -20,4 +20,13 @@ public sealed record GpResult(int TrainSize, int TestSize, double NoiseVariance,
 
     /// <summary>How many times the training kernels' recursion ran: 1 when both kernels' tiles fit in half the memory, else 2.</summary>
     public int KernelPasses { get; init; } = 1;
+
+    /// <summary>The NNGP posterior mean on the test set, M × O (rows in test order), or null where it was not kept.</summary>
+    public double[,]? NngpPredictions { get; init; }
+
+    /// <summary>The NTK-GP mean on the test set, M × O (rows in test order), or null where it was not kept.</summary>
+    public double[,]? NtkPredictions { get; init; }
+
+    /// <summary>The prediction files <see cref="GpExperiment.Execute"/> wrote beside gp.json (NNGP, then NTK-GP); empty otherwise.</summary>
+    public IReadOnlyList<string> PredictionFiles { get; init; } = [];
 }

@@ -25,7 +25,7 @@ public sealed class CommandLineErrorTests
 
     [Theory]
     [InlineData(new[] { "kernel", "--arch", "a.json", "--x1", "x.csv", "--outdir", "d" },
-        "error: command line: --outdir: unknown option, did you mean --out? (accepted: --arch, --x1, --x2, --out)")]
+        "error: command line: --outdir: unknown option, did you mean --out? (accepted: --arch, --x1, --x2, --out, --format)")]
     // An unknown option before the config is the mistake, not the config after it.
     [InlineData(new[] { "sweep", "--shrd", "1/2", "s.json" },
         "error: command line: --shrd: unknown option, did you mean --shard? (accepted: --config, --out, --shard, --shard-count)")]

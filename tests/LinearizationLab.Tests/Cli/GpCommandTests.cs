@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace LinearizationLab.Tests.Cli;
 
-/// <summary>Facts about <c>lab gp</c>: it writes gp.json and prints both predictors; bad input exits 2 leaving nothing behind.</summary>
+/// <summary>Facts about <c>lab gp</c>: it writes gp.json and the predictions and prints both predictors; bad input exits 2 leaving nothing behind.</summary>
 [Collection("TorchSharp")]
 public sealed class GpCommandTests : IDisposable
 {
@@ -38,13 +38,14 @@ public sealed class GpCommandTests : IDisposable
     }
 
     [Fact]
-    public void GpWritesGpJsonAndPrintsBothPredictors()
+    public void GpWritesGpJsonAndThePredictionsAndPrintsBothPredictors()
     {
         string outDir = Path.Combine(_dir, "out");
         var (code, stdout, _) = Lab("gp", "--config", Config(""", "noise": 1e-6, "time": 100"""), "--out", outDir);
         Assert.Equal(0, code);
         Assert.Contains("NNGP:", stdout);
         Assert.Contains("NTK-GP:", stdout);
+        Assert.Contains($"wrote nngp_predictions.csv, ntk_predictions.csv, gp.json to {outDir} (", stdout);
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "gp.json")));
         Assert.Equal(100.0, doc.RootElement.GetProperty("time").GetDouble());
         Assert.Equal(8, doc.RootElement.GetProperty("test_size").GetInt32());

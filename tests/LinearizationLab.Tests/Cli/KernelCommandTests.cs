@@ -120,4 +120,35 @@ public sealed class KernelCommandTests : IDisposable
         Assert.StartsWith($"error: {badArch}: layers[0].width: ", stderr);
         Assert.False(Directory.Exists(outDir));
     }
+
+    [Fact]
+    public void NpyOutputHoldsTheSameKernelsAsCsvOutputAndNpyInputsTheSameAsCsvInputs()
+    {
+        // Both formats store doubles exactly: the kernels of --x1 x.npy written as .npy equal those of --x1 x.csv written as CSV.
+        string arch = File("arch.json", Mlp), x1 = Inputs("x1.csv", 5, 3, seed: 7), x1Npy = Path.Combine(_dir, "x1.npy");
+        NpyFile.Write(x1Npy, CsvMatrix.Read(x1));
+        string csvDir = Path.Combine(_dir, "csv"), npyDir = Path.Combine(_dir, "npy");
+        Assert.Equal(0, Lab("kernel", "--arch", arch, "--x1", x1, "--out", csvDir).Code);
+        var (code, stdout, _) = Lab("kernel", "--arch", arch, "--x1", x1Npy, "--out", npyDir, "--format", "npy");
+
+        Assert.Equal(0, code);
+        Assert.Equal($"wrote {Path.Combine(npyDir, "nngp.npy")} and {Path.Combine(npyDir, "ntk.npy")} (5×5)", stdout.Trim());
+        Assert.Equal(["nngp.npy", "ntk.npy"], Directory.GetFiles(npyDir).Select(Path.GetFileName).Order());
+        foreach (string name in new[] { "nngp", "ntk" })
+            AssertBitEqual(CsvMatrix.Read(Path.Combine(csvDir, name + ".csv")), NpyFile.Read(Path.Combine(npyDir, name + ".npy")));
+    }
+
+    [Fact]
+    public void AnUnknownFormatOrAnInputThatIsNoNumericArrayExits2WithOneLine()
+    {
+        string arch = File("arch.json", Mlp), x1 = Inputs("x1.csv", 2, 3, seed: 8), outDir = Path.Combine(_dir, "out");
+        string pickle = Path.Combine(_dir, "x.npy");
+        System.IO.File.WriteAllBytes(pickle, [0x80, 0x04, 0x95, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+
+        var (code, _, stderr) = Lab("kernel", "--arch", arch, "--x1", x1, "--out", outDir, "--format", "npz");
+        Assert.Equal((2, "error: command line: --format: 'npz' is not npy or csv"), (code, stderr.Trim()));
+        (code, _, stderr) = Lab("kernel", "--arch", arch, "--x1", pickle, "--out", outDir);
+        Assert.Equal((2, $"error: {pickle}: (header): is a Python pickle, not a .npy array (pickles are not read)"), (code, stderr.Trim()));
+        Assert.False(Directory.Exists(outDir));
+    }
 }

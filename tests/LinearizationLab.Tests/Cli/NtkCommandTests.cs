@@ -29,7 +29,18 @@ public sealed class NtkCommandTests : IDisposable
         Assert.Equal(4, Directory.GetFiles(output).Length);
     }
 
+    [Fact]
+    public void NtkWithNpyFormatWritesAndNamesNpyFiles()
+    {
+        string output = Path.Combine(_dir, "out");
+        var (code, stdout, _) = LabConsole.Run("ntk", "--arch", _arch, "--x1", _x1, "--seed", "3", "--out", output, "--full", "--format", "npy");
+        Assert.Equal(0, code);
+        Assert.Equal($"Structured NTK of 4×4 inputs, 1 outputs: wrote ntk.npy, nngp.npy, ntk_full.npy to {output}", stdout.Trim());
+        Assert.Equal((4, 4), (NpyFile.Read(Path.Combine(output, "ntk_full.npy")).GetLength(0), NpyFile.Read(Path.Combine(output, "ntk.npy")).GetLength(1)));
+    }
+
     [Theory]
+    [InlineData("--format", "hdf5", "error: command line: --format: 'hdf5' is not npy or csv")]
     [InlineData("--method", "magic", "error: command line: --method: unknown NTK method 'magic' (structured, jacobian, ntvp)")]
     [InlineData("--dtype", "float16", "error: command line: --dtype: 'float16' is not float32 or float64")]
     [InlineData("--device", "tpu", "error: command line: --device: 'tpu' is not cpu, cuda or cuda:K")]

@@ -3,6 +3,7 @@ using LinearizationLab.Data;
 using LinearizationLab.Empirical;
 using LinearizationLab.Experiments;
 using LinearizationLab.Networks;
+using LinearizationLab.Tests.Data;
 
 namespace LinearizationLab.Tests.Runs;
 
@@ -86,5 +87,22 @@ public sealed class EmpiricalKernelRunTests : IDisposable
             Inputs("x1.csv", 3, 3, seed: 5), bad, seed: 0, NtkMethod.Structured, TensorSettings.CpuFloat64, output));
         Assert.Equal((bad, "columns"), (e.File, e.Field));
         Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void NpyFilesHoldTheSameKernelsAsCsvFilesToTheLastBit()
+    {
+        // Both formats store every double exactly, and the network and inputs are the same, so the files agree bit for bit;
+        // the inputs are read from .npy too, which holds the CSV's doubles exactly.
+        string arch = Write("arch.json", Mlp), x1 = Inputs("x1.csv", 5, 3, seed: 1), x1Npy = Path.Combine(_dir, "x1.npy");
+        NpyFile.Write(x1Npy, CsvMatrix.Read(x1));
+        string csv = Path.Combine(_dir, "csv"), npy = Path.Combine(_dir, "npy");
+        EmpiricalKernelRun.Execute(arch, x1, null, seed: 7, NtkMethod.Structured, TensorSettings.CpuFloat64, csv, full: true, perLayer: true);
+        var written = EmpiricalKernelRun.Execute(arch, x1Npy, null, seed: 7, NtkMethod.Structured, TensorSettings.CpuFloat64, npy,
+            full: true, perLayer: true, format: MatrixFormat.Npy);
+
+        Assert.Equal(["ntk.npy", "nngp.npy", "ntk_full.npy", "ntk_layer1.npy", "ntk_layer2.npy"], written.FileNames);
+        foreach (string name in written.FileNames)
+            NpyFixtures.AssertBitEqual(CsvMatrix.Read(Path.Combine(csv, Path.ChangeExtension(name, ".csv"))), NpyFile.Read(Path.Combine(npy, name)));
     }
 }

@@ -216,4 +216,31 @@ public sealed class GpExperimentTests : IDisposable
         Assert.Equal("data", e.Field);
         Assert.False(Directory.Exists(Path.Combine(_dir, "out")));
     }
+
+    [Theory]
+    [InlineData(null, ".csv")]
+    [InlineData(MatrixFormat.Npy, ".npy")]
+    public void ThePredictionFilesHoldThePredictionsThatWereScored(MatrixFormat? format, string extension)
+    {
+        // Both formats store doubles exactly, so the files equal the scored predictions bit for bit, and their test MSE,
+        // computed by the same function on the same numbers, equals the reported one exactly. 6 × 2 predictions default to CSV.
+        var config = Config("""
+            { "arch": { "input_shape": [5], "layers": [ {"type":"dense","width":8}, {"type":"relu"}, {"type":"dense","width":2} ] },
+              "noise": 1e-4, "time": 50,
+              "data": {"source":"sphere","dim":5,"outputs":2,"train_size":12,"test_size":6,"seed":1} }
+            """);
+        string output = Path.Combine(_dir, "out");
+        var result = GpExperiment.Execute(config, output, format);
+        var test = config.Data.Load().Test;
+
+        Assert.Equal(["nngp_predictions" + extension, "ntk_predictions" + extension], result.PredictionFiles);
+        foreach (var (file, predictions, metrics) in new[] { (result.PredictionFiles[0], result.NngpPredictions!, result.Nngp),
+                     (result.PredictionFiles[1], result.NtkPredictions!, result.Ntk) })
+        {
+            var read = MatrixFile.Read(Path.Combine(output, file));
+            Tests.Data.NpyFixtures.AssertBitEqual(predictions, read);
+            Assert.Equal(metrics.TestMse, LinearizationLab.Training.MeanSquaredError.Of(CsvMatrix.ToRowMajor(read), test.Targets, test.Count));
+        }
+        Assert.Equal(["gp.json", .. result.PredictionFiles.Order()], Directory.GetFiles(output).Select(Path.GetFileName).Order());
+    }
 }
