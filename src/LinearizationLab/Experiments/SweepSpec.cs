@@ -69,9 +69,8 @@ public sealed record SweepSpec(
             Architecture.ArchitectureSpec arch;
             try { arch = point.Apply(setup).Arch; }
             catch (ArgumentException e) when (point.Values.Any(v => v.Axis == "parameterization")) { throw s.Error("grid.parameterization", e.Message); }
-            if (arch.ScalesLearningRates && (hierarchy || orders.Any(k => k >= 2)))
-                throw s.Error(hierarchy ? "hierarchy" : "taylor_orders",
-                    $"the Taylor models and the hierarchy train every tensor at η, but parameterization {arch.Abc!.Name} scales the learning rates per layer");
+            if (arch.ScalesLearningRates && hierarchy)
+                throw s.Error("hierarchy", $"the hierarchy follows the flow with one learning rate for every tensor, but parameterization {arch.Abc!.Name} scales them per layer");
             if (arch.ScalesLearningRates && setup.LinearizationSpace == Linearization.LinearizationSpace.FunctionSpace)
                 throw s.Error("linearization", $"function space needs one learning rate for every tensor, but parameterization {arch.Abc!.Name} scales them per layer (use parameter_space or auto)");
         }

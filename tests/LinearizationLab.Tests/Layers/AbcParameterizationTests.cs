@@ -177,6 +177,23 @@ public class AbcParameterizationTests
         MatrixAssert.Close(Matrix(predicted), Matrix(after), 1e-10);
     }
 
+    /// <summary>With per-layer rates the first-order Taylor model is still the linearization: same kernel, same trajectory.</summary>
+    [Fact]
+    public void TaylorModelOfOrderOneTrainsAsTheLinearization()
+    {
+        var spec = Mlp("mup", 2 * BaseWidth, outputs: 2);
+        using var network = Network.Create(spec, 4, TensorSettings.CpuFloat64);
+        var x = randn(6, D, dtype: ScalarType.Float64, generator: new Generator(7));
+        var y = randn(6, 2, dtype: ScalarType.Float64, generator: new Generator(8));
+        using var taylor = new TaylorizedNetwork(network, 1);
+        using var linearized = new LinearizedNetwork(network);
+        MatrixAssert.Close(new EmpiricalNtk(network).Compute(x, null, NtkMethod.Structured).Full, KernelTensors.ToMatrix(taylor.Ntk(x)), 1e-12);
+        Train(taylor, x, y, new OptimizerSpec(0.2), 5);
+        Train(linearized, x, y, new OptimizerSpec(0.2), 5);
+        using var noGrad = no_grad();
+        MatrixAssert.Close(Matrix(linearized.Forward(x)), Matrix(taylor.Forward(x)), 1e-10);
+    }
+
     private static void AssertTensor((double Multiplier, double Std, double Rate) actual, double multiplier, double std, double rate, double tol)
     {
         Assert.Equal(multiplier, actual.Multiplier, tol);
