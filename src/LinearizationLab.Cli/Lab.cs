@@ -45,6 +45,7 @@ public static class Lab
         root.Add(new MergeCommand());
         root.Add(new PlotCommand());
         root.Add(new PhaseCommand(cancel));
+        root.Add(new SetupCommand());
         root.Add(new CompletionCommand());
         // `lab` alone shows the help, as a mistake (exit code 2): there is nothing to do.
         root.SetAction(result =>
