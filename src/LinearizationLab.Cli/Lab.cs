@@ -44,6 +44,7 @@ public static class Lab
         root.Add(new SweepCommand(cancel));
         root.Add(new MergeCommand());
         root.Add(new PlotCommand());
+        root.Add(new ReportCommand());
         root.Add(new PhaseCommand(cancel));
         root.Add(new SetupCommand());
         root.Add(new CompletionCommand());
