@@ -27,7 +27,7 @@ public sealed class ReportCommand : Command
     {
         var report = SweepReport.Read(args.GetRequiredValue(_results));
         string path = report.Write(args.GetValue(_out));
-        Console.WriteLine($"wrote {path} ({report.Runs.Count} runs, {report.Summary.Fits.Count} fits, {report.FigureFiles.Count} figures)");
+        Console.WriteLine($"wrote {path} ({report.RunResults.Count} runs, {report.Summary.Fits.Count} fits, {report.FigureFiles.Count} figures)");
         return 0;
     }
 }

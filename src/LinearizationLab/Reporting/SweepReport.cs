@@ -44,7 +44,7 @@ public sealed class SweepReport
     {
         ResultsDirectory = resultsDirectory;
         Name = name;
-        Runs = runs;
+        RunResults = runs;
         Summary = summary;
         SummaryFromFile = summaryFromFile;
         Info = info;
@@ -58,7 +58,7 @@ public sealed class SweepReport
     public string Name { get; }
 
     /// <summary>Every run in the folder, in sweep order.</summary>
-    public IReadOnlyList<SweepRunResult> Runs { get; }
+    public IReadOnlyList<SweepRunResult> RunResults { get; }
 
     /// <summary>The slope table: summary.json, or fitted from the runs when the folder has none.</summary>
     public SweepSummary Summary { get; }
@@ -164,12 +164,12 @@ public sealed class SweepReport
 
         html.Append("<section id=\"runs\">\n<h2>Runs</h2>\n");
         html.Append(CultureInfo.InvariantCulture,
-            $"<p>{Runs.Count} runs, {Fixed(Runs.Sum(r => r.WallSeconds) / 60, 1)} min of wall time in all (runs/*.json).</p>\n");
-        AppendRunTable(html, Runs, withAxes: points.Count > 0);
+            $"<p>{RunResults.Count} runs, {Fixed(RunResults.Sum(r => r.WallSeconds) / 60, 1)} min of wall time in all (runs/*.json).</p>\n");
+        AppendRunTable(html, RunResults, withAxes: points.Count > 0);
         html.Append("</section>\n");
 
         html.Append("<section id=\"diverged\">\n<h2>Diverged runs</h2>\n");
-        var diverged = Runs.Where(r => r.Diverged || r.LinearizedDiverged).ToArray();
+        var diverged = RunResults.Where(r => r.Diverged || r.LinearizedDiverged).ToArray();
         if (diverged.Length == 0) html.Append("<p>None: every network and every linearization stayed finite.</p>\n");
         else
         {
@@ -190,15 +190,15 @@ public sealed class SweepReport
 
     /// <summary>The runs grouped by grid point, in sweep order; empty for a plain width sweep.</summary>
     private IReadOnlyList<IGrouping<GridPoint, SweepRunResult>> Points =>
-        Runs.Any(r => r.Point is not null) ? [.. Runs.GroupBy(r => r.GridPoint)] : [];
+        RunResults.Any(r => r.Point is not null) ? [.. RunResults.GroupBy(r => r.GridPoint)] : [];
 
     private string Facts()
     {
         var facts = new List<string>
         {
-            $"{Runs.Count} runs ({Runs.Count(r => r.Diverged)} diverged)",
-            "widths " + string.Join(", ", Runs.Select(r => r.Width).Distinct().Order()),
-            "seeds " + string.Join(", ", Runs.Select(r => r.Seed).Distinct().Order()),
+            $"{RunResults.Count} runs ({RunResults.Count(r => r.Diverged)} diverged)",
+            "widths " + string.Join(", ", RunResults.Select(r => r.Width).Distinct().Order()),
+            "seeds " + string.Join(", ", RunResults.Select(r => r.Seed).Distinct().Order()),
         };
         if (Info is not null)
         {
@@ -206,7 +206,7 @@ public sealed class SweepReport
             facts.Add($"loss {Info.Loss}");
             facts.Add($"{Info.Steps} steps");
         }
-        facts.Add($"wall time {Fixed(Runs.Sum(r => r.WallSeconds) / 60, 1)} min");
+        facts.Add($"wall time {Fixed(RunResults.Sum(r => r.WallSeconds) / 60, 1)} min");
         return string.Join(" · ", facts);
     }
 
