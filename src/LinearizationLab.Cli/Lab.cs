@@ -44,8 +44,10 @@ public static class Lab
         root.Add(new SweepCommand(cancel));
         root.Add(new MergeCommand());
         root.Add(new PlotCommand());
+        root.Add(new ReportCommand());
         root.Add(new PhaseCommand(cancel));
         root.Add(new CoordCheckCommand(cancel));
+        root.Add(new SetupCommand());
         root.Add(new CompletionCommand());
         // `lab` alone shows the help, as a mistake (exit code 2): there is nothing to do.
         root.SetAction(result =>

@@ -19,7 +19,7 @@ public sealed class SweepCommand : Command
     };
     private readonly Option<string> _config = LabOptions.Value("--config", "S.json", "Sweep config, the same as the first argument");
     private readonly Option<string> _out = LabOptions.Out(
-        "Output folder: runs/, sweep.json, summary.csv, summary.json, plots/; a rerun resumes it [default: results/NAME]", required: false);
+        "Output folder: runs/, sweep.json, config.json, summary.csv, summary.json, plots/, report.html; a rerun resumes it [default: results/NAME]", required: false);
     private readonly Option<string> _shard = LabOptions.Value("--shard", "i/k",
         "Run shard i of k only (every k-th run from run i), into the same --out as the other shards; without it the shard of a " +
         "Slurm array task (SLURM_ARRAY_TASK_ID) or of a Kubernetes Indexed Job (JOB_COMPLETION_INDEX of --shard-count K), " +
@@ -57,6 +57,7 @@ public sealed class SweepCommand : Command
         Console.Error.WriteLine(result.Summary.Runs > 0
             ? $"sweep: {result.FigureCount} figures in {sweep.PlotsDirectory}"
             : "sweep: this shard has no runs and the folder none yet, so no figures");
+        if (result.ReportFile is not null) Console.Error.WriteLine($"sweep: report in {result.ReportFile}");
         if (!shard.IsWhole)
             Console.Error.WriteLine($"sweep: one shard of {shard.Count}; `lab sweep` without a shard on the same --out (it resumes) " +
                                     "or `lab merge` gives the whole sweep's summary and figures");

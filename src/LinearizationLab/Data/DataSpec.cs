@@ -76,7 +76,7 @@ public abstract record DataSpec(string File, string Path)
 
     /// <summary>
     /// Loads the train and test sets. <paramref name="repositoryRoot"/> locates the default image directories
-    /// (<c>.data/mnist</c>, <c>.data/fashion-mnist</c>); when null it is found by <see cref="RepositoryRoot.Locate"/>.
+    /// (<c>.data/mnist</c>, <c>.data/fashion-mnist</c>); when null they are searched for (<see cref="DataDirectory"/>).
     /// Image sets have feature shape [1, H, W], the sphere [d], the toy [1], file inputs [columns].
     /// </summary>
     public (Dataset Train, Dataset Test) Load(string? repositoryRoot = null)

@@ -16,7 +16,7 @@ namespace LinearizationLab.Data;
 /// <param name="Subset">How image subsets are chosen.</param>
 /// <param name="Pool">Average-pooling factor (1 = none).</param>
 /// <param name="OneHot">Target values for the classes.</param>
-/// <param name="ImageDirectory">Explicit image directory (absolute), or null for the default under the repository root.</param>
+/// <param name="ImageDirectory">Explicit image directory (absolute), or null for the first data folder that holds the corpus (<see cref="DataDirectory"/>).</param>
 public sealed record ImageDataSpec(string File, string Path, ImageCorpus Corpus, int TrainSize, int TestSize, long Seed,
     ImageSubset Subset, int Pool, OneHotTargets OneHot, string? ImageDirectory) : DataSpec(File, Path)
 {
@@ -62,7 +62,9 @@ public sealed record ImageDataSpec(string File, string Path, ImageCorpus Corpus,
 
     private protected override (Dataset Train, Dataset Test) LoadUnnormalized(string? repositoryRoot)
     {
-        string directory = ImageDirectory ?? LabeledImages.DefaultDirectory(Corpus, repositoryRoot);
+        string directory = ImageDirectory ?? (repositoryRoot is null
+            ? DataDirectory.Find(Corpus) ?? throw Error("source", DataDirectory.NotFound(Corpus) + " (or give data.dir)")
+            : LabeledImages.DefaultDirectory(Corpus, repositoryRoot));
         var train = Subsample(LabeledImages.Load(directory, ImageSplit.Train), TrainSize, SeedStream.Train, "train_size");
         Dataset test;
         if (TestSize == 0)

@@ -42,12 +42,15 @@ public sealed class LabeledImages
     /// <summary>The raw byte (0..255) of pixel (<paramref name="row"/>, <paramref name="column"/>) of image <paramref name="index"/>.</summary>
     public byte Pixel(int index, int row, int column) => _pixels[((long)index * Height + row) * Width + column];
 
-    /// <summary>The directory <c>.data/mnist</c> or <c>.data/fashion-mnist</c> under the repository root (found when not given).</summary>
+    /// <summary>
+    /// The directory <c>.data/mnist</c> or <c>.data/fashion-mnist</c> under <paramref name="repositoryRoot"/> when it is given,
+    /// else the corpus's folder among the data folders searched (<see cref="DataDirectory.Locate"/>).
+    /// </summary>
     public static string DefaultDirectory(ImageCorpus corpus, string? repositoryRoot = null) =>
-        System.IO.Path.Combine(repositoryRoot ?? RepositoryRoot.Locate(), ".data",
-            corpus == ImageCorpus.Mnist ? "mnist" : "fashion-mnist");
+        repositoryRoot is null ? DataDirectory.Locate(corpus)
+            : System.IO.Path.Combine(repositoryRoot, ".data", DataDirectory.FolderName(corpus));
 
-    /// <summary>Loads a split of a corpus from its default directory under the repository root.</summary>
+    /// <summary>Loads a split of a corpus from its default directory (<see cref="DataDirectory.Locate"/>).</summary>
     public static LabeledImages Load(ImageCorpus corpus, ImageSplit split) => Load(DefaultDirectory(corpus), split);
 
     /// <summary>

@@ -121,6 +121,20 @@ public sealed record SweepSpec(
         }
     }
 
+    /// <summary>The name of the copy of the config that a sweep keeps in its output folder (<see cref="ToJson"/>).</summary>
+    public const string ConfigFileName = "config.json";
+
+    /// <summary>
+    /// The config as it was given, indented, with an <c>arch</c> path replaced by that file's JSON, so that the copy in the
+    /// output folder (<see cref="ConfigFileName"/>) says everything the runs were made with.
+    /// </summary>
+    public string ToJson()
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(Raw.GetRawText())!.AsObject();
+        if (Setup.ArchFile is not null) node["arch"] = System.Text.Json.Nodes.JsonNode.Parse(System.IO.File.ReadAllText(Setup.ArchFile));
+        return node.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    }
+
     /// <summary>The runs of the sweep in a fixed order (grid point, then width, then seed), each with its index.</summary>
     public IReadOnlyList<SweepRunKey> Runs =>
         Grid.Points.SelectMany(point => Widths.SelectMany(w => Seeds.Select(s => (point, w, s))))

@@ -59,7 +59,7 @@ public static class SweepStore
         return sb.ToString();
     }
 
-    /// <summary>Copies the run files (and sweep.json) of several shard folders into <paramref name="target"/>; a run present twice must be identical in width and seed.</summary>
+    /// <summary>Copies the run files (and sweep.json, config.json) of several shard folders into <paramref name="target"/>; a run present twice must be identical in width and seed.</summary>
     public static int Merge(IEnumerable<string> sources, string target)
     {
         string targetRuns = Path.Combine(target, "runs");
@@ -80,8 +80,11 @@ public static class SweepStore
                 AtomicFile.WriteAllText(Path.Combine(targetRuns, Path.GetFileName(file)), JsonSerializer.Serialize(run, Json));
                 copied++;
             }
-            string info = Path.Combine(source, SweepInfo.FileName);   // the same in every shard of one sweep
-            if (File.Exists(info)) AtomicFile.WriteAllText(Path.Combine(target, SweepInfo.FileName), File.ReadAllText(info));
+            foreach (string name in new[] { SweepInfo.FileName, SweepSpec.ConfigFileName })   // the same in every shard of one sweep
+            {
+                string file = Path.Combine(source, name);
+                if (File.Exists(file)) AtomicFile.WriteAllText(Path.Combine(target, name), File.ReadAllText(file));
+            }
         }
         return copied;
     }

@@ -58,12 +58,24 @@ public sealed record SweepSummary(int Step, int Runs, int Diverged, IReadOnlyLis
     /// <summary>summary.json text.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, SweepStore.Json);
 
+    /// <summary>The name of the slope table's file in a sweep's output folder.</summary>
+    public const string FileName = "summary.json";
+
+    /// <summary>The summary.json of <paramref name="directory"/>, or null when it is missing or unreadable.</summary>
+    public static SweepSummary? TryRead(string directory)
+    {
+        string path = Path.Combine(directory, FileName);
+        if (!File.Exists(path)) return null;
+        try { return JsonSerializer.Deserialize<SweepSummary>(File.ReadAllText(path), SweepStore.Json); }
+        catch (JsonException) { return null; }
+    }
+
     /// <summary>Writes summary.json and summary.csv into <paramref name="directory"/> from its runs; returns the summary.</summary>
     public static SweepSummary WriteFiles(string directory)
     {
         var runs = SweepStore.ReadAll(directory);
         var summary = Build(runs);
-        AtomicFile.WriteAllText(Path.Combine(directory, "summary.json"), summary.ToJson());
+        AtomicFile.WriteAllText(Path.Combine(directory, FileName), summary.ToJson());
         AtomicFile.WriteAllText(Path.Combine(directory, "summary.csv"), SweepStore.SummaryCsv(runs));
         return summary;
     }

@@ -1,5 +1,6 @@
 using LinearizationLab.Experiments;
 using LinearizationLab.Plotting;
+using LinearizationLab.Reporting;
 
 namespace LinearizationLab.Runs;
 
@@ -7,10 +8,11 @@ namespace LinearizationLab.Runs;
 /// A width sweep from its spec to its figures, the library call behind <c>lab sweep</c>: the shared infinite-width side
 /// (<see cref="SweepContext"/>), the runs of one shard not yet on disk (<see cref="SweepRunner"/>, so a killed sweep
 /// resumes), the scaling table of every run in the folder (<see cref="SweepSummary"/>, written as summary.json and
-/// summary.csv) and, once the folder has runs, the figures (<see cref="SweepFigures"/>, into plots/).
+/// summary.csv) and, once the folder has runs, the figures (<see cref="SweepFigures"/>, into plots/) and the HTML page of it all
+/// (<see cref="SweepReport"/>, report.html), with a copy of the config (config.json) beside them.
 /// </summary>
 /// <param name="spec">The sweep.</param>
-/// <param name="outputDirectory">Its folder: runs/, sweep.json, summary.json, summary.csv, plots/.</param>
+/// <param name="outputDirectory">Its folder: runs/, sweep.json, config.json, summary.json, summary.csv, plots/, report.html.</param>
 public sealed class WidthSweep(SweepSpec spec, string outputDirectory)
 {
     /// <summary>The sweep.</summary>
@@ -28,9 +30,13 @@ public sealed class WidthSweep(SweepSpec spec, string outputDirectory)
     /// <summary>The folder of the figures, plots/ inside <see cref="OutputDirectory"/>.</summary>
     public string PlotsDirectory => Path.Combine(OutputDirectory, "plots");
 
+    /// <summary>The HTML page of the results (<see cref="SweepReport"/>), report.html inside <see cref="OutputDirectory"/>.</summary>
+    public string ReportFile => Path.Combine(OutputDirectory, SweepReport.FileName);
+
     /// <summary>
     /// Computes the analytic kernels, runs every run of <paramref name="shard"/> (all runs when null) not yet on disk,
-    /// then writes the summary of all runs in the folder and draws their figures (none while the folder has no runs).
+    /// then writes the config's copy and the summary of all runs in the folder, draws their figures and writes the report (no
+    /// figures or report while the folder has no runs).
     /// </summary>
     /// <param name="shard">Which runs this process runs; null for all.</param>
     /// <param name="progress">First <see cref="KernelPhase"/>, then the runs done and the current run's phase, with the
@@ -45,9 +51,11 @@ public sealed class WidthSweep(SweepSpec spec, string outputDirectory)
         var context = SweepContext.Create(Spec, train, test, progress is null ? null : KernelProgress(progress));
         cancel.ThrowIfCancellationRequested();
         var (ran, skipped) = new SweepRunner(context, OutputDirectory).Run(shard?.Index ?? 0, shard?.Count ?? 1, progress, cancel);
+        AtomicFile.WriteAllText(Path.Combine(OutputDirectory, SweepSpec.ConfigFileName), Spec.ToJson());
         var summary = SweepSummary.WriteFiles(OutputDirectory);
         var figures = summary.Runs > 0 ? SweepFigures.Draw(OutputDirectory, PlotsDirectory) : [];
-        return new WidthSweepResult(ran, skipped, summary, figures);
+        string? report = summary.Runs > 0 ? SweepReport.Read(OutputDirectory).Write(ReportFile) : null;
+        return new WidthSweepResult(ran, skipped, summary, figures, report);
     }
 
     /// <summary>

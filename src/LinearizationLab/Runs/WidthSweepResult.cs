@@ -8,7 +8,8 @@ namespace LinearizationLab.Runs;
 /// <param name="Skipped">Runs of the shard found already done on disk and kept.</param>
 /// <param name="Summary">The scaling table of every run in the folder (also written as summary.json and summary.csv).</param>
 /// <param name="FigureFiles">The figure files written (PNG and SVG of each); empty while the folder has no runs.</param>
-public sealed record WidthSweepResult(int Ran, int Skipped, SweepSummary Summary, IReadOnlyList<string> FigureFiles)
+/// <param name="ReportFile">The HTML report written (report.html); null while the folder has no runs.</param>
+public sealed record WidthSweepResult(int Ran, int Skipped, SweepSummary Summary, IReadOnlyList<string> FigureFiles, string? ReportFile = null)
 {
     /// <summary>The number of figures drawn (each is one PNG and one SVG file).</summary>
     public int FigureCount => SweepFigures.Count(FigureFiles);

@@ -177,7 +177,7 @@ public sealed class LabTests : IDisposable
         var (code, stdout, _) = flag is null ? Lab() : Lab(flag);
         Assert.Equal(exitCode, code);
         Assert.Contains("lab [command] [options]", stdout);
-        foreach (string command in new[] { "train", "ntk", "kernel", "gp", "sweep", "merge", "plot", "completion" })
+        foreach (string command in new[] { "train", "ntk", "kernel", "gp", "sweep", "merge", "plot", "report", "setup", "completion" })
         {
             string line = Assert.Single(stdout.Split('\n'), l => l.StartsWith("  " + command + " ", StringComparison.Ordinal));
             Assert.True(line.Trim().Length > command.Length + 20, $"'{line.Trim()}' has no description");
@@ -185,7 +185,7 @@ public sealed class LabTests : IDisposable
     }
 
     [Theory]
-    [InlineData("train"), InlineData("ntk"), InlineData("kernel"), InlineData("gp"), InlineData("sweep"), InlineData("merge"), InlineData("plot")]
+    [InlineData("train"), InlineData("ntk"), InlineData("kernel"), InlineData("gp"), InlineData("sweep"), InlineData("merge"), InlineData("plot"), InlineData("report"), InlineData("setup")]
     public void EveryOptionOfEveryCommandIsDescribed(string command)
     {
         var (code, stdout, _) = Lab(command, "--help");

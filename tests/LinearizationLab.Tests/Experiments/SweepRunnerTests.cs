@@ -106,7 +106,9 @@ public sealed class SweepRunnerTests : IDisposable
 
         Assert.Equal((2, 0), new SweepRunner(context, Out("s0")).Run(0, 2));
         Assert.Equal((2, 0), new SweepRunner(context, Out("s1")).Run(1, 2));
+        File.WriteAllText(Path.Combine(Out("s1"), SweepSpec.ConfigFileName), spec.ToJson());
         Assert.Equal(4, SweepStore.Merge([Out("s0"), Out("s1")], Out("merged")));
+        Assert.Equal(spec.ToJson(), File.ReadAllText(Path.Combine(Out("merged"), SweepSpec.ConfigFileName)));   // the config's copy comes along
         // Same config and seed give the same numbers: the merged shards equal the single-process sweep.
         Assert.Equal(SweepStore.SummaryCsv(SweepStore.ReadAll(Out("full"))), SweepStore.SummaryCsv(SweepStore.ReadAll(Out("merged"))));
     }

@@ -70,6 +70,30 @@ public class SweepSpecTests
     }
 
     [Fact]
+    public void TheConfigsCopyIsTheConfigWithAnArchFilesJsonInPlaceOfItsPath()
+    {
+        string dir = Directory.CreateTempSubdirectory("lab-spec-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "arch.json"), Arch);
+            string file = Path.Combine(dir, "sweep.json");
+            File.WriteAllText(file, Json(arch: "\"arch.json\""));
+
+            var copy = System.Text.Json.Nodes.JsonNode.Parse(SweepSpec.Load(file).ToJson())!;
+
+            Assert.Equal(System.Text.Json.Nodes.JsonNode.Parse(Arch)!.ToJsonString(), copy["arch"]!.ToJsonString());
+            Assert.Equal("tiny", (string?)copy["name"]);
+            // The copy reads back as the same sweep: same runs, same fingerprint.
+            File.WriteAllText(file, copy.ToJsonString());
+            Assert.Equal(SweepSpec.Read(JsonSection.Parse(Json(), file)).ConfigHash, SweepSpec.Load(file).ConfigHash);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void RunsAreWidthMajorWithStableIndicesAndShardsPartitionThem()
     {
         var spec = Parse(Json("[32, 16]", "[5, 7]"));

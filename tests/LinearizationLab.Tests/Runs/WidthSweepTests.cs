@@ -33,6 +33,9 @@ public sealed class WidthSweepTests : IDisposable
         Assert.Equal(4, result.Summary.Runs);
         Assert.Equal(result.Summary.ToJson(), File.ReadAllText(Path.Combine(sweep.OutputDirectory, "summary.json")));
         Assert.True(File.Exists(Path.Combine(sweep.OutputDirectory, "summary.csv")));
+        Assert.Equal(sweep.Spec.ToJson(), File.ReadAllText(Path.Combine(sweep.OutputDirectory, SweepSpec.ConfigFileName)));
+        Assert.Equal(sweep.ReportFile, result.ReportFile);
+        Assert.StartsWith("<!DOCTYPE html>", File.ReadAllText(sweep.ReportFile), StringComparison.Ordinal);
         Assert.Equal(Path.Combine(sweep.OutputDirectory, "plots"), sweep.PlotsDirectory);
         Assert.Equal(Directory.GetFiles(sweep.PlotsDirectory).Order(), result.FigureFiles.Order());
         Assert.Equal(Directory.GetFiles(sweep.PlotsDirectory, "*.png").Length, result.FigureCount);
@@ -66,5 +69,7 @@ public sealed class WidthSweepTests : IDisposable
         Assert.Single(Directory.GetFiles(Path.Combine(sweep.OutputDirectory, "runs")));
         Assert.False(File.Exists(Path.Combine(sweep.OutputDirectory, "summary.json")));
         Assert.False(Directory.Exists(sweep.PlotsDirectory));
+        Assert.False(File.Exists(sweep.ReportFile));
+        Assert.False(File.Exists(Path.Combine(sweep.OutputDirectory, SweepSpec.ConfigFileName)));
     }
 }
