@@ -89,4 +89,15 @@ public sealed record SweepRunResult
 
     /// <summary>First output of the linearization at the last checkpoint on every test point.</summary>
     public double[] FinalTestLinearized { get; init; } = [];
+
+    /// <summary>
+    /// The network's outputs on the test set at each checkpoint, [checkpoints, M·O], kept for the ensemble (not in the run's
+    /// JSON: <see cref="SweepEnsemble"/> writes them beside it); null unless the sweep has an ensemble.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double[,]? TestOutputs { get; init; }
+
+    /// <summary>The NTK-GP mean on the test set at each checkpoint's time, [checkpoints, M·O], where the run has one; as <see cref="TestOutputs"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double[,]? NtkGpTestOutputs { get; init; }
 }

@@ -86,6 +86,8 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
                 });
             });
             var result = RunOne(key, runProgress, cancel);
+            // The outputs first: a run is done when its JSON exists, so a run killed in between is run again.
+            if (result.TestOutputs is not null) SweepEnsemble.WriteOutputs(path, result, context.Test.Targets, context.Test.OutputCount);
             SweepStore.Write(path, result);
             eta.Finish(result.WallSeconds, comparatorSeconds);
             ran++;
@@ -175,6 +177,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var trackedIndices = Enumerable.Range(0, Math.Min(spec.TrackedOutputs, context.Test.Count)).ToArray();
         var (trackedNet, trackedLin, trackedGp) = (new List<double[]>(), new List<double[]>(), new List<double[]>());
         var losses = new List<double>();
+        var (testOutputs, gpTestOutputs) = (new List<double[]>(), new List<double[]>());
         var networkPhase = Phase(progress, key, NetworkLossAndAccuracyMetric.ModelName);
         double[]? lastNet = null;
         double[,]? finalKernel = null;
@@ -193,6 +196,12 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             trackedNet.Add(trackedIndices.Select(i => net.Test[i * outputs]).ToArray());
             trackedLin.Add(trackedIndices.Select(i => lin.Test[i * outputs]).ToArray());
             if (view.NtkGpMean is { } gp) trackedGp.Add(trackedIndices.Select(i => gp[n + i, 0]).ToArray());
+            if (spec.Ensemble is not null)
+            {
+                testOutputs.Add(net.Test);
+                if (view.NtkGpMean is { } mean)
+                    gpTestOutputs.Add(Enumerable.Range(0, context.Test.Count * outputs).Select(e => mean[n + e / outputs, e % outputs]).ToArray());
+            }
         }, new ActionProgress<TrainingProgress>(p =>
         {
             losses.Add(p.Loss);
@@ -225,6 +234,8 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             KernelFinal = finalKernel is null ? [] : MatrixBlocks.CornerRows(finalKernel, SweepInfo.MaxCornerSize),
             FinalTestNetwork = Enumerable.Range(0, lastNet!.Length / outputs).Select(i => lastNet[i * outputs]).ToArray(),
             FinalTestLinearized = Enumerable.Range(0, lastLin.Length / outputs).Select(i => lastLin[i * outputs]).ToArray(),
+            TestOutputs = spec.Ensemble is null ? null : SweepEnsemble.Rows(testOutputs),
+            NtkGpTestOutputs = spec.Ensemble is null || gpTestOutputs.Count != testOutputs.Count ? null : SweepEnsemble.Rows(gpTestOutputs),
         };
     }
 

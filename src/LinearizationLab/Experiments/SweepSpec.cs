@@ -35,6 +35,12 @@ public sealed record SweepSpec(
     /// <summary>Whether each run also integrates the truncated NTK hierarchy (<see cref="Linearization.NtkHierarchy"/>).</summary>
     public bool Hierarchy { get; init; }
 
+    /// <summary>
+    /// K, the members of each width's ensemble (Lee et al. 2020: the mean output of independently initialized networks), or null
+    /// for none; with it every run keeps its test outputs at each checkpoint (<see cref="SweepEnsemble"/>).
+    /// </summary>
+    public int? Ensemble { get; init; }
+
     /// <summary>Reads and validates a sweep file.</summary>
     public static SweepSpec Load(string path) => Read(JsonSection.Load(path));
 
@@ -59,6 +65,7 @@ public sealed record SweepSpec(
         bool hierarchy = s.Bool("hierarchy", false);
         if (hierarchy && setup.Center)
             throw s.Error("hierarchy", "follows f(x; θ0) + ε, not the centered outputs; use it without \"center\": true");
+        int? ensemble = ReadEnsemble(s, seeds.Length);
         var grid = SweepGrid.Read(s);
         if (grid.Axes.Any(a => a.Name == "depth") && !setup.Arch.HasDepth)
             throw s.Error("grid", "the depth axis needs a repeat block or a hidden dense/conv layer before the readout to repeat");
@@ -85,7 +92,19 @@ public sealed record SweepSpec(
             TaylorOrders = orders.Append(1).Distinct().Order().ToArray(),
             Hierarchy = hierarchy,
             Grid = grid,
+            Ensemble = ensemble,
         };
+    }
+
+    /// <summary><c>ensemble</c>: a member count K (2 … the number of seeds) or "all" (every seed); absent: none.</summary>
+    private static int? ReadEnsemble(JsonSection s, int seeds)
+    {
+        if (s.Element("ensemble") is not { } e) return null;
+        if (e.ValueKind == JsonValueKind.String)
+            return s.String("ensemble", null, "all") == "all" && seeds >= 2 ? seeds : throw s.Error("ensemble", "an ensemble needs at least 2 seeds");
+        int k = s.Int("ensemble", min: 2);
+        if (k > seeds) throw s.Error("ensemble", $"{k} members, but the sweep has {seeds} seeds (a member is a seed)");
+        return k;
     }
 
     private static long[] ReadSeeds(JsonSection s)

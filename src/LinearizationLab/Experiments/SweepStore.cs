@@ -77,6 +77,10 @@ public static class SweepStore
                 hash ??= run.ConfigHash;
                 if (run.ConfigHash != hash)
                     throw new InvalidInputException(file, "config_hash", $"made with another config ({run.ConfigHash}) than the runs before it ({hash})");
+                // The ensemble's outputs first, as a sweep writes them, so a copied JSON always has its outputs beside it.
+                string outputs = SweepEnsemble.OutputsPath(file);
+                if (File.Exists(outputs))
+                    AtomicFile.WriteAllBytes(SweepEnsemble.OutputsPath(Path.Combine(targetRuns, Path.GetFileName(file))), File.ReadAllBytes(outputs));
                 AtomicFile.WriteAllText(Path.Combine(targetRuns, Path.GetFileName(file)), JsonSerializer.Serialize(run, Json));
                 copied++;
             }

@@ -53,6 +53,8 @@ public sealed class WidthSweep(SweepSpec spec, string outputDirectory)
         var (ran, skipped) = new SweepRunner(context, OutputDirectory).Run(shard?.Index ?? 0, shard?.Count ?? 1, progress, cancel);
         AtomicFile.WriteAllText(Path.Combine(OutputDirectory, SweepSpec.ConfigFileName), Spec.ToJson());
         var summary = SweepSummary.WriteFiles(OutputDirectory);
+        if (Spec.Ensemble is { } members && summary.Runs > 0)
+            SweepEnsemble.Write(OutputDirectory, members, Spec.Setup.Loss is Training.SoftmaxCrossEntropy);
         var figures = summary.Runs > 0 ? SweepFigures.Draw(OutputDirectory, PlotsDirectory) : [];
         string? report = summary.Runs > 0 ? SweepReport.Read(OutputDirectory).Write(ReportFile) : null;
         return new WidthSweepResult(ran, skipped, summary, figures, report);

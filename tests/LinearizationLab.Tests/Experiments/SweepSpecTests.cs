@@ -30,6 +30,9 @@ public class SweepSpecTests
     [InlineData("[16]", "2", """, "taylor_orders": [2, 2]""", "taylor_orders", "duplicates")]
     [InlineData("[16]", "2", """, "taylor_orders": []""", "taylor_orders", "at least one order")]
     [InlineData("[16]", "2", """, "linearization": "kernel" """, "linearization", "not one of")]
+    [InlineData("[16]", "2", """, "ensemble": 3""", "ensemble", "3 members, but the sweep has 2 seeds")]
+    [InlineData("[16]", "2", """, "ensemble": 1""", "ensemble", "at least 2")]
+    [InlineData("[16]", "1", """, "ensemble": "all" """, "ensemble", "at least 2 seeds")]
     public void Bad_fields_are_named(string widths, string seeds, string extra, string field, string reason)
     {
         var e = Assert.Throws<InvalidInputException>(() => Parse(Json(widths, seeds, extra)));
