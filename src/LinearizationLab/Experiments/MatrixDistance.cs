@@ -43,20 +43,29 @@ public static class MatrixDistance
     /// <summary>RMS(f) = √(mean of f²).</summary>
     public static double Rms(double[] f) => Math.Sqrt(f.Sum(v => v * v) / f.Length);
 
+    private const long Slice = 1 << 20;
+
     /// <summary>
     /// ‖θ − θ0‖ / ‖θ0‖ over all parameters: the relative weight change, summed in float64 on the tensors' device
     /// (no host copy of the parameters).
     /// </summary>
     public static double RelativeChange(IReadOnlyList<Tensor> theta, IReadOnlyList<Tensor> theta0)
     {
-        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         double diff = 0, norm = 0;
         for (int t = 0; t < theta.Count; t++)
         {
-            var initial = theta0[t].to(ScalarType.Float64);
-            diff += (theta[t].to(ScalarType.Float64) - initial).square().sum().ToDouble();
-            norm += initial.square().sum().ToDouble();
+            // In slices of 2^20 entries: a wide layer's difference is never made whole (no parameter-sized temporaries).
+            using var a = theta[t].reshape(-1);
+            using var b = theta0[t].reshape(-1);
+            for (long start = 0; start < a.shape[0]; start += Slice)
+            {
+                using var scope = NewDisposeScope();
+                long length = Math.Min(Slice, a.shape[0] - start);
+                var initial = b.narrow(0, start, length).to(ScalarType.Float64);
+                diff += (a.narrow(0, start, length).to(ScalarType.Float64) - initial).square().sum().ToDouble();
+                norm += initial.square().sum().ToDouble();
+            }
         }
         return Math.Sqrt(diff / norm);
     }

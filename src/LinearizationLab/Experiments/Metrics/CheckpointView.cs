@@ -66,8 +66,8 @@ public sealed class CheckpointView
     /// <summary>θ_t, the network's parameters now.</summary>
     public IReadOnlyList<Tensor> Parameters => _run.Network.Parameters;
 
-    /// <summary>Whether the network's parameterization trains some tensor at a learning rate other than η.</summary>
-    public bool HasLayerLearningRates => _run.Network.LearningRateScales is not null;
+    /// <summary>Whether the network's parameterization trains some tensor at a learning rate other than η (at widths other than its base width).</summary>
+    public bool HasLayerLearningRates => _run.Network.Spec.ScalesLearningRates;
 
     /// <summary>θ0.</summary>
     public IReadOnlyList<Tensor> InitialParameters => _run.InitialParameters;
