@@ -52,4 +52,16 @@ public static class LabOptions
     /// <summary>A bare flag (<c>--name</c>, no value).</summary>
     public static Option<bool> Flag(string name, string description) =>
         new(name) { Description = description, Arity = ArgumentArity.Zero };
+
+    /// <summary>An integer of at least <paramref name="min"/> given to <paramref name="option"/>, or its one-line error.</summary>
+    public static int Integer(string text, string option, int min) =>
+        int.TryParse(text.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int v) && v >= min ? v
+            : throw new InvalidInputException("command line", option, $"must be an integer of at least {min} (got '{text.Trim()}')");
+
+    /// <summary>A comma-separated list of such integers (at least one).</summary>
+    public static int[] Integers(string list, string option, int min)
+    {
+        var values = list.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => Integer(v, option, min)).ToArray();
+        return values.Length > 0 ? values : throw new InvalidInputException("command line", option, "must list at least one integer");
+    }
 }

@@ -32,9 +32,10 @@ public sealed class CoordCheckCommand : Command
     private int Run(ParseResult args)
     {
         var config = RunConfig.Load(args.GetValue(_config)!);
-        int[] widths = Integers(args.GetValue(_widths)!, "--widths");
-        int steps = args.GetValue(_steps) is { } s ? Integers(s, "--steps").Single() : 4;
-        int seeds = args.GetValue(_seeds) is { } k ? Integers(k, "--seeds").Single() : 3;
+        int[] widths = LabOptions.Integers(args.GetValue(_widths)!, _widths.Name, 1);
+        int steps = args.GetValue(_steps) is { } s ? LabOptions.Integer(s, _steps.Name, 1) : 4;
+        int seeds = args.GetValue(_seeds) is { } k ? LabOptions.Integer(k, _seeds.Name, 1) : 3;
+        CoordinateCheckRun.CheckOptions(config, widths, steps, seeds);
         string output = args.GetValue(_out) ?? Path.Combine("results", "coord-check-" + Path.GetFileNameWithoutExtension(config.File));
         Console.Error.WriteLine($"coord-check: widths {string.Join(",", widths)} × {seeds} seeds, {steps} steps of {config.Setup.Optimizer.Kind}, " +
                                 $"parameterization {config.Setup.Arch.Abc?.Name ?? config.Setup.Arch.Parameterization.ToString().ToLowerInvariant()}");
@@ -43,15 +44,5 @@ public sealed class CoordCheckCommand : Command
         Console.Write(CoordinateCheckRun.Table(result));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"largest |slope| {result.WorstSlope:F2}; wrote {output}/coord-check.csv, .json, .png, .svg"));
         return 0;
-    }
-
-    private static int[] Integers(string text, string option)
-    {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var values = parts.Select(p => int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v
-            : throw new InvalidInputException("command line", option, $"'{p}' is not a whole number")).ToArray();
-        if (values.Length == 0 || (option != "--widths" && values.Length != 1))
-            throw new InvalidInputException("command line", option, option == "--widths" ? "must list widths, e.g. 64,128,256" : "takes one whole number");
-        return values;
     }
 }

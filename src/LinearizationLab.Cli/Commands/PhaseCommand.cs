@@ -45,15 +45,15 @@ public sealed class PhaseCommand : Command
             $"unknown activation '{name}' ({string.Join(", ", Activation.All.Select(a => a.Name))})");
         var weights = VarianceGrid.Parse(args.GetRequiredValue(_weights), _weights.Name, positive: true);
         var biases = VarianceGrid.Parse(args.GetRequiredValue(_biases), _biases.Name, positive: false);
-        int depth = Integer(args.GetRequiredValue(_depth), _depth.Name, 1);
+        int depth = LabOptions.Integer(args.GetRequiredValue(_depth), _depth.Name, 1);
         string output = args.GetRequiredValue(_out);
         int[]? depths = args.GetValue(_trainability) is { } list
-            ? list.Split(',').Select(d => Integer(d.Trim(), _trainability.Name, 1)).ToArray() : null;
+            ? LabOptions.Integers(list, _trainability.Name, 1) : null;
         double trainBias = args.GetValue(_trainBias) is { } tb ? VarianceGrid.Parse(tb, _trainBias.Name, positive: false)[0] : 0.05;
         var trainWeights = args.GetValue(_trainWeights) is { } tw ? VarianceGrid.Parse(tw, _trainWeights.Name, positive: true) : weights;
-        int width = Integer(args.GetValue(_trainWidth) ?? "256", _trainWidth.Name, 1);
-        int steps = Integer(args.GetValue(_trainSteps) ?? "300", _trainSteps.Name, 1);
-        int examples = Integer(args.GetValue(_trainExamples) ?? "256", _trainExamples.Name, 10);
+        int width = LabOptions.Integer(args.GetValue(_trainWidth) ?? "256", _trainWidth.Name, 1);
+        int steps = LabOptions.Integer(args.GetValue(_trainSteps) ?? "300", _trainSteps.Name, 1);
+        int examples = LabOptions.Integer(args.GetValue(_trainExamples) ?? "256", _trainExamples.Name, 10);
 
         Console.Error.WriteLine($"phase: {phi.Name}, {weights.Length} × {biases.Length} (σ_w², σ_b²), depth {depth}");
         var points = ConsoleProgress.Fraction("recursion", progress => PhaseDiagram.Compute(phi, weights, biases, depth, progress, _cancel));
@@ -74,7 +74,4 @@ public sealed class PhaseCommand : Command
         return 0;
     }
 
-    private static int Integer(string text, string option, int min) =>
-        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min ? v
-            : throw new InvalidInputException("command line", option, $"must be an integer of at least {min} (got '{text}')");
 }

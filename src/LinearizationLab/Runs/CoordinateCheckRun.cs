@@ -18,14 +18,7 @@ public static class CoordinateCheckRun
     public static CoordinateCheckResult Execute(RunConfig config, IReadOnlyList<int> widths, int steps, int seeds, string outputDirectory,
         IProgress<double>? progress = null, CancellationToken cancel = default)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(widths);
-        if (widths.Distinct().Count() < 2) throw new InvalidInputException("command line", "--widths", "needs at least two different widths");
-        if (widths.Any(w => w < 1)) throw new InvalidInputException("command line", "--widths", "widths are at least 1");
-        if (steps < 1) throw new InvalidInputException("command line", "--steps", "must be at least 1");
-        if (seeds < 1) throw new InvalidInputException("command line", "--seeds", "must be at least 1");
-        if (!config.Setup.Arch.HasHiddenWidth)
-            throw new InvalidInputException(config.File, "arch", "needs a hidden dense or conv layer whose width the check can vary");
+        CheckOptions(config, widths, steps, seeds);
         var (train, _) = config.Setup.Data.LoadFor(config.Setup.Arch);
         foreach (int width in widths)
             RunMemory.Training(config with { Setup = config.Setup with { Arch = config.Setup.Arch.WithHiddenWidth(width) } }, train.Count, 0)
@@ -50,6 +43,19 @@ public static class CoordinateCheckRun
         AtomicFile.WriteAllText(Path.Combine(outputDirectory, "coord-check.json"), record.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         CoordinateCheckFigure.Draw(result, Path.GetFileNameWithoutExtension(config.File), outputDirectory);
         return result;
+    }
+
+    /// <summary>Refuses, as bad input, fewer than two widths, a width, step count or seed count below 1, and an arch without a hidden width.</summary>
+    public static void CheckOptions(RunConfig config, IReadOnlyList<int> widths, int steps, int seeds)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(widths);
+        if (widths.Distinct().Count() < 2) throw new InvalidInputException("command line", "--widths", "needs at least two different widths");
+        if (widths.Any(w => w < 1)) throw new InvalidInputException("command line", "--widths", "widths are at least 1");
+        if (steps < 1) throw new InvalidInputException("command line", "--steps", "must be at least 1");
+        if (seeds < 1) throw new InvalidInputException("command line", "--seeds", "must be at least 1");
+        if (!config.Setup.Arch.HasHiddenWidth)
+            throw new InvalidInputException(config.File, "arch", "needs a hidden dense or conv layer whose width the check can vary");
     }
 
     /// <summary>The slope table: one row per layer and quantity, one column per step.</summary>
