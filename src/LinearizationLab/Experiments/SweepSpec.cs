@@ -78,8 +78,8 @@ public sealed record SweepSpec(
             catch (ArgumentException e) when (point.Values.Any(v => v.Axis == "parameterization")) { throw s.Error("grid.parameterization", e.Message); }
             if (arch.ScalesLearningRates && hierarchy)
                 throw s.Error("hierarchy", $"the hierarchy follows the flow with one learning rate for every tensor, but parameterization {arch.Abc!.Name} scales them per layer");
-            if (arch.ScalesLearningRates && setup.LinearizationSpace == Linearization.LinearizationSpace.FunctionSpace)
-                throw s.Error("linearization", $"function space needs one learning rate for every tensor, but parameterization {arch.Abc!.Name} scales them per layer (use parameter_space or auto)");
+            if (arch.ScalesLearningRates && setup.Optimizer.WeightDecay > 0 && setup.LinearizationSpace == Linearization.LinearizationSpace.FunctionSpace)
+                throw s.Error("linearization", $"function space with weight decay needs one learning rate for every tensor, but parameterization {arch.Abc!.Name} scales them per layer (use parameter_space or auto)");
         }
         if (hierarchy && setup.Loss is not Training.MeanSquaredError)
             throw s.Error("hierarchy", "the NTK hierarchy is the gradient flow of the MSE loss; use \"loss\": \"mse\"");

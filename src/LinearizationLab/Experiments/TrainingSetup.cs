@@ -73,8 +73,8 @@ public sealed record TrainingSetup(
         if (space == LinearizationSpace.FunctionSpace && !optimizer.IsLinearInGradient)
             throw s.Error("linearization", $"function space is exact only for optimizers linear in the gradient (gd, sgd), not {optimizer.Kind}");
         arch = arch.ForOptimizer(optimizer.Adam is not null);
-        if (space == LinearizationSpace.FunctionSpace && arch.ScalesLearningRates)
-            throw s.Error("linearization", $"function space needs one learning rate for every tensor, but parameterization {arch.Abc!.Name} scales them per layer (use parameter_space or auto)");
+        if (space == LinearizationSpace.FunctionSpace && arch.ScalesLearningRates && optimizer.WeightDecay > 0)
+            throw s.Error("linearization", $"function space with weight decay needs one learning rate for every tensor, but parameterization {arch.Abc!.Name} scales them per layer (use parameter_space or auto)");
         return new TrainingSetup(arch, archFile, data, loss, optimizer, steps, checkpoints.Distinct().Order().ToArray(), settings)
         {
             Center = s.Bool("center", false),

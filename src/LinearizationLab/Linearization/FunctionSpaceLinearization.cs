@@ -23,6 +23,9 @@ namespace LinearizationLab.Linearization;
 /// Outputs on the sets it was built with come from the kernel (<see cref="IKnownInputsModel"/>); on any other input,
 /// Δθ = J0(X)ᵀ·c is formed by one reverse pass at θ0 and <see cref="LinearizedNetwork"/> evaluates f_lin. The parameter-space
 /// path (<see cref="LinearizedNetwork"/> trained directly) is the test oracle: both give the same iterates to round-off.
+/// With per-layer learning rates η_p = η·r_p (an abc-parameterization) the same holds with Θ̂0 = J0·diag(r)·J0ᵀ, the kernel
+/// <see cref="Empirical.EmpiricalNtk"/> returns for such a network, and Δθ = diag(r)·J0ᵀc; weight decay is then left to
+/// parameter space.
 /// </summary>
 public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsModel, IDisplacementModel, IDisposable
 {
@@ -71,6 +74,8 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
     {
         ArgumentNullException.ThrowIfNull(linearization);
         var network = linearization.Network;
+        if (alongOrigin && network.LearningRateScales is not null)
+            throw new ArgumentException("weight decay toward 0 with per-layer learning rates leaves the span of diag(r)·J0ᵀ; train in parameter space");
         int n = (int)x.shape[0], o = network.Spec.OutputCount;
         if (trainKernel is not null && (trainKernel.shape[0] != n * o || trainKernel.shape[1] != n * o))
             throw new ArgumentException($"the training kernel is [{trainKernel.shape[0]}, {trainKernel.shape[1]}], expected [{n * o}, {n * o}]");
@@ -112,8 +117,8 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
         ArgumentNullException.ThrowIfNull(linearized);
         ArgumentNullException.ThrowIfNull(data);
         int n = data.Count, outputs = linearized.Network.Spec.OutputCount;
-        // Δθ = J0ᵀc holds when every tensor moves at η; per-layer rates (an abc-parameterization) train in parameter space.
-        if (linearized.LearningRateScales is not null) return null;
+        // With per-layer rates Δθ = diag(r)·J0ᵀc; weight decay then pulls each tensor at its own rate, which no c follows.
+        if (linearized.LearningRateScales is not null && optimizer.WeightDecay > 0) return null;
         if (TestRowsKept(space, optimizer, n, data.TestX?.shape[0] ?? 0, outputs, data.X.dtype) is not long kept) return null;
         bool keepTest = kept > 0;
         using var scope = NewDisposeScope();
@@ -229,9 +234,17 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
         sink.Add(0, gradient, 1);
     }
 
-    /// <summary>‖θ − θ0‖ = √(cᵀ·Θ̂0(X, X)·c + 2a·cᵀ·J0(X)θ0 + a²·‖θ0‖²), without forming Δθ.</summary>
+    /// <summary>
+    /// ‖θ − θ0‖ = √(cᵀ·Θ̂0(X, X)·c + 2a·cᵀ·J0(X)θ0 + a²·‖θ0‖²), without forming Δθ; with per-layer learning rates r the kernel
+    /// is J0·diag(r)·J0ᵀ and ‖Δθ‖² = cᵀ·J0·diag(r)²·J0ᵀ·c is another one, so Δθ is formed and measured.
+    /// </summary>
     public double DisplacementNorm()
     {
+        if (_linearization.LearningRateScales is not null)
+        {
+            Materialize();
+            return _linearization.DisplacementNorm();
+        }
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var c = _coefficients.view(-1);
@@ -289,6 +302,9 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
             using var noGrad = no_grad();
             for (int i = 0; i < delta.Count; i++) delta[i].copy_(gradients[i]);
         }
+        if (_linearization.LearningRateScales is { } rates)
+            using (no_grad())
+                for (int i = 0; i < delta.Count; i++) delta[i].Scale_(rates[i]);
         if (_alongOrigin is not null)
             using (no_grad())
             {

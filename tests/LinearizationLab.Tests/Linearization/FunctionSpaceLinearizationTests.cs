@@ -30,6 +30,9 @@ public class FunctionSpaceLinearizationTests
         { "mse", "mlp", 0.4, 0, false, null, "0.3@zero" },
         { "mse", "mlp", 0.2, 0.9, false, 3, "0.2@init" },
         { "cross_entropy", "cnn", 0.3, 0.8, true, 4, "0.1@zero" },
+        // μP at 4× its base width: per-layer learning rates, Δθ = diag(r)·J0ᵀc.
+        { "mse", "mup", 0.1, 0.9, false, 3, "" },
+        { "cross_entropy", "mup", 0.2, 0, false, null, "" },
     };
 
     [Theory]
@@ -43,7 +46,8 @@ public class FunctionSpaceLinearizationTests
             optimizer = optimizer with { WeightDecay = double.Parse(lambda, System.Globalization.CultureInfo.InvariantCulture),
                 DecayCenter = center == "init" ? WeightDecayCenter.Init : WeightDecayCenter.Zero };
         // The MLP has the hand-written passes (Δθ = J0ᵀc by hand); the CNN's conv and pooling go through autograd.
-        var spec = Spec(network == "mlp" ? Mlp("erf", 2, 3)
+        var spec = network == "mup" ? Spec("""{"input_shape":[4],"parameterization":"mup","base_width":4,"layers":[{"type":"dense","width":16,"w_std":1.4,"b_std":0.2},{"type":"erf"},{"type":"dense","width":16,"w_std":1.4,"b_std":0.2},{"type":"erf"},{"type":"dense","width":3}]}""")
+            : Spec(network == "mlp" ? Mlp("erf", 2, 3)
             : """{"input_shape":[2,6,5],"layers":[{"type":"conv","channels":4,"kernel":[2,3],"stride":[2,2],"padding":"same","w_std":1.4,"b_std":0.2},{"type":"relu"},{"type":"avg_pool","window":[2,2],"padding":"same"},{"type":"flatten"},{"type":"dense","width":3,"w_std":1.0,"b_std":0.1}]}""");
         using var scope = NewDisposeScope();
         using var net = Network.Create(spec, 7, TensorSettings.CpuFloat64);
