@@ -88,7 +88,8 @@ public sealed class Adam : IOptimizer
         var (beta1, beta2) = (_moments.Beta1, _moments.Beta2);
         var m = _first[index];
         var v = _second[index];
-        m.Scale_(beta1).AddScaled_(g, 1 - beta1);
+        using (var weight = tensor(1 - beta1, m.dtype, m.device))
+            m.lerp_(g, weight);   // m + (1 − β₁)(g − m) = β₁·m + (1 − β₁)·g in one pass, as torch.optim.AdamW
         using (var weight = (1 - beta2).ToScalar())
             v.Scale_(beta2).addcmul_(g, g, weight);
         double correction1 = 1 - Math.Pow(beta1, _step), root2 = Math.Sqrt(1 - Math.Pow(beta2, _step));
