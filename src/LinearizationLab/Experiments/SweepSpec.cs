@@ -80,6 +80,9 @@ public sealed record SweepSpec(
                 throw s.Error("hierarchy", $"the hierarchy follows the flow with one learning rate for every tensor, but parameterization {arch.Abc!.Name} scales them per layer");
             if (arch.ScalesLearningRates && setup.LinearizationSpace == Linearization.LinearizationSpace.FunctionSpace)
                 throw s.Error("linearization", $"function space needs one learning rate for every tensor, but parameterization {arch.Abc!.Name} scales them per layer (use parameter_space or auto)");
+            if (setup.LinearizationSpace == Linearization.LinearizationSpace.FunctionSpace
+                && widths.Any(w => TrainingSetup.DecaysPerLayer(arch.WithHiddenWidth(w), setup.Optimizer)))
+                throw s.Error("linearization", TrainingSetup.EffectiveDecayInFunctionSpace);
         }
         if (hierarchy && setup.Loss is not Training.MeanSquaredError)
             throw s.Error("hierarchy", "the NTK hierarchy is the gradient flow of the MSE loss; use \"loss\": \"mse\"");

@@ -112,14 +112,29 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
         ArgumentNullException.ThrowIfNull(linearized);
         ArgumentNullException.ThrowIfNull(data);
         int n = data.Count, outputs = linearized.Network.Spec.OutputCount;
-        // Δθ = J0ᵀc holds when every tensor moves at η; per-layer rates (an abc-parameterization) train in parameter space.
-        if (linearized.LearningRateScales is not null) return null;
+        // Δθ = J0ᵀc holds when every tensor moves at η and decays at λ; per-layer rates (an abc-parameterization) and per-layer
+        // decay (weight decay on the effective parameters) train in parameter space.
+        if (!TreatsTensorsAlike(linearized.Network.Spec, optimizer)) return null;
         if (TestRowsKept(space, optimizer, n, data.TestX?.shape[0] ?? 0, outputs, data.X.dtype) is not long kept) return null;
         bool keepTest = kept > 0;
         using var scope = NewDisposeScope();
         var kernel = trainKernel?.GetLength(0) == n * outputs ? tensor(trainKernel, data.X.dtype, data.X.device) : null;
         bool alongOrigin = optimizer is { WeightDecay: > 0, DecayCenter: Training.WeightDecayCenter.Zero };
         return Create(linearized, data.X, keepTest ? data.TestX : null, kernel, alongOrigin);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="optimizer"/> moves every tensor of <paramref name="arch"/> at one learning rate η and decays it at one
+    /// λ, as Δθ = J0ᵀc needs: no per-layer learning rates (<see cref="Architecture.ArchitectureSpec.HasLayerLearningRates"/>) and no
+    /// per-layer decay (<see cref="Training.WeightDecayForm.Effective"/> with factors other than 1). λ·D·Δθ with a non-uniform
+    /// diagonal D leaves the span of the Jacobian's rows.
+    /// </summary>
+    public static bool TreatsTensorsAlike(Architecture.ArchitectureSpec arch, Training.OptimizerSpec optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(arch);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        return !arch.HasLayerLearningRates
+            && !(optimizer.WeightDecay != 0 && optimizer.DecayForm == Training.WeightDecayForm.Effective && arch.HasEffectiveDecayScales);
     }
 
     /// <summary>
