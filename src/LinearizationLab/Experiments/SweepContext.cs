@@ -20,7 +20,10 @@ public sealed class SweepContext
         KernelCount = kernelCount;
         AllTrain = allTrain;
         NtkGp = gp;
+        _infiniteWidthTest = new Lazy<InfiniteWidthTest?>(() => Experiments.InfiniteWidthTest.Of(this), LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    private readonly Lazy<InfiniteWidthTest?> _infiniteWidthTest;
 
     private readonly Dictionary<string, SweepContext> _points = [];
 
@@ -59,6 +62,12 @@ public sealed class SweepContext
 
     /// <summary>The NTK-GP over [train; test] (MSE sweeps only), or null.</summary>
     public NtkGaussianProcess? NtkGp { get; }
+
+    /// <summary>
+    /// The NNGP posterior mean's and the NTK-GP mean's (t = ∞) test scores, computed once when first asked for; null without an
+    /// NTK-GP or a test set (<see cref="Experiments.InfiniteWidthTest.Of"/>).
+    /// </summary>
+    public InfiniteWidthTest? InfiniteWidthTest => _infiniteWidthTest.Value;
 
     /// <summary>The analytic NTK Θ on the kernel examples.</summary>
     public double[,]? AnalyticNtk => AllTrain is null ? null : MatrixBlocks.Corner(AllTrain.Ntk, KernelCount);
