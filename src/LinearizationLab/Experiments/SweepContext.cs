@@ -12,7 +12,8 @@ namespace LinearizationLab.Experiments;
 /// </summary>
 public sealed class SweepContext
 {
-    private SweepContext(SweepSpec spec, Dataset train, Dataset test, int kernelCount, KernelPair? allTrain, NtkGaussianProcess? gp)
+    private SweepContext(SweepSpec spec, Dataset train, Dataset test, int kernelCount, KernelPair? allTrain, NtkGaussianProcess? gp,
+        Lazy<InfiniteWidthTest?>? infiniteWidthTest = null)
     {
         Spec = spec;
         Train = train;
@@ -20,7 +21,8 @@ public sealed class SweepContext
         KernelCount = kernelCount;
         AllTrain = allTrain;
         NtkGp = gp;
-        _infiniteWidthTest = new Lazy<InfiniteWidthTest?>(() => Experiments.InfiniteWidthTest.Of(this), LazyThreadSafetyMode.ExecutionAndPublication);
+        _infiniteWidthTest = infiniteWidthTest
+            ?? new Lazy<InfiniteWidthTest?>(() => Experiments.InfiniteWidthTest.Of(this), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     private readonly Lazy<InfiniteWidthTest?> _infiniteWidthTest;
@@ -33,6 +35,8 @@ public sealed class SweepContext
     /// <summary>
     /// The context of grid point <paramref name="point"/>: its spec (<see cref="SweepSpec.At"/>) with its own analytic kernels
     /// (depth, variances and activation change them), computed once per point and shared by its runs; the origin is this one.
+    /// Centering changes neither the data nor the kernels, so points that differ only in <c>center</c> share them (and the
+    /// infinite-width test scores): a <c>center</c> axis costs no second computation.
     /// </summary>
     public SweepContext At(GridPoint point)
     {
@@ -40,8 +44,16 @@ public sealed class SweepContext
         if (point.IsOrigin) return this;
         lock (_points)
         {
-            if (!_points.TryGetValue(point.Label, out var context)) _points[point.Label] = context = Create(Spec.At(point));
-            return context;
+            if (_points.TryGetValue(point.Label, out var context)) return context;
+            var uncentered = new GridPoint([.. point.Values.Where(v => v.Axis != "center")]);
+            var spec = Spec.At(point);
+            if (uncentered.Equals(point)) context = Create(spec);
+            else
+            {
+                var twin = At(uncentered);
+                context = new SweepContext(spec, twin.Train, twin.Test, twin.KernelCount, twin.AllTrain, twin.NtkGp, twin._infiniteWidthTest);
+            }
+            return _points[point.Label] = context;
         }
     }
 

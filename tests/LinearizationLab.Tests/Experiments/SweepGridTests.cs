@@ -134,6 +134,10 @@ public sealed class SweepGridTests : IDisposable
         var unit = context.At(spec.Grid.Points[0]).Train;
         Assert.Equal(4, unit.Inputs.Take(4).Sum(v => v * v), 1e-12);
         Assert.NotEqual(unit.Inputs, context.At(spec.Grid.Points[1]).Train.Inputs);
+        // Centering changes neither the data nor the kernels: the centered point shares its twin's, computed once.
+        Assert.Same(context.At(spec.Grid.Points[1]).AllTrain, context.At(spec.Grid.Points[3]).AllTrain);
+        Assert.Same(context.At(spec.Grid.Points[1]).InfiniteWidthTest, context.At(spec.Grid.Points[3]).InfiniteWidthTest);
+        Assert.True(context.At(spec.Grid.Points[3]).Spec.Setup.Center);
         // Centering starts every model at f = 0 on every input.
         var centered = SweepStore.ReadAll(output).First(r => r.Point?["center"] == "true");
         Assert.Equal(0.5 * context.Test.Targets.Sum(y => y * y) / context.Test.Count, centered.Checkpoints[0]["network_test_loss"]!.Value, 1e-12);
