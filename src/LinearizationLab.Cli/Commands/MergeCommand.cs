@@ -29,6 +29,7 @@ public sealed class MergeCommand : Command
         if (sources.Length == 0) throw new InvalidInputException("command line", "(shards)", "name at least one shard folder");
         int copied = SweepStore.Merge(sources, output);
         var summary = SweepSummary.WriteFiles(output);
+        SweepComparison.Write(output);
         Console.WriteLine(summary.Table());
         Console.WriteLine($"merged {copied} runs from {sources.Length} folders into {output}");
         return 0;

@@ -77,6 +77,15 @@ public sealed record ArchitectureSpec
     /// <summary>Whether some parameter tensor's learning rate differs from the optimizer's η.</summary>
     public bool HasLayerLearningRates => LearningRateScales.Any(r => r != 1);
 
+    /// <summary>
+    /// Each parameter tensor's factor in parameterization-aware weight decay, in parameter order: the square of its forward
+    /// multiplier (<see cref="Layer.EffectiveDecayScales"/>; w_std²/fan_in for an NTK-parameterized weight, b_std² for its bias).
+    /// </summary>
+    public IReadOnlyList<double> EffectiveDecayScales => Units(this).SelectMany(u => u.Layer.EffectiveDecayScales(u.Context)).ToArray();
+
+    /// <summary>Whether some tensor's effective decay factor is not 1, so that decay on the effective parameters differs from plain L2.</summary>
+    public bool HasEffectiveDecayScales => EffectiveDecayScales.Any(s => s != 1);
+
     /// <summary>The layers in order.</summary>
     public IReadOnlyList<Layer> Layers { get; }
 

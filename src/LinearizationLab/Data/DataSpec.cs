@@ -45,6 +45,18 @@ public abstract record DataSpec(string File, string Path)
     public double ZcaRegularization { get; private init; }
 
     /// <summary>
+    /// The same data with the inputs normalized by <paramref name="kind"/> (a sweep's <c>normalize</c> axis); ZCA keeps this
+    /// section's <see cref="ZcaRegularization"/>, which it needs.
+    /// </summary>
+    /// <exception cref="ArgumentException">ZCA without a regularization (the section did not ask for ZCA).</exception>
+    public DataSpec WithNormalization(NormalizationKind kind)
+    {
+        if (kind == NormalizationKind.Zca && ZcaRegularization <= 0)
+            throw new ArgumentException("zca whitening needs the data section's zca_regularization");
+        return this with { Normalize = kind };
+    }
+
+    /// <summary>
     /// Reads and validates a <c>data</c> section; fields that do not apply to the chosen source and unknown
     /// fields are errors. Relative paths (<c>dir</c>, data files) are resolved against the config file's directory.
     /// </summary>

@@ -12,7 +12,8 @@ namespace LinearizationLab.Experiments;
 /// </summary>
 public sealed class SweepContext
 {
-    private SweepContext(SweepSpec spec, Dataset train, Dataset test, int kernelCount, KernelPair? allTrain, NtkGaussianProcess? gp)
+    private SweepContext(SweepSpec spec, Dataset train, Dataset test, int kernelCount, KernelPair? allTrain, NtkGaussianProcess? gp,
+        Lazy<InfiniteWidthTest?>? infiniteWidthTest = null)
     {
         Spec = spec;
         Train = train;
@@ -20,7 +21,11 @@ public sealed class SweepContext
         KernelCount = kernelCount;
         AllTrain = allTrain;
         NtkGp = gp;
+        _infiniteWidthTest = infiniteWidthTest
+            ?? new Lazy<InfiniteWidthTest?>(() => Experiments.InfiniteWidthTest.Of(this), LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    private readonly Lazy<InfiniteWidthTest?> _infiniteWidthTest;
 
     private readonly Dictionary<string, SweepContext> _points = [];
 
@@ -30,6 +35,8 @@ public sealed class SweepContext
     /// <summary>
     /// The context of grid point <paramref name="point"/>: its spec (<see cref="SweepSpec.At"/>) with its own analytic kernels
     /// (depth, variances and activation change them), computed once per point and shared by its runs; the origin is this one.
+    /// Centering changes neither the data nor the kernels, so points that differ only in <c>center</c> share them (and the
+    /// infinite-width test scores): a <c>center</c> axis costs no second computation.
     /// </summary>
     public SweepContext At(GridPoint point)
     {
@@ -37,8 +44,16 @@ public sealed class SweepContext
         if (point.IsOrigin) return this;
         lock (_points)
         {
-            if (!_points.TryGetValue(point.Label, out var context)) _points[point.Label] = context = Create(Spec.At(point));
-            return context;
+            if (_points.TryGetValue(point.Label, out var context)) return context;
+            var uncentered = new GridPoint([.. point.Values.Where(v => v.Axis != "center")]);
+            var spec = Spec.At(point);
+            if (uncentered.Equals(point)) context = Create(spec);
+            else
+            {
+                var twin = At(uncentered);
+                context = new SweepContext(spec, twin.Train, twin.Test, twin.KernelCount, twin.AllTrain, twin.NtkGp, twin._infiniteWidthTest);
+            }
+            return _points[point.Label] = context;
         }
     }
 
@@ -59,6 +74,12 @@ public sealed class SweepContext
 
     /// <summary>The NTK-GP over [train; test] (MSE sweeps only), or null.</summary>
     public NtkGaussianProcess? NtkGp { get; }
+
+    /// <summary>
+    /// The NNGP posterior mean's and the NTK-GP mean's (t = ∞) test scores, computed once when first asked for; null without an
+    /// NTK-GP or a test set (<see cref="Experiments.InfiniteWidthTest.Of"/>).
+    /// </summary>
+    public InfiniteWidthTest? InfiniteWidthTest => _infiniteWidthTest.Value;
 
     /// <summary>The analytic NTK Θ on the kernel examples.</summary>
     public double[,]? AnalyticNtk => AllTrain is null ? null : MatrixBlocks.Corner(AllTrain.Ntk, KernelCount);

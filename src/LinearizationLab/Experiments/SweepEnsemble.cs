@@ -58,6 +58,30 @@ public static class SweepEnsemble
         return rows;
     }
 
+    /// <summary>The rows of <paramref name="directory"/>'s ensemble.csv, or null when it has none (or an unreadable one).</summary>
+    public static IReadOnlyList<EnsembleCheckpoint>? Read(string directory)
+    {
+        string path = Path.Combine(directory, FileName);
+        if (!File.Exists(path)) return null;
+        static double? V(string s) => s.Length == 0 ? null : double.Parse(s, CultureInfo.InvariantCulture);
+        var rows = new List<EnsembleCheckpoint>();
+        foreach (string line in File.ReadLines(path).Skip(1).Where(l => l.Length > 0))
+        {
+            // The point is quoted (its label holds commas) and is the first field; the rest are numbers.
+            int close = line.IndexOf("\",", StringComparison.Ordinal);
+            if (!line.StartsWith('"') || close < 0) return null;
+            var f = line[(close + 2)..].Split(',');
+            if (f.Length != 8 || !int.TryParse(f[0], CultureInfo.InvariantCulture, out int width)) return null;
+            try
+            {
+                rows.Add(new EnsembleCheckpoint(line[1..close], width, int.Parse(f[1], CultureInfo.InvariantCulture), int.Parse(f[2], CultureInfo.InvariantCulture),
+                    V(f[3]) ?? double.NaN, V(f[4]), V(f[5]), V(f[6]) ?? double.NaN, V(f[7])));
+            }
+            catch (FormatException) { return null; }
+        }
+        return rows;
+    }
+
     /// <summary>The ensembles without writing them.</summary>
     public static IReadOnlyList<EnsembleCheckpoint> Evaluate(string directory, int members, bool crossEntropy)
     {

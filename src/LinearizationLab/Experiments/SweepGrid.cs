@@ -8,13 +8,17 @@ namespace LinearizationLab.Experiments;
 /// <summary>
 /// The axes of a sweep beyond width and seed (the config's <c>grid</c> object): <c>depth</c> (number of hidden blocks of
 /// the template), <c>parameterization</c> (a preset name), <c>learning_rate</c> (η) or <c>learning_rate_fraction</c> (η/η_crit), <c>w_std</c> and <c>b_std</c> (of every hidden affine layer),
-/// <c>activation</c>. Each axis lists its values; the sweep runs every combination (a <see cref="GridPoint"/>) at every
+/// <c>activation</c>, <c>center</c> (true or false: train f(x; θ) − f(x; θ0)) and <c>normalize</c> (the data's normalization:
+/// none, unit_norm, standardize or zca, whose ε is the data section's). Each axis lists its values; the sweep runs every combination (a <see cref="GridPoint"/>) at every
 /// width and seed. An empty grid is one point that changes nothing, so configs without <c>grid</c> run as before.
 /// </summary>
 public sealed record SweepGrid(IReadOnlyList<SweepAxis> Axes)
 {
     /// <summary>The axis names, in the order points are labelled.</summary>
-    public static readonly string[] AxisNames = ["parameterization", "depth", "residual_scale_exponent", "learning_rate", "learning_rate_fraction", "w_std", "b_std", "activation"];
+    public static readonly string[] AxisNames = ["parameterization", "depth", "residual_scale_exponent", "learning_rate", "learning_rate_fraction", "w_std", "b_std", "activation", "center", "normalize"];
+
+    /// <summary>The values of the <c>normalize</c> axis, as the data section spells them.</summary>
+    public static readonly string[] NormalizationNames = ["none", "unit_norm", "standardize", "zca"];
 
     /// <summary>No axes: a single point.</summary>
     public static SweepGrid Empty { get; } = new([]);
@@ -70,6 +74,19 @@ public sealed record SweepGrid(IReadOnlyList<SweepAxis> Axes)
             return Activation.All.Any(a => a.Name == name) ? name
                 : throw new InvalidInputException(file, field, $"unknown activation '{name}' ({string.Join(", ", Activation.All.Select(a => a.Name))})");
         }
+        if (axis == "center")
+            return v.ValueKind switch
+            {
+                JsonValueKind.True => "true",
+                JsonValueKind.False => "false",
+                _ => throw new InvalidInputException(file, field, "must be true or false"),
+            };
+        if (axis == "normalize")
+        {
+            string name = v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new InvalidInputException(file, field, "must be a normalization name");
+            return NormalizationNames.Contains(name) ? name
+                : throw new InvalidInputException(file, field, $"unknown normalization '{name}' ({string.Join(", ", NormalizationNames)})");
+        }
         if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out double x) || !double.IsFinite(x))
             throw new InvalidInputException(file, field, "must be a number");
         return axis switch
@@ -111,7 +128,8 @@ public sealed record GridPoint(IReadOnlyList<(string Axis, string Value)> Values
 
     /// <summary>
     /// The point's setup: the parameterization (a preset at the arch's base width), the depth (then the residual scale
-    /// R^(−exponent) for that depth), hidden w_std/b_std and activation applied to the architecture, η or η/η_crit to the optimizer.
+    /// R^(−exponent) for that depth), hidden w_std/b_std and activation applied to the architecture, η or η/η_crit to the optimizer,
+    /// centering to the models and the normalization to the data (ZCA with the data section's ε).
     /// </summary>
     public TrainingSetup Apply(TrainingSetup setup)
     {
@@ -127,8 +145,19 @@ public sealed record GridPoint(IReadOnlyList<(string Axis, string Value)> Values
         if (this["activation"] is { } phi) arch = arch.WithActivation(Activation.ByName(phi));
         if (this["learning_rate"] is not null) optimizer = optimizer with { LearningRate = Number("learning_rate"), CriticalFraction = null };
         if (this["learning_rate_fraction"] is not null) optimizer = optimizer with { LearningRate = 0, CriticalFraction = Number("learning_rate_fraction") };
-        return setup with { Arch = arch.ForOptimizer(optimizer.Adam is not null), Optimizer = optimizer };
+        var data = this["normalize"] is { } normalize ? setup.Data.WithNormalization(NormalizationKindOf(normalize)) : setup.Data;
+        bool center = this["center"] is { } c ? c == "true" : setup.Center;
+        return setup with { Arch = arch.ForOptimizer(optimizer.Adam is not null), Optimizer = optimizer, Data = data, Center = center };
     }
+
+    /// <summary>The normalization a <c>normalize</c> axis value names.</summary>
+    private static Data.NormalizationKind NormalizationKindOf(string name) => name switch
+    {
+        "unit_norm" => Data.NormalizationKind.UnitNorm,
+        "standardize" => Data.NormalizationKind.Standardize,
+        "zca" => Data.NormalizationKind.Zca,
+        _ => Data.NormalizationKind.None,
+    };
 
     /// <summary>Orders points axis by axis in the grid's axis order, numbers by value and names alphabetically.</summary>
     public static IComparer<GridPoint> Order { get; } = Comparer<GridPoint>.Create((a, b) =>

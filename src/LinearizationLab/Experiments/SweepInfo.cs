@@ -14,7 +14,8 @@ namespace LinearizationLab.Experiments;
 /// regression sets with at most <see cref="MaxPredictiveTestPoints"/> test points the infinite-width predictive
 /// distributions on the test set (first output): the NTK-GP (Lee et al. 2019, eqs. 15–16) at t = ∞ and at the
 /// sweep's last step, and the NNGP posterior (Lee et al. 2018), with the first input coordinate of every
-/// training and test point for plotting against x.
+/// training and test point for plotting against x; and for MSE sweeps with a test set of any size, the test loss and
+/// accuracy of the NNGP posterior mean and of the NTK-GP mean at t = ∞ (<see cref="Experiments.InfiniteWidthTest"/>).
 /// </summary>
 public sealed record SweepInfo
 {
@@ -96,6 +97,12 @@ public sealed record SweepInfo
     /// <summary>NNGP posterior standard deviation.</summary>
     public double[] NngpStd { get; init; } = [];
 
+    /// <summary>
+    /// Test loss and accuracy of the NNGP posterior mean and of the NTK-GP mean at t = ∞ on the whole test set (MSE sweeps with a
+    /// test set; <see cref="Experiments.InfiniteWidthTest"/>), or null.
+    /// </summary>
+    public InfiniteWidthTest? InfiniteWidthTest { get; init; }
+
     /// <summary>Whether the predictive distributions on the test set are present.</summary>
     [JsonIgnore]
     public bool HasPredictions => TestInputs.Length > 0 && NtkGpMeanInfinite.Length == TestInputs.Length;
@@ -128,7 +135,7 @@ public sealed record SweepInfo
         };
         if (context.NtkGp is not { } gp) return info;
         double rate = spec.Setup.Optimizer.WithCriticalLearningRate(gp.CriticalLearningRate).LearningRate;
-        info = info with { AnalyticCriticalLearningRate = gp.CriticalLearningRate, LearningRate = rate };
+        info = info with { AnalyticCriticalLearningRate = gp.CriticalLearningRate, LearningRate = rate, InfiniteWidthTest = context.InfiniteWidthTest };
         var (train, test) = (context.Train, context.Test);
         if (test.Count == 0 || test.Count > MaxPredictiveTestPoints || test.Labels is not null
             || !spec.Setup.Optimizer.IsLinearInGradient || spec.Setup.Optimizer.WeightDecay != 0)

@@ -71,6 +71,11 @@ public sealed record SweepSpec(
             throw s.Error("grid", "the depth axis needs a repeat block or a hidden dense/conv layer before the readout to repeat");
         if (grid.Axes.Any(a => a.Name == "residual_scale_exponent") && setup.Arch.ResidualBlockCount == 0)
             throw s.Error("grid", "the residual_scale_exponent axis needs a residual block in the architecture");
+        if (grid.Axes.FirstOrDefault(a => a.Name == "normalize") is { } normalize && normalize.Values.Contains("zca")
+            && setup.Data.Normalize != Data.NormalizationKind.Zca)
+            throw s.Error("grid.normalize", "zca takes its ε from the data section: give data \"normalize\": \"zca\" with its \"zca_regularization\" (the axis's other values replace it)");
+        if (hierarchy && grid.Axes.Any(a => a.Name == "center" && a.Values.Contains("true")))
+            throw s.Error("hierarchy", "follows f(x; θ0) + ε, not the centered outputs; leave true out of the center axis");
         foreach (var point in grid.Points)
         {
             Architecture.ArchitectureSpec arch;
@@ -80,6 +85,9 @@ public sealed record SweepSpec(
                 throw s.Error("hierarchy", $"the hierarchy follows the flow with one learning rate for every tensor, but parameterization {arch.Abc!.Name} scales them per layer");
             if (arch.ScalesLearningRates && setup.Optimizer.WeightDecay > 0 && setup.LinearizationSpace == Linearization.LinearizationSpace.FunctionSpace)
                 throw s.Error("linearization", $"function space with weight decay needs one learning rate for every tensor, but parameterization {arch.Abc!.Name} scales them per layer (use parameter_space or auto)");
+            if (setup.LinearizationSpace == Linearization.LinearizationSpace.FunctionSpace
+                && widths.Any(w => TrainingSetup.DecaysPerLayer(arch.WithHiddenWidth(w), setup.Optimizer)))
+                throw s.Error("linearization", TrainingSetup.EffectiveDecayInFunctionSpace);
         }
         if (hierarchy && setup.Loss is not Training.MeanSquaredError)
             throw s.Error("hierarchy", "the NTK hierarchy is the gradient flow of the MSE loss; use \"loss\": \"mse\"");

@@ -75,6 +75,8 @@ public sealed record TrainingSetup(
         arch = arch.ForOptimizer(optimizer.Adam is not null);
         if (space == LinearizationSpace.FunctionSpace && arch.ScalesLearningRates && optimizer.WeightDecay > 0)
             throw s.Error("linearization", $"function space with weight decay needs one learning rate for every tensor, but parameterization {arch.Abc!.Name} scales them per layer (use parameter_space or auto)");
+        if (space == LinearizationSpace.FunctionSpace && DecaysPerLayer(arch, optimizer))
+            throw s.Error("linearization", EffectiveDecayInFunctionSpace);
         return new TrainingSetup(arch, archFile, data, loss, optimizer, steps, checkpoints.Distinct().Order().ToArray(), settings)
         {
             Center = s.Bool("center", false),
@@ -82,10 +84,18 @@ public sealed record TrainingSetup(
         };
     }
 
+    /// <summary>The reason <c>"linearization": "function_space"</c> is refused with decay on the effective parameters that differs per layer.</summary>
+    internal const string EffectiveDecayInFunctionSpace =
+        "function space needs one weight decay for every tensor, but \"weight_decay_form\": \"effective\" decays each layer by its multiplier squared (use parameter_space or auto)";
+
+    /// <summary>Whether <paramref name="optimizer"/> decays the tensors of <paramref name="arch"/> at different rates (effective decay with multipliers other than 1).</summary>
+    internal static bool DecaysPerLayer(ArchitectureSpec arch, OptimizerSpec optimizer) =>
+        optimizer is { WeightDecay: > 0, DecayForm: WeightDecayForm.Effective } && arch.HasEffectiveDecayScales;
+
     /// <summary>
     /// The <c>optimizer</c> section: {"type": "gd" | "sgd" | "adam", "learning_rate": η or (gd, sgd) "learning_rate_fraction":
     /// η/η_crit, "momentum", "nesterov" (sgd), "batch_size" (sgd, adam), "beta1", "beta2", "epsilon" (adam),
-    /// "weight_decay": λ (default 0), "weight_decay_center": "zero" | "init"}.
+    /// "weight_decay": λ (default 0), "weight_decay_center": "zero" | "init", "weight_decay_form": "parameter" | "effective"}.
     /// </summary>
     public static OptimizerSpec ReadOptimizer(JsonSection o)
     {
@@ -121,7 +131,15 @@ public sealed record TrainingSetup(
         string center = o.String("weight_decay_center", "zero", "zero", "init");
         if (decay == 0 && o.Element("weight_decay_center") is not null)
             throw o.Error("weight_decay_center", "needs a weight_decay above 0");
+        string form = o.String("weight_decay_form", "parameter", "parameter", "effective");
+        if (decay == 0 && o.Element("weight_decay_form") is not null)
+            throw o.Error("weight_decay_form", "needs a weight_decay above 0");
         o.RejectUnknownFields();
-        return spec with { WeightDecay = decay, DecayCenter = center == "init" ? WeightDecayCenter.Init : WeightDecayCenter.Zero };
+        return spec with
+        {
+            WeightDecay = decay,
+            DecayCenter = center == "init" ? WeightDecayCenter.Init : WeightDecayCenter.Zero,
+            DecayForm = form == "effective" ? WeightDecayForm.Effective : WeightDecayForm.Parameter,
+        };
     }
 }

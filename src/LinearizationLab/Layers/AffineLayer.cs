@@ -28,6 +28,17 @@ public abstract record AffineLayer(double WStd, double BStd) : Layer
     /// <summary>[r_W, r_b] from <see cref="Abc"/>.</summary>
     public override IReadOnlyList<double> LearningRateScales => [Abc.WeightRate, Abc.BiasRate];
 
+    /// <summary>
+    /// [m_W², m_b²] of <see cref="Scaling"/>: under NTK parameterization w_std²/fan_in and b_std², so that decay on the effective
+    /// weights m_W·W and biases m_b·b is the plain L2 of a standard-parameterized network with the same function; 1 and 1 under
+    /// standard parameterization.
+    /// </summary>
+    public override IReadOnlyList<double> EffectiveDecayScales(LayerContext context)
+    {
+        var s = Scaling(context);
+        return [s.WeightMultiplier * s.WeightMultiplier, s.BiasMultiplier * s.BiasMultiplier];
+    }
+
     /// <inheritdoc/>
     public override int ParameterTensorCount => 2;
 

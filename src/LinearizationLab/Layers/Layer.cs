@@ -29,6 +29,13 @@ public abstract record Layer
     /// <summary>Each parameter tensor's learning rate relative to the optimizer's η (an abc-parameterization's m^−c; 1 by default).</summary>
     public virtual IReadOnlyList<double> LearningRateScales => Enumerable.Repeat(1.0, ParameterTensorCount).ToArray();
 
+    /// <summary>
+    /// Each parameter tensor's factor s_p in parameterization-aware weight decay (Lee et al. 2020, §3): the square of the
+    /// multiplier the forward pass applies to it, so that ½λ·Σ_p s_p‖θ_p‖² penalizes the effective parameters m_p·θ_p; 1 for a
+    /// tensor used as drawn (the default).
+    /// </summary>
+    public virtual IReadOnlyList<double> EffectiveDecayScales(LayerContext context) => Enumerable.Repeat(1.0, ParameterTensorCount).ToArray();
+
     /// <summary>How each parameter tensor is drawn at initialization, in order (<see cref="ParameterInit"/>).</summary>
     public virtual IReadOnlyList<ParameterInit> InitialParameters(LayerContext context) => [];
 

@@ -117,14 +117,28 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
         ArgumentNullException.ThrowIfNull(linearized);
         ArgumentNullException.ThrowIfNull(data);
         int n = data.Count, outputs = linearized.Network.Spec.OutputCount;
-        // With per-layer rates Δθ = diag(r)·J0ᵀc; weight decay then pulls each tensor at its own rate, which no c follows.
-        if (linearized.LearningRateScales is not null && optimizer.WeightDecay > 0) return null;
+        // Δθ = diag(r)·J0ᵀc holds when every tensor decays at one λ and, under weight decay, moves at one η (TreatsTensorsAlike).
+        if (!TreatsTensorsAlike(linearized.Network.Spec, optimizer)) return null;
         if (TestRowsKept(space, optimizer, n, data.TestX?.shape[0] ?? 0, outputs, data.X.dtype) is not long kept) return null;
         bool keepTest = kept > 0;
         using var scope = NewDisposeScope();
         var kernel = trainKernel?.GetLength(0) == n * outputs ? tensor(trainKernel, data.X.dtype, data.X.device) : null;
         bool alongOrigin = optimizer is { WeightDecay: > 0, DecayCenter: Training.WeightDecayCenter.Zero };
         return Create(linearized, data.X, keepTest ? data.TestX : null, kernel, alongOrigin);
+    }
+
+    /// <summary>
+    /// Whether the coefficients c can follow <paramref name="optimizer"/> on <paramref name="arch"/>, Δθ = diag(r)·J0ᵀc: no per-layer
+    /// decay (<see cref="Training.WeightDecayForm.Effective"/> with factors other than 1), and, under weight decay, no per-layer
+    /// learning rates (<see cref="Architecture.ArchitectureSpec.HasLayerLearningRates"/>). λ·D·Δθ with a non-uniform diagonal D
+    /// leaves the span of the Jacobian's rows.
+    /// </summary>
+    public static bool TreatsTensorsAlike(Architecture.ArchitectureSpec arch, Training.OptimizerSpec optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(arch);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        return !(arch.HasLayerLearningRates && optimizer.WeightDecay > 0)
+            && !(optimizer.WeightDecay != 0 && optimizer.DecayForm == Training.WeightDecayForm.Effective && arch.HasEffectiveDecayScales);
     }
 
     /// <summary>

@@ -57,6 +57,9 @@ public sealed class LinearizedNetwork : IBackpropModel, IDisplacementModel, IDis
     /// <summary>The network's: Δθ takes the learning rates θ does.</summary>
     public IReadOnlyList<double>? LearningRateScales => _network.LearningRateScales;
 
+    /// <summary>The network's: Δθ_p decays with θ_p's factor.</summary>
+    public IReadOnlyList<double>? EffectiveDecayScales => _network.EffectiveDecayScales;
+
     /// <summary>f_lin(x; θ) = f(x; θ0) + J0(x)·Δθ for x [N, ...] → [N, O]; differentiable with respect to Δθ.</summary>
     public Tensor Forward(Tensor x)
     {

@@ -48,6 +48,9 @@ public sealed class CenteredModel : IBackpropModel, IKnownInputsModel, IDisposab
     public IReadOnlyList<double>? LearningRateScales => _model.LearningRateScales;
 
     /// <inheritdoc/>
+    public IReadOnlyList<double>? EffectiveDecayScales => _model.EffectiveDecayScales;
+
+    /// <inheritdoc/>
     public bool SupportsBackprop => _model is IBackpropModel { SupportsBackprop: true };
 
     /// <summary>f(x; θ) − f(x; θ0).</summary>

@@ -22,4 +22,10 @@ public interface ITrainableModel
     /// null when all are 1.
     /// </summary>
     IReadOnlyList<double>? LearningRateScales => null;
+
+    /// <summary>
+    /// Each tensor's factor in parameterization-aware weight decay (<c>"weight_decay_form": "effective"</c>): the square of the
+    /// multiplier the network applies to it (<c>Architecture.ArchitectureSpec.EffectiveDecayScales</c>), or null when all are 1.
+    /// </summary>
+    IReadOnlyList<double>? EffectiveDecayScales => null;
 }

@@ -50,6 +50,9 @@ public sealed class Network : IBackpropModel, IDisposable
     /// <inheritdoc/>
     public IReadOnlyList<double>? LearningRateScales => Spec.HasLayerLearningRates ? Spec.LearningRateScales : null;
 
+    /// <inheritdoc/>
+    public IReadOnlyList<double>? EffectiveDecayScales => Spec.HasEffectiveDecayScales ? Spec.EffectiveDecayScales : null;
+
     /// <summary>Total number of scalar parameters P.</summary>
     public long ParameterCount => _parameters.Sum(p => p.numel());
 

@@ -46,7 +46,9 @@ public static class RunMemory
         long batch = setup.Optimizer.BatchSize is int b ? Math.Min(b, train) : train;
         bool backprop = sizes.Arch.Layers.All(l => l.SupportsBackprop);
         int taylor = spec.TaylorOrders.Max();
-        long? functionSpace = Linearization.FunctionSpaceLinearization.TestRowsKept(setup.LinearizationSpace, setup.Optimizer, train, test, o, setup.Settings.DType);
+        long? functionSpace = Linearization.FunctionSpaceLinearization.TreatsTensorsAlike(sizes.Arch, setup.Optimizer)
+            ? Linearization.FunctionSpaceLinearization.TestRowsKept(setup.LinearizationSpace, setup.Optimizer, train, test, o, setup.Settings.DType)
+            : null;
         var terms = new List<MemoryTerm>
         {
             Runtime,
@@ -78,8 +80,10 @@ public static class RunMemory
         var sizes = new NetworkSizes(setup.Arch, setup.Settings);
         long batch = setup.Optimizer.BatchSize is int b ? Math.Min(b, train) : train;
         bool backprop = sizes.Arch.Layers.All(l => l.SupportsBackprop);
-        long? functionSpace = Linearization.FunctionSpaceLinearization.TestRowsKept(setup.LinearizationSpace, setup.Optimizer, train, test,
-            setup.Arch.OutputCount, setup.Settings.DType);
+        long? functionSpace = Linearization.FunctionSpaceLinearization.TreatsTensorsAlike(setup.Arch, setup.Optimizer)
+            ? Linearization.FunctionSpaceLinearization.TestRowsKept(setup.LinearizationSpace, setup.Optimizer, train, test,
+                setup.Arch.OutputCount, setup.Settings.DType)
+            : null;
         var terms = new List<MemoryTerm>
         {
             Runtime,

@@ -8,11 +8,13 @@ namespace LinearizationLab.Runs;
 /// A width sweep from its spec to its figures, the library call behind <c>lab sweep</c>: the shared infinite-width side
 /// (<see cref="SweepContext"/>), the runs of one shard not yet on disk (<see cref="SweepRunner"/>, so a killed sweep
 /// resumes), the scaling table of every run in the folder (<see cref="SweepSummary"/>, written as summary.json and
-/// summary.csv) and, once the folder has runs, the figures (<see cref="SweepFigures"/>, into plots/) and the HTML page of it all
+/// summary.csv), the ensembles (ensemble.csv), the comparison per width (<see cref="SweepComparison"/>, comparison.csv) and,
+/// once the folder has runs, the figures (<see cref="SweepFigures"/>, into plots/) and the HTML page of it all
 /// (<see cref="SweepReport"/>, report.html), with a copy of the config (config.json) beside them.
 /// </summary>
 /// <param name="spec">The sweep.</param>
-/// <param name="outputDirectory">Its folder: runs/, sweep.json, config.json, summary.json, summary.csv, plots/, report.html.</param>
+/// <param name="outputDirectory">Its folder: runs/, sweep.json, config.json, summary.json, summary.csv, ensemble.csv, comparison.csv, plots/,
+/// report.html.</param>
 public sealed class WidthSweep(SweepSpec spec, string outputDirectory)
 {
     /// <summary>The sweep.</summary>
@@ -55,6 +57,7 @@ public sealed class WidthSweep(SweepSpec spec, string outputDirectory)
         var summary = SweepSummary.WriteFiles(OutputDirectory);
         if (Spec.Ensemble is { } members && summary.Runs > 0)
             SweepEnsemble.Write(OutputDirectory, members, Spec.Setup.Loss is Training.SoftmaxCrossEntropy);
+        if (summary.Runs > 0) SweepComparison.Write(OutputDirectory);
         var figures = summary.Runs > 0 ? SweepFigures.Draw(OutputDirectory, PlotsDirectory) : [];
         string? report = summary.Runs > 0 ? SweepReport.Read(OutputDirectory).Write(ReportFile) : null;
         return new WidthSweepResult(ran, skipped, summary, figures, report);

@@ -7,9 +7,10 @@ namespace LinearizationLab.Training;
 /// <summary>
 /// Adam with decoupled weight decay (AdamW; Kingma &amp; Ba 2015, Loshchilov &amp; Hutter 2019), as PyTorch's <c>torch.optim.AdamW</c>:
 /// <code>
-///   θ ← θ − η·λ·(θ − θ_c);   m ← β₁·m + (1 − β₁)·g;   v ← β₂·v + (1 − β₂)·g²;
+///   θ ← θ − η·λ_p·(θ − θ_c);   m ← β₁·m + (1 − β₁)·g;   v ← β₂·v + (1 − β₂)·g²;
 ///   θ ← θ − η·m̂/(√v̂ + ε),   m̂ = m/(1 − β₁ᵗ),   v̂ = v/(1 − β₂ᵗ),
 /// </code>
+/// with λ_p = λ·s_p the tensor's decay (s_p = 1, or m_p² under <see cref="WeightDecayForm.Effective"/>),
 /// written as θ ← θ − (η·√(1 − β₂ᵗ)/(1 − β₁ᵗ))·m/(√v + ε·√(1 − β₂ᵗ)) (the same number, one pass fewer). Each parameter's
 /// update runs when its gradient arrives, through three buffers of its shape allocated once (m, v, and one that holds g
 /// and then the denominator), so a step allocates nothing parameter-sized.
@@ -23,14 +24,17 @@ public sealed class Adam : IOptimizer
     private readonly bool _ownsCenters;
     private readonly bool[] _received;
     private readonly IReadOnlyList<double>? _rates;
+    private readonly double[] _decay;
     private readonly Tensor[] _first, _second, _scratch;
     private int _step = 1;
 
     /// <summary>
-    /// Optimizes <paramref name="parameters"/>; <paramref name="zero"/> and <paramref name="rates"/> as for <see cref="MomentumSgd"/>
-    /// (the decay's center toward 0; each tensor's learning rate relative to η, which scales its decoupled decay too).
+    /// Optimizes <paramref name="parameters"/>; <paramref name="zero"/>, <paramref name="rates"/> and <paramref name="decayScales"/> as
+    /// for <see cref="MomentumSgd"/> (the decay's center toward 0; each tensor's learning rate relative to η, which scales its
+    /// decoupled decay too; each tensor's factor of λ).
     /// </summary>
-    public Adam(OptimizerSpec spec, IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor?>? zero = null, IReadOnlyList<double>? rates = null)
+    public Adam(OptimizerSpec spec, IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor?>? zero = null, IReadOnlyList<double>? rates = null,
+        IReadOnlyList<double>? decayScales = null)
     {
         if (rates is not null && rates.Count != parameters.Count)
             throw new ArgumentException($"{rates.Count} learning-rate factors for {parameters.Count} tensors", nameof(rates));
@@ -41,6 +45,7 @@ public sealed class Adam : IOptimizer
         _moments = spec.Adam ?? throw new ArgumentException("the optimizer spec is not Adam", nameof(spec));
         _parameters = parameters;
         _received = new bool[parameters.Count];
+        _decay = WeightDecayCenters.Rates(spec, parameters.Count, decayScales);
         using var noGrad = no_grad();
         _first = parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
         _second = parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
@@ -84,7 +89,7 @@ public sealed class Adam : IOptimizer
         _received[index] = true;
         var p = _parameters[index];
         double rate = _rates is null ? _spec.LearningRate : _spec.LearningRate * _rates[index];
-        if (_spec.WeightDecay != 0) WeightDecayCenters.Pull(p, _centers[index], rate * _spec.WeightDecay);
+        if (_decay[index] != 0) WeightDecayCenters.Pull(p, _centers[index], rate * _decay[index]);
         var (beta1, beta2) = (_moments.Beta1, _moments.Beta2);
         var m = _first[index];
         var v = _second[index];

@@ -5,7 +5,7 @@ namespace LinearizationLab.Training;
 /// <summary>
 /// An update rule applied in place to a model's parameters: from their autograd gradients (<see cref="Step"/>), or fused
 /// into a hand-written reverse pass as each gradient arrives (<see cref="IGradientSink"/>) and closed by <see cref="EndStep"/>.
-/// Made by <see cref="OptimizerSpec.Create"/>.
+/// Made by <see cref="OptimizerSpec.Create(Networks.ITrainableModel)"/>.
 /// </summary>
 public interface IOptimizer : IGradientSink, IDisposable
 {

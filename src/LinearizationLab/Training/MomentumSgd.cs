@@ -7,8 +7,9 @@ namespace LinearizationLab.Training;
 /// The update rule of <see cref="OptimizerSpec"/> applied in place to a list of parameters: either from their autograd
 /// gradients (<see cref="Step"/>) or fused into a hand-written reverse pass as each gradient is produced
 /// (<see cref="IGradientSink"/>, then <see cref="EndStep"/>), where a weight matrix's update W ← W − η·c·δᵀa is one in-place
-/// GEMM. Weight decay adds λ·(θ − θ_c) to each gradient as it arrives, with θ_c the model's zero
-/// (<see cref="Networks.ITrainableModel.ParametersAtZero"/>) or its parameters when training starts.
+/// GEMM. Weight decay adds λ_p·(θ − θ_c) to each gradient as it arrives, with θ_c the model's zero
+/// (<see cref="Networks.ITrainableModel.ParametersAtZero"/>) or its parameters when training starts, and λ_p = λ·s_p with s_p the
+/// tensor's decay factor (1, or its effective factor m_p² under <see cref="WeightDecayForm.Effective"/>).
 /// </summary>
 public sealed class MomentumSgd : IOptimizer
 {
@@ -18,15 +19,18 @@ public sealed class MomentumSgd : IOptimizer
     private readonly bool[] _received;
     private readonly bool _ownsCenters;
     private readonly IReadOnlyList<double>? _rates;
+    private readonly double[] _decay;
     private Tensor[]? _velocity;
     private Tensor?[]? _gradient;
 
     /// <summary>
     /// Optimizes <paramref name="parameters"/> (leaf tensors with requires_grad); <paramref name="zero"/> is where the network's
     /// θ = 0 in these parameters' coordinates (null: at 0), the center of weight decay toward 0; <paramref name="rates"/> each
-    /// tensor's learning rate relative to η (null: all 1), as an abc-parameterization sets them.
+    /// tensor's learning rate relative to η (null: all 1), as an abc-parameterization sets them; <paramref name="decayScales"/> each
+    /// tensor's factor s_p of λ (null: all 1), as parameterization-aware decay sets them.
     /// </summary>
-    public MomentumSgd(OptimizerSpec spec, IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor?>? zero = null, IReadOnlyList<double>? rates = null)
+    public MomentumSgd(OptimizerSpec spec, IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor?>? zero = null, IReadOnlyList<double>? rates = null,
+        IReadOnlyList<double>? decayScales = null)
     {
         if (rates is not null && rates.Count != parameters.Count)
             throw new ArgumentException($"{rates.Count} learning-rate factors for {parameters.Count} tensors", nameof(rates));
@@ -36,6 +40,7 @@ public sealed class MomentumSgd : IOptimizer
         _spec = spec;
         _parameters = parameters;
         _received = new bool[parameters.Count];
+        _decay = WeightDecayCenters.Rates(spec, parameters.Count, decayScales);
         (_centers, _ownsCenters) = WeightDecayCenters.For(spec, parameters, zero);
     }
 
@@ -116,18 +121,19 @@ public sealed class MomentumSgd : IOptimizer
     /// <summary>η_p = η·r_p, tensor <paramref name="index"/>'s learning rate.</summary>
     private double Rate(int index) => _rates is null ? _spec.LearningRate : _spec.LearningRate * _rates[index];
 
-    /// <summary>θ ← θ − η·λ·(θ − θ_c), the decay's share of a plain gradient step (before the loss's share, so both see the old θ).</summary>
+    /// <summary>θ ← θ − η·λ_p·(θ − θ_c), the decay's share of a plain gradient step (before the loss's share, so both see the old θ).</summary>
     private void Decay(int index, Tensor p)
     {
-        if (_spec.WeightDecay != 0) WeightDecayCenters.Pull(p, _centers[index], Rate(index) * _spec.WeightDecay);
+        if (_decay[index] != 0) WeightDecayCenters.Pull(p, _centers[index], Rate(index) * _decay[index]);
     }
 
-    /// <summary>g ← g + λ·(θ − θ_c).</summary>
+    /// <summary>g ← g + λ_p·(θ − θ_c).</summary>
     private void DecayInto(Tensor g, int index)
     {
-        if (_spec.WeightDecay == 0) return;
-        g.AddScaled_(_parameters[index], _spec.WeightDecay);
-        if (_centers[index] is { } center) g.AddScaled_(center, -_spec.WeightDecay);
+        double lambda = _decay[index];
+        if (lambda == 0) return;
+        g.AddScaled_(_parameters[index], lambda);
+        if (_centers[index] is { } center) g.AddScaled_(center, -lambda);
     }
 
     /// <summary>v ← μ·v + g; θ ← θ − η·g − η·μ·v.</summary>

@@ -18,6 +18,12 @@ public sealed record OptimizerSpec(double LearningRate, double Momentum = 0, boo
     /// <summary>θ_c, the point weight decay pulls toward: the origin (default) or the initialization θ0.</summary>
     public WeightDecayCenter DecayCenter { get; init; }
 
+    /// <summary>
+    /// Whether the decay penalizes the parameters as drawn (default) or the effective parameters m_p·θ_p of the forward pass,
+    /// λ_p = λ·m_p² per tensor (<see cref="WeightDecayForm"/>).
+    /// </summary>
+    public WeightDecayForm DecayForm { get; init; }
+
     /// <summary>Adam's moments (then <see cref="Momentum"/> is 0 and weight decay is decoupled), or null for (S)GD.</summary>
     public AdamMoments? Adam { get; init; }
 
@@ -49,11 +55,28 @@ public sealed record OptimizerSpec(double LearningRate, double Momentum = 0, boo
     /// <summary>
     /// The update rule for <paramref name="parameters"/>: <see cref="Training.Adam"/> or <see cref="MomentumSgd"/>;
     /// <paramref name="zero"/> is where the network's θ = 0 in these parameters' coordinates (null: at 0); <paramref name="rates"/>
-    /// each tensor's learning rate relative to η (null: all 1).
+    /// each tensor's learning rate relative to η (null: all 1); <paramref name="decayScales"/> each tensor's factor of λ (null: all 1).
     /// </summary>
     public IOptimizer Create(IReadOnlyList<TorchSharp.torch.Tensor> parameters, IReadOnlyList<TorchSharp.torch.Tensor?>? zero = null,
-        IReadOnlyList<double>? rates = null) =>
-        Adam is null ? new MomentumSgd(this, parameters, zero, rates) : new Training.Adam(this, parameters, zero, rates);
+        IReadOnlyList<double>? rates = null, IReadOnlyList<double>? decayScales = null) =>
+        Adam is null ? new MomentumSgd(this, parameters, zero, rates, decayScales) : new Training.Adam(this, parameters, zero, rates, decayScales);
+
+    /// <summary>
+    /// The optimizer of <paramref name="model"/>'s parameters: its zero point, its learning-rate factors and, with
+    /// <see cref="WeightDecayForm.Effective"/>, its effective decay factors.
+    /// </summary>
+    public IOptimizer Create(Networks.ITrainableModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Create(model.Parameters, model.ParametersAtZero, model.LearningRateScales, DecayScalesOf(model));
+    }
+
+    /// <summary>Each of <paramref name="model"/>'s tensors' factor of λ: its effective decay factor under <see cref="WeightDecayForm.Effective"/>, else null (all 1).</summary>
+    public IReadOnlyList<double>? DecayScalesOf(Networks.ITrainableModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return WeightDecay != 0 && DecayForm == WeightDecayForm.Effective ? model.EffectiveDecayScales : null;
+    }
 
     /// <summary>This optimizer with η = <see cref="CriticalFraction"/> · <paramref name="criticalLearningRate"/> (unchanged when η is absolute).</summary>
     public OptimizerSpec WithCriticalLearningRate(double criticalLearningRate) =>

@@ -36,7 +36,7 @@ public sealed class Trainer(TrainingOptions options)
         var checkpoints = new SortedSet<int>(options.Checkpoints.Where(s => s >= 0 && s <= options.Steps));
         var records = new List<CheckpointMetrics>();
         var schedule = new BatchSchedule(data.Count, options.Optimizer.BatchSize, options.Seed);
-        using var optimizer = options.Optimizer.Create(model.Parameters, model.ParametersAtZero, model.LearningRateScales);
+        using var optimizer = options.Optimizer.Create(model);
         bool backprop = model is IBackpropModel { SupportsBackprop: true };
 
         double initialLoss = double.NaN;

@@ -22,6 +22,18 @@ internal static class WeightDecayCenters
     }
 
     /// <summary>
+    /// λ_p = λ·s_p for each of <paramref name="count"/> tensors, with <paramref name="scales"/> the factors s_p (null: all 1, λ_p = λ).
+    /// </summary>
+    public static double[] Rates(OptimizerSpec spec, int count, IReadOnlyList<double>? scales)
+    {
+        if (scales is not null && scales.Count != count)
+            throw new ArgumentException($"{scales.Count} weight-decay factors for {count} tensors", nameof(scales));
+        if (scales is not null && scales.Any(s => !(s >= 0) || double.IsInfinity(s)))
+            throw new ArgumentException("weight-decay factors must be finite and non-negative", nameof(scales));
+        return Enumerable.Range(0, count).Select(i => spec.WeightDecay * (scales?[i] ?? 1)).ToArray();
+    }
+
+    /// <summary>
     /// θ ← θ − r·(θ − θ_c), the decay's share of a step at rate r = η·λ (plain gradient descent's L2 step, and AdamW's decoupled
     /// one); <paramref name="center"/> null means θ_c = 0.
     /// </summary>

@@ -16,6 +16,7 @@ public sealed class DataSpecTests : DataSectionTests
     [InlineData("""{ "source": "mnist", "train_size": 10, "normalize": "l2" }""", "data.normalize")]
     [InlineData("""{ "source": "mnist", "train_size": 10, "normalize": "zca" }""", "data.zca_regularization")]
     [InlineData("""{ "source": "mnist", "train_size": 10, "normalize": "zca", "zca_regularization": 0 }""", "data.zca_regularization")]
+    [InlineData("""{ "source": "mnist", "train_size": 10, "normalize": "zca", "zca_regularization": -0.1 }""", "data.zca_regularization")]
     [InlineData("""{ "source": "mnist", "train_size": 10, "zca_regularization": 0.1 }""", "data.zca_regularization")]
     [InlineData("""{ "source": "mnist", "train_size": 10, "one_hot": [0.9, -0.1] }""", "data.one_hot")]
     [InlineData("""{ "source": "mnist", "train_size": 10, "one_hot": [0, 1, 2] }""", "data.one_hot")]

@@ -51,5 +51,11 @@ public sealed class SweepEnsembleTests : IDisposable
         // The mean of two members is never worse in MSE than their average (Jensen), and the NTK-GP distance is there (GD on MSE).
         Assert.All(rows, r => Assert.True(r.TestLoss <= r.MemberTestLoss + 1e-15));
         Assert.All(rows, r => Assert.NotNull(r.NtkGpRmse));
+        // ensemble.csv reads back as the rows it was written from (round-trip number format), and the comparison built on it
+        // is the same whole or sharded.
+        Assert.Equal(rows, SweepEnsemble.Read(Path.Combine(_dir, "whole")));
+        Assert.Null(SweepEnsemble.Read(_dir));
+        Assert.Equal(File.ReadAllText(Path.Combine(_dir, "whole", SweepComparison.FileName)),
+            File.ReadAllText(Path.Combine(_dir, "sharded", SweepComparison.FileName)));
     }
 }

@@ -28,6 +28,10 @@ public sealed class SweepGridTests : IDisposable
     [InlineData(""", "grid": {}""", "grid", "names no axis")]
     [InlineData(""", "grid": {"residual_scale_exponent": [-0.5]}""", "grid.residual_scale_exponent[0]", "at least 0")]
     [InlineData(""", "grid": {"residual_scale_exponent": [0.5]}""", "grid", "needs a residual block")]
+    [InlineData(""", "grid": {"center": ["yes"]}""", "grid.center[0]", "true or false")]
+    [InlineData(""", "grid": {"normalize": ["whiten"]}""", "grid.normalize[0]", "unknown normalization")]
+    [InlineData(""", "grid": {"normalize": ["none", "zca"]}""", "grid.normalize", "zca takes its ε from the data section")]
+    [InlineData(""", "hierarchy": true, "grid": {"center": [false, true]}""", "hierarchy", "leave true out of the center axis")]
     public void BadGridsAreNamed(string extra, string field, string reason)
     {
         var e = Assert.Throws<InvalidInputException>(() => Parse(extra));
@@ -106,6 +110,44 @@ public sealed class SweepGridTests : IDisposable
         // One depth-width figure per learning rate: a law in L/n is fitted within one setting of the other axes.
         Assert.Contains(files, f => Path.GetFileName(f) == "depth-width-learning_rate_fraction0.25.png");
         Assert.Contains(files, f => Path.GetFileName(f) == "depth-width-learning_rate_fraction0.5.png");
+    }
+
+    [Fact]
+    public void CenterAndNormalizeAxesSetTheModelsAndTheDataAndTheComparisonIsDrawnWithCenteredLinesInOnePanel()
+    {
+        string json = SweepSpecTests.Json(seeds: "1", extra: """, "grid": {"center": [false, true], "normalize": ["unit_norm", "zca"]}""")
+            .Replace("\"seed\": 1}", "\"seed\": 1, \"normalize\": \"zca\", \"zca_regularization\": 0.1}");
+        var spec = SweepSpec.Read(JsonSection.Parse(json, "sweep.json"));
+        Assert.Equal(["center=false, normalize=unit_norm", "center=false, normalize=zca", "center=true, normalize=unit_norm", "center=true, normalize=zca"],
+            spec.Grid.Points.Select(p => p.Label));
+        var centeredZca = spec.At(spec.Grid.Points[3]).Setup;
+        Assert.True(centeredZca.Center);
+        Assert.Equal((LinearizationLab.Data.NormalizationKind.Zca, 0.1), (centeredZca.Data.Normalize, centeredZca.Data.ZcaRegularization));
+        var plainUnit = spec.At(spec.Grid.Points[0]).Setup;
+        Assert.False(plainUnit.Center);
+        Assert.Equal(LinearizationLab.Data.NormalizationKind.UnitNorm, plainUnit.Data.Normalize);
+
+        string output = Path.Combine(_dir, "c");
+        var context = SweepContext.Create(spec);
+        Assert.Equal((8, 0), new SweepRunner(context, output).Run());
+        // Each point loads its own data: unit-norm rows have ‖x‖² = d, whitened ones do not.
+        var unit = context.At(spec.Grid.Points[0]).Train;
+        Assert.Equal(4, unit.Inputs.Take(4).Sum(v => v * v), 1e-12);
+        Assert.NotEqual(unit.Inputs, context.At(spec.Grid.Points[1]).Train.Inputs);
+        // Centering changes neither the data nor the kernels: the centered point shares its twin's, computed once.
+        Assert.Same(context.At(spec.Grid.Points[1]).AllTrain, context.At(spec.Grid.Points[3]).AllTrain);
+        Assert.Same(context.At(spec.Grid.Points[1]).InfiniteWidthTest, context.At(spec.Grid.Points[3]).InfiniteWidthTest);
+        Assert.True(context.At(spec.Grid.Points[3]).Spec.Setup.Center);
+        // Centering starts every model at f = 0 on every input.
+        var centered = SweepStore.ReadAll(output).First(r => r.Point?["center"] == "true");
+        Assert.Equal(0.5 * context.Test.Targets.Sum(y => y * y) / context.Test.Count, centered.Checkpoints[0]["network_test_loss"]!.Value, 1e-12);
+
+        var rows = SweepComparison.Write(output);
+        Assert.Equal(8, rows.Count);
+        Assert.True(File.Exists(Path.Combine(output, SweepComparison.FileName)));
+        var files = SweepFigures.Draw(output, Path.Combine(_dir, "plots"));
+        Assert.Contains(files, f => f == Path.Combine(_dir, "plots", "comparison.png"));
+        Assert.Contains(files, f => f == Path.Combine(_dir, "plots", "centertrue-normalizezca", "comparison.png"));
     }
 
     [Fact]

@@ -47,6 +47,8 @@ public sealed class TrainingSetupTests : IDisposable
     [InlineData("\"weight_decay\": -0.1", "optimizer.weight_decay", "at least 0")]
     [InlineData("\"weight_decay_center\": \"init\"", "optimizer.weight_decay_center", "needs a weight_decay above 0")]
     [InlineData("\"weight_decay\": 0.1, \"weight_decay_center\": \"origin\"", "optimizer.weight_decay_center", "not one of")]
+    [InlineData("\"weight_decay_form\": \"effective\"", "optimizer.weight_decay_form", "needs a weight_decay above 0")]
+    [InlineData("\"weight_decay\": 0.1, \"weight_decay_form\": \"layerwise\"", "optimizer.weight_decay_form", "not one of")]
     [InlineData("\"beta2\": 1", "optimizer.beta2", "below 1")]
     [InlineData("\"momentum\": 0.9", "optimizer.momentum", "unknown field")]
     public void WeightDecayFieldsAreChecked(string fields, string field, string reason)
@@ -82,6 +84,28 @@ public sealed class TrainingSetupTests : IDisposable
         var optimizer = SweepSpec.Read(JsonSection.Parse(json, "c.json")).Setup.Optimizer;
         Assert.Equal((0.01, LinearizationLab.Training.WeightDecayCenter.Init), (optimizer.WeightDecay, optimizer.DecayCenter));
         Assert.False(optimizer.IsPlainGradientDescent);
+    }
+
+    [Fact]
+    public void EffectiveWeightDecayIsReadAndRefusesFunctionSpaceWhereItsFactorsDifferPerLayer()
+    {
+        string json = SweepSpecTests.Json().Replace("\"type\": \"gd\"", "\"type\": \"gd\", \"weight_decay\": 0.01, \"weight_decay_form\": \"effective\"");
+        var optimizer = SweepSpec.Read(JsonSection.Parse(json, "c.json")).Setup.Optimizer;
+        Assert.Equal(LinearizationLab.Training.WeightDecayForm.Effective, optimizer.DecayForm);
+        Assert.Equal(LinearizationLab.Training.WeightDecayForm.Parameter,
+            SweepSpec.Read(JsonSection.Parse(SweepSpecTests.Json(), "c.json")).Setup.Optimizer.DecayForm);
+        // NTK parameterization: each layer decays by w_std²/fan_in (or b_std²), which function space cannot follow.
+        string functionSpace = json.Replace("\"steps\": 6", "\"steps\": 6, \"linearization\": \"function_space\"");
+        var e = Assert.Throws<InvalidInputException>(() => SweepSpec.Read(JsonSection.Parse(functionSpace, "c.json")));
+        Assert.Equal("linearization", e.Field);
+        Assert.Contains("weight_decay_form", e.Reason);
+        e = Assert.Throws<InvalidInputException>(() => RunConfig.Read(JsonSection.Parse(
+            functionSpace.Replace("\"name\": \"tiny\",", "").Replace("\"widths\": [16, 32], \"seeds\": 2,", ""), "c.json")));
+        Assert.Equal("linearization", e.Field);
+        // Standard parameterization multiplies nothing: effective decay is plain L2 there, and function space applies.
+        string standard = functionSpace.Replace("{\"input_shape\":[4],", "{\"input_shape\":[4],\"parameterization\":\"standard\",");
+        Assert.Equal(LinearizationLab.Linearization.LinearizationSpace.FunctionSpace,
+            SweepSpec.Read(JsonSection.Parse(standard, "c.json")).Setup.LinearizationSpace);
     }
 
     [Fact]

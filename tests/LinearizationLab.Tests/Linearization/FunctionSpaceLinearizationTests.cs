@@ -84,6 +84,29 @@ public class FunctionSpaceLinearizationTests
         Assert.True(RelativeGap(functionSpace.Forward(fresh), oracle.Forward(fresh)) <= 1e-10);
     }
 
+    [Theory]
+    [InlineData("ntk", "effective", false)]
+    [InlineData("ntk", "parameter", true)]
+    [InlineData("standard", "effective", true)]
+    public void AutoTrainsInFunctionSpaceOnlyWhenEveryTensorDecaysAlike(string parameterization, string form, bool functionSpace)
+    {
+        // Decay λ·D·Δθ with D = diag(m_p²) leaves the span of J0ᵀ unless D is a multiple of I: NTK-parameterized layers have
+        // m² = w_std²/fan_in or b_std², standard ones m = 1.
+        var spec = Spec(Mlp("erf", 1, 2, parameterization));
+        using var scope = NewDisposeScope();
+        using var net = Network.Create(spec, 1, TensorSettings.CpuFloat64);
+        using var data = Data(spec, false);
+        using var linearization = new LinearizedNetwork(net);
+        var optimizer = new OptimizerSpec(0.1)
+        {
+            WeightDecay = 0.1, DecayCenter = WeightDecayCenter.Init,
+            DecayForm = form == "effective" ? WeightDecayForm.Effective : WeightDecayForm.Parameter,
+        };
+        using var model = FunctionSpaceLinearization.ForTraining(linearization, data, optimizer, LinearizationSpace.Auto);
+        Assert.Equal(functionSpace, model is not null);
+        Assert.Equal(functionSpace, FunctionSpaceLinearization.TreatsTensorsAlike(spec, optimizer));
+    }
+
     [Fact]
     public void AtInitializationItIsTheNetworkAndItStepsOnlyOnItsOwnTrainingSet()
     {

@@ -85,6 +85,43 @@ public class LinearizedNetworkTests
             Assert.True((lin.CurrentParameters()[i] - network.Parameters[i]).abs().max().ToDouble() < 1e-12);
     }
 
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(0.05)]
+    public void WeightDecayTowardInitializationConvergesToKernelRidgeRegressionWithTheEmpiricalNtk(double lambda)
+    {
+        // L(Δθ) = (1/2N)·‖f0 + J0·Δθ − Y‖² + (λ/2)·‖Δθ‖² (½·mean MSE over N examples, decay toward θ0). Its stationary point has
+        // λ·Δθ = −(1/N)·J0ᵀr with r = f0 + J0·Δθ − Y, so Δθ = J0ᵀc with c = −r/(Nλ); substituting, (Θ̂0 + Nλ·I)·c = Y − f0(X), and
+        // f(x*) = f0(x*) + Θ̂0(x*, X)·(Θ̂0 + Nλ·I)⁻¹·(Y − f0(X)): kernel ridge regression with Θ̂0 and ridge Nλ, on the residual of
+        // the initial function. Gradient descent at η = 1/(λ_max(Θ̂0)/N + λ) contracts the error at least by 1 − ηλ per step.
+        var spec = Spec(Mlp("erf", 2, 2));
+        const int N = 8;
+        using var scope = NewDisposeScope();
+        using var network = Network.Create(spec, 9, TensorSettings.CpuFloat64);
+        using var lin = new LinearizedNetwork(network);
+        var x = Inputs(spec, N, 21);
+        var xTest = Inputs(spec, 5, 22);
+        var y = Inputs(spec, N, 23).narrow(1, 0, 2).contiguous();
+        using var data = TrainingDataOf(x, y);
+        var ntk = new EmpiricalNtk(network);
+        var train = ntk.ComputeTensors(x, null, NtkMethod.Structured, perLayer: false).Total;     // [N·O, N·O], example-major
+        var testTrain = ntk.ComputeTensors(xTest, x, NtkMethod.Structured, perLayer: false).Total;
+        Tensor f0, f0Test;
+        using (no_grad()) (f0, f0Test) = (network.Forward(x), network.Forward(xTest));
+        double eta = 1 / (linalg.eigvalsh(train).max().ToDouble() / N + lambda);
+        int steps = (int)Math.Ceiling(Math.Log(1e-14) / Math.Log(1 - eta * lambda));
+        var optimizer = new OptimizerSpec(eta) { WeightDecay = lambda, DecayCenter = WeightDecayCenter.Init };
+        var result = new Trainer(new TrainingOptions(new MeanSquaredError(), optimizer, steps, [steps], 0)).Train(lin, data);
+        Assert.False(result.Diverged);
+        var c = linalg.solve(train + N * lambda * eye(train.shape[0], dtype: ScalarType.Float64), (y - f0).reshape(-1, 1));
+        var ridge = f0Test + testTrain.matmul(c).reshape(f0Test.shape);
+        using var noGrad = no_grad();
+        var trained = lin.Forward(xTest);
+        // (1 − ηλ)^steps ≤ 1e-14 of the initial error, then round-off of the solve (cond ≤ λ_max/(Nλ) + 1 ≈ 10²): 1e-10 relative.
+        double gap = (trained - ridge).norm().ToDouble(), size = ridge.norm().ToDouble();
+        Assert.True(gap <= 1e-10 * size, $"‖f_lin,∞ − KRR‖ = {gap:G3} against ‖KRR‖ = {size:G3} after {steps} steps");
+    }
+
     /// <summary>TrainingData from tensors, through the public Dataset path.</summary>
     [Fact]
     public void AdamTrainsTheDisplacementAsTorchAdamWDoes()

@@ -104,7 +104,7 @@ public sealed class SweepFiguresTests : IDisposable
             "scaling", "scaling-kernel_drift", "scaling-kernel_drift_layer1", "scaling-output_rmse_test", "scaling-output_rmse_train",
             "scaling-output_relative_rmse_test", "scaling-weight_change", "scaling-ntk_init_distance", "scaling-nngp_init_distance",
             "training-kernel_drift", "training-output_rmse_test", "training-weight_change",
-            "tracked-outputs", "losses", "kernels", "spectrum", "toy1d-bands",
+            "tracked-outputs", "losses", "kernels", "spectrum", "toy1d-bands", "comparison",
         ];
         Assert.Equal(Names(figures.SelectMany(f => new[] { f + ".png", f + ".svg" })), Names(files));
         Assert.Equal(Names(files), Names(Directory.GetFiles(plots)));

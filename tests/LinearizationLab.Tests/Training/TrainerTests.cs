@@ -176,6 +176,76 @@ public class TrainerTests
     }
 
     [Theory]
+    [InlineData("sgd")]
+    [InlineData("adam")]
+    public void DecayFactorsScaleLambdaPerTensor(string kind)
+    {
+        // Tensors with factors 1 and 0.25 under L = 0 (no gradient): SGD's coupled step and AdamW's decoupled one both shrink
+        // θ_p by (1 − η·λ·s_p) per step (Adam's moments stay 0 without a gradient), so after k steps θ_p = (1 − ηλs_p)^k.
+        const double Eta = 0.1, Lambda = 0.5;
+        using var a = tensor(new[] { 1.0 }).requires_grad_(true);
+        using var b = tensor(new[] { 1.0 }).requires_grad_(true);
+        var spec = new OptimizerSpec(Eta) { WeightDecay = Lambda, Adam = kind == "adam" ? new AdamMoments() : null };
+        using var opt = spec.Create([a, b], decayScales: [1.0, 0.25]);
+        for (int k = 1; k <= 3; k++)
+        {
+            (0 * (a + b).sum()).backward();
+            opt.Step();
+            Assert.Equal(Math.Pow(1 - Eta * Lambda, k), a.ToDouble(), 15);
+            Assert.Equal(Math.Pow(1 - Eta * Lambda * 0.25, k), b.ToDouble(), 15);
+        }
+        Assert.Throws<ArgumentException>(() => spec.Create([a, b], decayScales: [1.0]));
+    }
+
+    [Theory]
+    [InlineData(0.0, false, "zero")]
+    [InlineData(0.9, false, "init")]
+    [InlineData(0.8, true, "zero")]
+    public void EffectiveWeightDecayInNtkParameterizationTrainsAsPlainL2InStandardParameterization(double mu, bool nesterov, string center)
+    {
+        // The NTK network draws ω ~ N(0, 1) and uses W = m·ω (m = w_std/√fan_in, or b_std for a bias); the standard one draws
+        // W ~ N(0, m²) from the same generator, so W0 = m·ω0 and both compute one function. Effective decay on ω adds λm²ω to
+        // the gradient m·∂L/∂W, so m·ω follows W ← W − ηm²·(∂L/∂W + λW): the standard network under plain L2 λ with per-tensor
+        // learning rates η·m² (momentum's velocity scales the same way). Both sides in float64: round-off of the draws' products
+        // (1e-16) grown over ten steps stays far below 1e-10.
+        var data = Regression(12, 3, 8);
+        const double Eta = 0.5, Lambda = 0.4;
+        const int Steps = 10;
+        var decayCenter = center == "init" ? WeightDecayCenter.Init : WeightDecayCenter.Zero;
+        var effective = new OptimizerSpec(Eta, mu, nesterov) { WeightDecay = Lambda, DecayCenter = decayCenter, DecayForm = WeightDecayForm.Effective };
+        using var scope = NewDisposeScope();
+        using var ntk = Network.Create(Arch.Mlp(3, [16, 16], 2), 6, F64);
+        using var standard = Network.Create(Arch.Mlp(3, [16, 16], 2, parameterization: "standard"), 6, F64);
+        using var asDrawn = Network.Create(Arch.Mlp(3, [16, 16], 2), 6, F64);
+        var two = new Dataset(data.Inputs, data.FeatureShape, data.Targets.SelectMany(y => new[] { y, -0.5 * y }).ToArray(), 2, null);
+        using var tensors = TrainingData.From(two, null, F64);
+        var squares = ntk.EffectiveDecayScales!;
+        // m² per tensor: w_std²/fan_in for the weights (fan-ins 3, 16, 16), b_std² for the biases; none under standard parameterization.
+        double[] expected = [2.25 / 3, 0.01, 2.25 / 16, 0.01, 2.25 / 16, 0.01];
+        Assert.Equal(expected.Length, squares.Count);
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], squares[i], 1e-15);
+        Assert.Null(standard.EffectiveDecayScales);
+        new Trainer(new TrainingOptions(new MeanSquaredError(), effective, Steps, [Steps], 0)).Train(ntk, tensors);
+        var plain = effective with { DecayForm = WeightDecayForm.Parameter };
+        new Trainer(new TrainingOptions(new MeanSquaredError(), plain, Steps, [Steps], 0)).Train(asDrawn, tensors);
+        using (var optimizer = plain.Create(standard.Parameters, rates: squares))
+            for (int step = 0; step < Steps; step++)
+            {
+                new MeanSquaredError().Value(standard.Forward(tensors.X), tensors.Y, null).backward();
+                optimizer.Step();
+            }
+        for (int i = 0; i < squares.Count; i++)
+        {
+            double m = Math.Sqrt(squares[i]), size = standard.Parameters[i].abs().max().ToDouble();
+            double gap = (ntk.Parameters[i] * m - standard.Parameters[i]).abs().max().ToDouble();
+            Assert.True(gap <= 1e-10 * size, $"tensor {i}: |m·ω − W| = {gap:G3} against |W| = {size:G3}");
+            // Decay on ω as drawn is λ/m² on W instead: another trajectory wherever m² ≠ 1.
+            double drawnGap = (asDrawn.Parameters[i] * m - standard.Parameters[i]).abs().max().ToDouble();
+            Assert.True(drawnGap > 1e-4 * size, $"tensor {i}: decay on the parameters as drawn should differ ({drawnGap:G3})");
+        }
+    }
+
+    [Theory]
     [InlineData(0.0, "zero")]
     [InlineData(0.1, "zero")]
     [InlineData(0.1, "init")]

@@ -32,6 +32,7 @@ public sealed class SweepMetricRegistryTests
         "preactivation_rms_layer1", "preactivation_rms_layer2", "preactivation_rms_layer3",
         "preactivation_change_rms_layer1", "preactivation_change_rms_layer2", "preactivation_change_rms_layer3",
         "linearized_weight_change",
+        "nngp_test_loss", "ntkgp_infinity_test_loss",
     ];
 
     /// <summary>The metrics of the library, in run-file order.</summary>
@@ -41,7 +42,7 @@ public sealed class SweepMetricRegistryTests
         typeof(LayerKernelDriftMetric), typeof(NtkInitDistanceMetric), typeof(NngpInitDistanceMetric), typeof(OutputGapMetric),
         typeof(LossRiseMetric), typeof(TopEigenvalueRatioMetric), typeof(TaylorModelsMetric), typeof(KernelVelocityMetric),
         typeof(KernelDriftPredictedMetric), typeof(HierarchyOutputGapMetric), typeof(HierarchyKernelDriftMetric), typeof(NtkGpLossAndAccuracyMetric),
-        typeof(FeatureMovementMetric), typeof(LinearizedWeightChangeMetric),
+        typeof(FeatureMovementMetric), typeof(LinearizedWeightChangeMetric), typeof(InfiniteWidthTestMetric),
     ];
 
     /// <summary>A metric outside the library: the registry looks into the library's assembly only, so it is not recorded.</summary>
@@ -138,6 +139,9 @@ public sealed class SweepMetricRegistryTests
             Assert.True(run.Checkpoints[^1]["feature_movement_layer2"] > 0);
             Assert.Equal(run.NtkInitDistance, start["ntk_init_distance"]);
             Assert.All(run.Checkpoints, c => Assert.Equal(run.NngpInitDistance, c["nngp_init_distance"]));
+            // The infinite-width predictors do not train: the same numbers at every checkpoint, the context's.
+            Assert.All(run.Checkpoints, c => Assert.Equal(context.InfiniteWidthTest!.Nngp.Loss, c["nngp_test_loss"]));
+            Assert.All(run.Checkpoints, c => Assert.Equal(context.InfiniteWidthTest!.NtkGpInfinity.Loss, c["ntkgp_infinity_test_loss"]));
         }
         finally
         {
