@@ -33,6 +33,9 @@ public sealed class Network : IBackpropModel, IDisposable
             offset += layers[i].ParameterTensorCount;
         }
         ParameterUnits = layers.SelectMany((l, i) => l.Kind.ParameterUnits(l.Context, _offsets[i])).ToArray();
+        // Fixed by the architecture: read once, not at every optimizer, kernel or checkpoint that asks.
+        LearningRateScales = spec.HasLayerLearningRates ? spec.LearningRateScales : null;
+        EffectiveDecayScales = spec.HasEffectiveDecayScales ? spec.EffectiveDecayScales : null;
     }
 
     /// <summary>The architecture.</summary>
@@ -48,10 +51,10 @@ public sealed class Network : IBackpropModel, IDisposable
     public IReadOnlyList<Tensor> Parameters => _parameters;
 
     /// <inheritdoc/>
-    public IReadOnlyList<double>? LearningRateScales => Spec.HasLayerLearningRates ? Spec.LearningRateScales : null;
+    public IReadOnlyList<double>? LearningRateScales { get; }
 
     /// <inheritdoc/>
-    public IReadOnlyList<double>? EffectiveDecayScales => Spec.HasEffectiveDecayScales ? Spec.EffectiveDecayScales : null;
+    public IReadOnlyList<double>? EffectiveDecayScales { get; }
 
     /// <summary>Total number of scalar parameters P.</summary>
     public long ParameterCount => _parameters.Sum(p => p.numel());

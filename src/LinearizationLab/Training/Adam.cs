@@ -23,7 +23,7 @@ public sealed class Adam : IOptimizer
     private readonly Tensor?[] _centers;
     private readonly bool _ownsCenters;
     private readonly bool[] _received;
-    private readonly IReadOnlyList<double>? _rates;
+    private readonly double[] _rates;
     private readonly double[] _decay;
     private readonly Tensor[] _first, _second, _scratch;
     private int _step = 1;
@@ -36,11 +36,9 @@ public sealed class Adam : IOptimizer
     public Adam(OptimizerSpec spec, IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor?>? zero = null, IReadOnlyList<double>? rates = null,
         IReadOnlyList<double>? decayScales = null)
     {
-        if (rates is not null && rates.Count != parameters.Count)
-            throw new ArgumentException($"{rates.Count} learning-rate factors for {parameters.Count} tensors", nameof(rates));
-        _rates = rates;
         if (!spec.IsResolved)
             throw new InvalidOperationException("Adam needs an absolute learning rate");
+        _rates = spec.LearningRates(parameters.Count, rates);
         _spec = spec;
         _moments = spec.Adam ?? throw new ArgumentException("the optimizer spec is not Adam", nameof(spec));
         _parameters = parameters;
@@ -88,7 +86,7 @@ public sealed class Adam : IOptimizer
     {
         _received[index] = true;
         var p = _parameters[index];
-        double rate = _rates is null ? _spec.LearningRate : _spec.LearningRate * _rates[index];
+        double rate = _rates[index];
         if (_decay[index] != 0) WeightDecayCenters.Pull(p, _centers[index], rate * _decay[index]);
         var (beta1, beta2) = (_moments.Beta1, _moments.Beta2);
         var m = _first[index];

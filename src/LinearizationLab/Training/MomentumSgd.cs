@@ -18,7 +18,7 @@ public sealed class MomentumSgd : IOptimizer
     private readonly Tensor?[] _centers;
     private readonly bool[] _received;
     private readonly bool _ownsCenters;
-    private readonly IReadOnlyList<double>? _rates;
+    private readonly double[] _rates;
     private readonly double[] _decay;
     private Tensor[]? _velocity;
     private Tensor?[]? _gradient;
@@ -32,11 +32,9 @@ public sealed class MomentumSgd : IOptimizer
     public MomentumSgd(OptimizerSpec spec, IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor?>? zero = null, IReadOnlyList<double>? rates = null,
         IReadOnlyList<double>? decayScales = null)
     {
-        if (rates is not null && rates.Count != parameters.Count)
-            throw new ArgumentException($"{rates.Count} learning-rate factors for {parameters.Count} tensors", nameof(rates));
-        _rates = rates;
         if (!spec.IsResolved)
             throw new InvalidOperationException("the learning rate is a fraction of η_crit that has not been resolved");
+        _rates = spec.LearningRates(parameters.Count, rates);
         _spec = spec;
         _parameters = parameters;
         _received = new bool[parameters.Count];
@@ -119,7 +117,7 @@ public sealed class MomentumSgd : IOptimizer
     }
 
     /// <summary>η_p = η·r_p, tensor <paramref name="index"/>'s learning rate.</summary>
-    private double Rate(int index) => _rates is null ? _spec.LearningRate : _spec.LearningRate * _rates[index];
+    private double Rate(int index) => _rates[index];
 
     /// <summary>θ ← θ − η·λ_p·(θ − θ_c), the decay's share of a plain gradient step (before the loss's share, so both see the old θ).</summary>
     private void Decay(int index, Tensor p)

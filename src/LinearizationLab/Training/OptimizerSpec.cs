@@ -78,6 +78,17 @@ public sealed record OptimizerSpec(double LearningRate, double Momentum = 0, boo
         return WeightDecay != 0 && DecayForm == WeightDecayForm.Effective ? model.EffectiveDecayScales : null;
     }
 
+    /// <summary>
+    /// η_p = η·r_p for each of <paramref name="count"/> tensors, with <paramref name="scales"/> the learning-rate factors r_p of a
+    /// parameterization (null: all 1, η_p = η).
+    /// </summary>
+    public double[] LearningRates(int count, IReadOnlyList<double>? scales)
+    {
+        if (scales is not null && scales.Count != count)
+            throw new ArgumentException($"{scales.Count} learning-rate factors for {count} tensors", nameof(scales));
+        return Enumerable.Range(0, count).Select(i => scales is null ? LearningRate : LearningRate * scales[i]).ToArray();
+    }
+
     /// <summary>This optimizer with η = <see cref="CriticalFraction"/> · <paramref name="criticalLearningRate"/> (unchanged when η is absolute).</summary>
     public OptimizerSpec WithCriticalLearningRate(double criticalLearningRate) =>
         CriticalFraction is { } f ? this with { LearningRate = f * criticalLearningRate } : this;
