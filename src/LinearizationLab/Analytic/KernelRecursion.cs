@@ -18,8 +18,7 @@ internal sealed class KernelRecursion
 
     public KernelRecursion(ArchitectureSpec arch, bool tabulate = false)
     {
-        if (!arch.HasAnalyticKernels)
-            throw new ArgumentException($"{arch.Abc!.Name} has width exponents: its infinite-width limit is not the NNGP/NTK of these recursions", nameof(arch));
+        if (arch.NoAnalyticKernelsReason is { } reason) throw new ArgumentException(reason, nameof(arch));
         var input = arch.InputShape;
         SpatialInput = input.Length > 1;
         InputChannels = input[0];

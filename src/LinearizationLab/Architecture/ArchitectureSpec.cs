@@ -50,6 +50,10 @@ public sealed record ArchitectureSpec
     /// <summary>Whether the infinite-width NNGP and NTK of <see cref="Analytic"/> describe this network: no width exponents.</summary>
     public bool HasAnalyticKernels => Abc is null || Abc.IsBase;
 
+    /// <summary>Why this network has no analytic NNGP/NTK here, or null when it has them (<see cref="HasAnalyticKernels"/>).</summary>
+    public string? NoAnalyticKernelsReason => HasAnalyticKernels ? null
+        : $"{Abc!.Name} has width exponents, so its infinite-width limit is not the NNGP/NTK of these recursions (analytic kernels exist for ntk and standard)";
+
     /// <summary>
     /// The same network under the preset <paramref name="name"/> (<see cref="AbcParameterization.Presets"/>) at this spec's base
     /// width, keeping whether its learning rates follow Adam.

@@ -88,7 +88,7 @@ public static class SweepEnsemble
         var rows = new List<EnsembleCheckpoint>();
         foreach (var group in SweepStore.ReadAll(directory).Where(r => !r.Diverged).GroupBy(r => (r.GridPoint.Label, r.Width)))
         {
-            var files = group.OrderBy(r => r.Seed).Select(r => OutputsPath(Path.Combine(directory, "runs", r.GridPoint.FilePrefix + $"w{r.Width:D4}-s{r.Seed}.json")))
+            var files = group.OrderBy(r => r.Seed).Select(r => OutputsPath(Path.Combine(directory, "runs", new SweepRunKey(0, r.Width, r.Seed) { Point = r.GridPoint }.FileName)))
                 .Where(File.Exists).Take(members).ToArray();
             if (files.Length == 0) continue;
             var outputs = files.Select(f => NpzFile.Read(f, "network")).ToArray();

@@ -53,7 +53,7 @@ public static class GpExperiment
         ArgumentNullException.ThrowIfNull(outputDirectory);
         var arch = config.Arch ?? throw new InvalidInputException(config.File, "arch",
             "is required (a config with only a search section runs with lab gp --search)");
-        if (!arch.HasAnalyticKernels) throw new InvalidInputException(config.File, "arch.parameterization", KernelInputs.NoKernel(arch));
+        if (arch.NoAnalyticKernelsReason is { } reason) throw new InvalidInputException(config.File, "arch.parameterization", reason);
         var (train, test) = config.Data.LoadFor(arch, matchOutputs: false);
         if (test.Count == 0)
             throw new InvalidInputException(config.File, config.Data.Path,

@@ -21,12 +21,7 @@ public sealed record KernelInputs(ArchitectureSpec Arch, double[,] X1, double[,]
         ArgumentNullException.ThrowIfNull(archPath);
         ArgumentNullException.ThrowIfNull(x1Path);
         var arch = ArchitectureReader.Load(archPath);
-        if (!arch.HasAnalyticKernels)
-            throw new InvalidInputException(archPath, "parameterization", NoKernel(arch));
+        if (arch.NoAnalyticKernelsReason is { } reason) throw new InvalidInputException(archPath, "parameterization", reason);
         return new KernelInputs(arch, InputMatrix.Read(x1Path, arch), x2Path is null ? null : InputMatrix.Read(x2Path, arch));
     }
-
-    /// <summary>Why an architecture under a width-dependent parameterization has no analytic NNGP/NTK here.</summary>
-    internal static string NoKernel(Architecture.ArchitectureSpec arch) =>
-        $"{arch.Abc!.Name} has width exponents, so its infinite-width limit is not the NNGP/NTK of these recursions (analytic kernels exist for ntk and standard)";
 }

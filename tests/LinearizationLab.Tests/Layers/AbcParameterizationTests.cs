@@ -194,6 +194,19 @@ public class AbcParameterizationTests
         MatrixAssert.Close(Matrix(linearized.Forward(x)), Matrix(taylor.Forward(x)), 1e-10);
     }
 
+    /// <summary>Width exponents leave the stax recursions: the analytic kernels refuse such an arch and say why; ntk keeps them.</summary>
+    [Fact]
+    public void AnalyticKernelsExistOnlyWithoutWidthExponents()
+    {
+        var x = new double[,] { { 1, 0, 0, 0, 0, 0, 0, 0 } };
+        Assert.Null(Mlp("ntk", 4 * BaseWidth).NoAnalyticKernelsReason);
+        Assert.Equal(1, LinearizationLab.Analytic.AnalyticKernels.Compute(Mlp("ntk", 4 * BaseWidth), x).Ntk.GetLength(0));
+        var mup = Mlp("mup", 4 * BaseWidth);
+        Assert.False(mup.HasAnalyticKernels);
+        var e = Assert.Throws<ArgumentException>(() => LinearizationLab.Analytic.AnalyticKernels.Compute(mup, x));
+        Assert.Contains("mup has width exponents", e.Message);
+    }
+
     private static void AssertTensor((double Multiplier, double Std, double Rate) actual, double multiplier, double std, double rate, double tol)
     {
         Assert.Equal(multiplier, actual.Multiplier, tol);
