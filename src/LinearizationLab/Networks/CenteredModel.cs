@@ -53,14 +53,17 @@ public sealed class CenteredModel : IBackpropModel, IKnownInputsModel, IDisposab
     /// <inheritdoc/>
     public bool SupportsBackprop => _model is IBackpropModel { SupportsBackprop: true };
 
-    /// <summary>f(x; θ) − f(x; θ0).</summary>
+    /// <summary>
+    /// f(x; θ) − f(x; θ0), differentiable in θ while autograd records (a training step through autograd); f(x; θ0) is the kept
+    /// one on the sets the model was built with, else a forward pass at θ0.
+    /// </summary>
     public Tensor Forward(Tensor x)
     {
-        if (OutputsOn(x) is { } known) return known;
+        if (!is_grad_enabled() && OutputsOn(x) is { } known) return known;
         using var scope = NewDisposeScope();
         Tensor initial;
         using (no_grad())
-            initial = _network.Forward(x, _theta0);
+            initial = _sets.FirstOrDefault(s => ReferenceEquals(s.X, x)).F0 ?? _network.Forward(x, _theta0);
         return (_model.Forward(x) - initial).MoveToOuterDisposeScope();
     }
 

@@ -92,6 +92,7 @@ public sealed class Trainer(TrainingOptions options)
     private (double Loss, Action<IOptimizer>? Update) AutogradStep(ITrainableModel model, TrainingData data, BatchSchedule schedule)
     {
         var (x, y, labels, _) = Batch(data, schedule);
+        using var grad = enable_grad();   // whatever the caller's mode: a step records its graph
         var loss = options.Loss.Value(model.Forward(x), y, labels);
         loss.backward();
         return (loss.ToDouble(), null);
