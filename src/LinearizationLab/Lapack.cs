@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.LinearAlgebra.Double;
 
 namespace LinearizationLab;
 
@@ -82,6 +84,28 @@ internal static class Lapack
             ref MemoryMarshal.GetReference(b), ref ldb, ref MemoryMarshal.GetReference(a), ref lda,
             ref beta, ref MemoryMarshal.GetReference(c), ref ldc);
     }
+
+    /// <summary>
+    /// op(A)·op(B) of two MathNet dense matrices through dgemm. MathNet stores a dense matrix column-major, which is BLAS's
+    /// own layout, so the operands are read where they lie and the product is a new dense matrix; the managed product it
+    /// replaces runs at about 1 GFLOP/s, which made a 10,000-point NTK-GP prediction take minutes.
+    /// </summary>
+    public static Matrix<double> Product(Matrix<double> a, Matrix<double> b, bool transposeA = false, bool transposeB = false)
+    {
+        long m = transposeA ? a.ColumnCount : a.RowCount, k = transposeA ? a.RowCount : a.ColumnCount;
+        long kb = transposeB ? b.ColumnCount : b.RowCount, n = transposeB ? b.RowCount : b.ColumnCount;
+        if (k != kb) throw new ArgumentException($"op(A) is {m}×{k} but op(B) is {kb}×{n}", nameof(b));
+        var c = new DenseMatrix((int)m, (int)n);
+        if (m == 0 || n == 0 || k == 0) return c;
+        double[] av = ColumnMajor(a), bv = ColumnMajor(b), cv = c.Values;
+        byte ta = (byte)(transposeA ? 'T' : 'N'), tb = (byte)(transposeB ? 'T' : 'N');
+        long lda = a.RowCount, ldb = b.RowCount, ldc = m;
+        double one = 1, zero = 0;
+        Dgemm(ref ta, ref tb, ref m, ref n, ref k, ref one, ref av[0], ref lda, ref bv[0], ref ldb, ref zero, ref cv[0], ref ldc);
+        return c;
+    }
+
+    private static double[] ColumnMajor(Matrix<double> a) => a is DenseMatrix dense ? dense.Values : a.ToColumnMajorArray();
 
     /// <summary>
     /// In-place symmetric eigendecomposition A = Σ_i λ_i·v_i·v_iᵀ of a row-major matrix read through its lower triangle

@@ -105,5 +105,29 @@ public class LapackTests
         for (int i = 0; i < n; i++) Assert.Equal(reference[i], values[i], 1e-12 * reference[^1]);
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void TheProductOfMathNetMatricesEqualsTheManagedOne(bool transposeA, bool transposeB)
+    {
+        // op(A) 37×23, op(B) 23×11: every transpose combination reads MathNet's column-major storage in place.
+        var random = new Random(transposeA ? 3 : 5);
+        var a = Gaussian(transposeA ? 23 : 37, transposeA ? 37 : 23, random);
+        var b = Gaussian(transposeB ? 11 : 23, transposeB ? 23 : 11, random);
+        var expected = (transposeA ? a.Transpose() : a) * (transposeB ? b.Transpose() : b);
+        var product = Lapack.Product(a, b, transposeA, transposeB);
+        Assert.Equal((37, 11), (product.RowCount, product.ColumnCount));
+        MatrixAssert.Close(expected.ToArray(), product.ToArray(), 1e-12);
+    }
+
+    [Fact]
+    public void AProductWhoseInnerDimensionsDisagreeIsRefused()
+    {
+        var random = new Random(1);
+        Assert.Throws<ArgumentException>(() => Lapack.Product(Gaussian(3, 4, random), Gaussian(5, 2, random)));
+    }
+
     private static Span<double> Flat(double[,] a) => System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref a[0, 0], a.Length);
 }

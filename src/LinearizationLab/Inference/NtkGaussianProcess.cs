@@ -73,8 +73,8 @@ public sealed class NtkGaussianProcess
         var g = _dynamics.Gains(time);
         var weighted = _testModes.Clone();                       // Θ(x*,X)·V·diag(g) = T_t·V
         for (int c = 0; c < weighted.ColumnCount; c++) weighted.SetColumn(c, weighted.Column(c) * g[c]);
-        var cross = weighted * _crossModes;                      // T_t·K(X,x*)
-        var quadratic = weighted * _trainModes.TransposeAndMultiply(weighted); // T_t·K(X,X)·T_tᵀ
+        var cross = Lapack.Product(weighted, _crossModes);                      // T_t·K(X,x*)
+        var quadratic = Lapack.Product(weighted, Lapack.Product(_trainModes, weighted, transposeB: true)); // T_t·K(X,X)·T_tᵀ
         return (_testNngp - cross - cross.Transpose() + quadratic).ToArray();
     }
 }

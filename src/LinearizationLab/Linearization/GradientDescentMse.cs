@@ -150,10 +150,10 @@ public sealed class GradientDescentMse
     internal Vector<double> Gains(TrainingTime time) => _values.Map(lambda => Gain(lambda, time, ExampleCount, ZeroEigenvalue), Zeros.Include);
 
     /// <summary>Vᵀ·<paramref name="values"/>: values on the training rows [size, C] in the eigenbasis.</summary>
-    internal Matrix<double> ToModes(Matrix<double> values) => _modes.TransposeThisAndMultiply(values);
+    internal Matrix<double> ToModes(Matrix<double> values) => Lapack.Product(_modes, values, transposeA: true);
 
     /// <summary>k(x*, X)·V for a kernel's rows against the training inputs (e.g. Θ(x*,X) [M·O or M, size]); computed once, it serves every t.</summary>
-    internal Matrix<double> TestModes(Matrix<double> testTrainKernel) => testTrainKernel * _modes;
+    internal Matrix<double> TestModes(Matrix<double> testTrainKernel) => Lapack.Product(testTrainKernel, _modes);
 
     /// <summary>
     /// f_t(x*) − f_0(x*) = Θ(x*,X)·V·diag(g_t)·Vᵀ·(Y − f_0(X)), from <paramref name="testModes"/> Θ(x*,X)·V and
@@ -163,14 +163,14 @@ public sealed class GradientDescentMse
     {
         var g = Gains(time);
         var gains = Matrix<double>.Build.Dense(g.Count, residualModes.ColumnCount, (i, _) => g[i]);
-        return testModes * gains.PointwiseMultiply(residualModes);
+        return Lapack.Product(testModes, gains.PointwiseMultiply(residualModes));
     }
 
     /// <summary>f_t(X) − f_0(X) = (I − D_t)·(Y − f_0(X)) = V·diag(λ·g_t)·Vᵀ·(Y − f_0(X)), from <paramref name="residualModes"/> Vᵀ·(Y − f_0(X)).</summary>
     internal Matrix<double> TrainChange(Matrix<double> residualModes, TrainingTime time)
     {
         var g = Gains(time);
-        return _modes * Matrix<double>.Build.Dense(g.Count, residualModes.ColumnCount, (i, c) => _values[i] * g[i] * residualModes[i, c]);
+        return Lapack.Product(_modes, Matrix<double>.Build.Dense(g.Count, residualModes.ColumnCount, (i, c) => _values[i] * g[i] * residualModes[i, c]));
     }
 
     /// <summary>eˣ − 1 without cancellation for small x (Kahan's trick; .NET's double.ExpM1 is exp(x) − 1).</summary>
