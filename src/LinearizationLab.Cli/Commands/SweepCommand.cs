@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using LinearizationLab.Experiments;
 using LinearizationLab.Runs;
 
@@ -58,6 +59,10 @@ public sealed class SweepCommand : Command
             ? $"sweep: {result.FigureCount} figures in {sweep.PlotsDirectory}"
             : "sweep: this shard has no runs and the folder none yet, so no figures");
         if (result.ReportFile is not null) Console.Error.WriteLine($"sweep: report in {result.ReportFile}");
+        Console.Error.WriteLine("sweep: this process: " + string.Join(", ", result.Phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:0.#} s"))));
+        if (result.RunPhases is { } runPhases)
+            Console.Error.WriteLine($"sweep: where the runs' time went (summed over {result.Summary.Runs} runs, phase_seconds in each run file): " +
+                                    PhaseTimes.Describe(runPhases));
         if (!shard.IsWhole)
             Console.Error.WriteLine($"sweep: one shard of {shard.Count}; `lab sweep` without a shard on the same --out (it resumes) " +
                                     "or `lab merge` gives the whole sweep's summary and figures");

@@ -60,6 +60,14 @@ public sealed record SweepRunResult
     /// <summary>Wall time of the run.</summary>
     public double WallSeconds { get; init; }
 
+    /// <summary>
+    /// Wall time per phase of the run (<see cref="PhaseTimes"/>): initial_ntk, function_space_kernel, critical_learning_rate,
+    /// hierarchy, {linearization,taylor{k},network}_steps and _checkpoints (the predictions kept there), metric_* (each metric);
+    /// absent in runs written before it was recorded.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, double>? PhaseSeconds { get; init; }
+
     /// <summary>The metrics at each checkpoint, by step ascending.</summary>
     public IReadOnlyList<SweepCheckpoint> Checkpoints { get; init; } = [];
 

@@ -126,6 +126,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             return result with { Point = key.Point.Values.ToDictionary(v => v.Axis, v => v.Value) };
         }
         var clock = Stopwatch.StartNew();
+        var phases = new PhaseTimes();
         var spec = context.Spec;
         using var scope = NewDisposeScope();
         using var network = Network.Create(spec.Setup.Arch.WithHiddenWidth(key.Width), key.Seed, spec.Setup.Settings);
@@ -134,29 +135,39 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var ntk = new EmpiricalNtk(network);   // reads the network's parameters as they are trained
 
         progress?.Report(new SweepProgress(0, 0, key.Width, key.Seed, "kernel", 0));
-        var ntk0 = ntk.Compute(kernelX, null, spec.NtkMethod, perLayer: true);
+        NtkResult ntk0;
+        using (phases.Measure("initial_ntk")) ntk0 = ntk.Compute(kernelX, null, spec.NtkMethod, perLayer: true);
         using var linearized = new LinearizedNetwork(network);
         // The choice of space and the model do not depend on η (only on the optimizer's kind and weight decay); its Θ̂0 on the
         // training set, when it has one, gives η_crit by matrix-vector products.
-        using var functionSpace = FunctionSpaceLinearization.ForTraining(linearized, data, spec.Setup.Optimizer, spec.Setup.LinearizationSpace, ntk0.Full);
-        double criticalRate = CriticalLearningRate.Of(ntk, data.X, ntk0, functionSpace?.TrainKernel);
+        FunctionSpaceLinearization? functionSpace;
+        using (phases.Measure("function_space_kernel"))
+            functionSpace = FunctionSpaceLinearization.ForTraining(linearized, data, spec.Setup.Optimizer, spec.Setup.LinearizationSpace, ntk0.Full);
+        using var disposeFunctionSpace = functionSpace;
+        double criticalRate;
+        using (phases.Measure("critical_learning_rate")) criticalRate = CriticalLearningRate.Of(ntk, data.X, ntk0, functionSpace?.TrainKernel);
         var optimizer = spec.Setup.Optimizer.WithCriticalLearningRate(criticalRate);
         var trainer = new Trainer(new TrainingOptions(spec.Setup.Loss, optimizer, spec.Setup.Steps, spec.Setup.Checkpoints, key.Seed));
         using var run = new RunView(context, network, linearized.InitialParameters, data, kernelX, ntk, ntk0, optimizer);
 
         // The comparators, each from θ0 with the same optimizer and batches, before the network: its checkpoints see them all.
         if (spec.Hierarchy) progress?.Report(new SweepProgress(0, 0, key.Width, key.Seed, "hierarchy", 0));
-        var hierarchy = spec.Hierarchy ? Hierarchy(network, data, optimizer) : null;
+        Dictionary<int, HierarchyCheckpoint>? hierarchy = null;
+        if (spec.Hierarchy) using (phases.Measure("hierarchy")) hierarchy = Hierarchy(network, data, optimizer);
         var linear = new Dictionary<int, ModelCheckpoint>();
         var theta0 = linearized.InitialParameters;
         ITrainableModel linearModel = (ITrainableModel?)functionSpace ?? linearized;
         using var centeredLinear = spec.Setup.Centered(linearModel, network, theta0, data);
-        var linResult = trainer.Train((ITrainableModel?)centeredLinear ?? linearModel, data,
-            (record, model) => linear[record.Step] = new(trainer.PredictValues(model, data.X), trainer.PredictValues(model, data.TestX), record)
+        var linResult = phases.Around("linearization_steps", () => trainer.Train((ITrainableModel?)centeredLinear ?? linearModel, data,
+            (record, model) =>
             {
-                Displacement = (model as IDisplacementModel)?.DisplacementNorm(),
+                using var timed = phases.Measure("linearization_checkpoints");
+                linear[record.Step] = new(trainer.PredictValues(model, data.X), trainer.PredictValues(model, data.TestX), record)
+                {
+                    Displacement = (model as IDisplacementModel)?.DisplacementNorm(),
+                };
             },
-            Phase(progress, key, LinearizedLossAndAccuracyMetric.ModelName), cancel);
+            Phase(progress, key, LinearizedLossAndAccuracyMetric.ModelName), cancel));
         // A Taylor model that diverges stops its own values only.
         var taylor = new Dictionary<int, Dictionary<int, TaylorModelCheckpoint>>();
         foreach (int order in spec.TaylorOrders.Where(k => k >= 2))
@@ -164,13 +175,14 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             using var model = new TaylorizedNetwork(network, order, theta0);
             using var centeredTaylor = spec.Setup.Centered(model, network, theta0, data);
             var rows = taylor[order] = [];
-            trainer.Train((ITrainableModel?)centeredTaylor ?? model, data, (record, m) =>
+            phases.Around($"taylor{order}_steps", () => trainer.Train((ITrainableModel?)centeredTaylor ?? model, data, (record, m) =>
             {
+                using var timed = phases.Measure($"taylor{order}_checkpoints");
                 double[,] kernel;
                 using (var kernelScope = NewDisposeScope())
                     kernel = KernelTensors.ToMatrix(KernelTensors.OutputAverage(model.Ntk(kernelX), context.Train.OutputCount));
                 rows[record.Step] = new(order, new(trainer.PredictValues(m, data.X), trainer.PredictValues(m, data.TestX), record), kernel);
-            }, Phase(progress, key, TaylorModelsMetric.ModelName(order)), cancel);
+            }, Phase(progress, key, TaylorModelsMetric.ModelName(order)), cancel));
         }
 
         var checkpoints = new List<SweepCheckpoint>();
@@ -183,14 +195,16 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         double[,]? finalKernel = null;
         int lastStep = spec.Setup.Checkpoints[^1], outputs = context.Train.OutputCount, n = context.Train.Count;
         using var centeredNetwork = spec.Setup.Centered(network, network, theta0, data);
-        var netResult = trainer.Train((ITrainableModel?)centeredNetwork ?? network, data, (record, model) =>
+        var netResult = phases.Around("network_steps", () => trainer.Train((ITrainableModel?)centeredNetwork ?? network, data, (record, model) =>
         {
             int step = record.Step;
-            var net = new ModelCheckpoint(trainer.PredictValues(model, data.X), trainer.PredictValues(model, data.TestX), record);
+            ModelCheckpoint net;
+            using (phases.Measure("network_checkpoints"))
+                net = new ModelCheckpoint(trainer.PredictValues(model, data.X), trainer.PredictValues(model, data.TestX), record);
             var lin = linear.GetValueOrDefault(step) ?? ModelCheckpoint.Diverged(step, net.Train.Length, net.Test.Length);
             var view = new CheckpointView(run, step, net, lin, taylor.Values.Where(t => t.ContainsKey(step)).Select(t => t[step]).ToArray(),
                 hierarchy?[step], losses.ToArray());
-            checkpoints.Add(SweepMetricRegistry.Evaluate(view));
+            checkpoints.Add(SweepMetricRegistry.Evaluate(view, phases));
             if (step == lastStep) finalKernel = view.Ntk.Averaged;
             lastNet = net.Test;
             trackedNet.Add(trackedIndices.Select(i => net.Test[i * outputs]).ToArray());
@@ -206,7 +220,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         {
             losses.Add(p.Loss);
             networkPhase?.Report(p);
-        }), cancel);
+        }), cancel));
 
         var lastLin = linear.MaxBy(p => p.Key).Value.Test;
         return new SweepRunResult
@@ -224,6 +238,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             LinearizedDiverged = linResult.Diverged,
             DivergenceReason = netResult.DivergenceReason ?? (linResult.DivergenceReason is { } reason ? $"linearization: {reason}" : null),
             WallSeconds = clock.Elapsed.TotalSeconds,
+            PhaseSeconds = phases.Seconds,
             Checkpoints = checkpoints,
             Spectrum = run.InitialSpectrum,
             TrackedIndices = trackedIndices,

@@ -50,9 +50,15 @@ public sealed class WidthSweep(SweepSpec spec, string outputDirectory)
     {
         var (train, test) = Spec.Setup.Data.LoadFor(Spec.Setup.Arch);
         EnsureFits(shard, train.Count, test.Count);
-        var context = SweepContext.Create(Spec, train, test, progress is null ? null : KernelProgress(progress));
+        var phases = new PhaseTimes();
+        SweepContext context;
+        using (phases.Measure("analytic_kernels"))
+            context = SweepContext.Create(Spec, train, test, progress is null ? null : KernelProgress(progress));
         cancel.ThrowIfCancellationRequested();
-        var (ran, skipped) = new SweepRunner(context, OutputDirectory).Run(shard?.Index ?? 0, shard?.Count ?? 1, progress, cancel);
+        int ran, skipped;
+        using (phases.Measure("runs"))
+            (ran, skipped) = new SweepRunner(context, OutputDirectory).Run(shard?.Index ?? 0, shard?.Count ?? 1, progress, cancel);
+        var stage = phases.Measure("summary_figures_report");
         AtomicFile.WriteAllText(Path.Combine(OutputDirectory, SweepSpec.ConfigFileName), Spec.ToJson());
         var summary = SweepSummary.WriteFiles(OutputDirectory);
         if (Spec.Ensemble is { } members && summary.Runs > 0)
@@ -60,7 +66,12 @@ public sealed class WidthSweep(SweepSpec spec, string outputDirectory)
         if (summary.Runs > 0) SweepComparison.Write(OutputDirectory);
         var figures = summary.Runs > 0 ? SweepFigures.Draw(OutputDirectory, PlotsDirectory) : [];
         string? report = summary.Runs > 0 ? SweepReport.Read(OutputDirectory).Write(ReportFile) : null;
-        return new WidthSweepResult(ran, skipped, summary, figures, report);
+        stage.Dispose();
+        return new WidthSweepResult(ran, skipped, summary, figures, report)
+        {
+            Phases = phases.Seconds,
+            RunPhases = PhaseTimes.Totals(SweepStore.ReadAll(OutputDirectory)),
+        };
     }
 
     /// <summary>

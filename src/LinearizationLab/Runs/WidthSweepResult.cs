@@ -13,4 +13,10 @@ public sealed record WidthSweepResult(int Ran, int Skipped, SweepSummary Summary
 {
     /// <summary>The number of figures drawn (each is one PNG and one SVG file).</summary>
     public int FigureCount => SweepFigures.Count(FigureFiles);
+
+    /// <summary>This process's wall time: analytic_kernels, runs, summary_figures_report (see <see cref="Experiments.PhaseTimes"/>).</summary>
+    public IReadOnlyDictionary<string, double> Phases { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The phases of every run in the folder summed, largest first (<see cref="Experiments.PhaseTimes.Totals"/>); null when no run recorded them.</summary>
+    public IReadOnlyList<(string Phase, double Seconds)>? RunPhases { get; init; }
 }

@@ -37,6 +37,23 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Fact]
+    public void EachRunRecordsWhereItsTimeWent()
+    {
+        var spec = Spec(""", "taylor_orders": [1, 2]""");
+        new SweepRunner(SweepContext.Create(spec), Out("p")).Run();
+        foreach (var run in SweepStore.ReadAll(Out("p")))
+        {
+            var phases = run.PhaseSeconds!;
+            foreach (string phase in new[] { "initial_ntk", "critical_learning_rate", "linearization_steps", "linearization_checkpoints",
+                         "taylor2_steps", "taylor2_checkpoints", "network_steps", "network_checkpoints", "metric_kernel_drift" })
+                Assert.Contains(phase, phases.Keys);
+            Assert.All(phases.Values, s => Assert.True(s >= 0));
+            // The phases are disjoint parts of the run: together no longer than it.
+            Assert.InRange(phases.Values.Sum(), 0, run.WallSeconds);
+        }
+    }
+
+    [Fact]
     public void TaylorModelsAreTrainedAlongsideAndTheirMetricsSummarized()
     {
         var spec = Spec(""", "taylor_orders": [1, 2, 3]""");

@@ -18,17 +18,21 @@ public static class SweepMetricRegistry
 
     /// <summary>
     /// The row of <paramref name="view"/>'s checkpoint: every metric that applies, in order, with its values. Throws
-    /// <see cref="InvalidOperationException"/> when a metric yields a name that is not its own or one already given.
+    /// <see cref="InvalidOperationException"/> when a metric yields a name that is not its own or one already given. With
+    /// <paramref name="phases"/>, each metric's time is added to its phase (<see cref="PhaseTimes.MetricPhase"/>).
     /// </summary>
-    public static SweepCheckpoint Evaluate(CheckpointView view)
+    public static SweepCheckpoint Evaluate(CheckpointView view, PhaseTimes? phases = null)
     {
         ArgumentNullException.ThrowIfNull(view);
         var values = new List<(string Name, double? Value)>();
         foreach (var metric in Metrics.Where(m => m.AppliesTo(view)))
-        foreach (var (name, value) in metric.Compute(view))
         {
-            if (!metric.Owns(name)) throw new InvalidOperationException($"{metric.GetType().Name} yielded \"{name}\", which is none of its names");
-            values.Add((name, value));
+            using var timed = phases?.Measure(PhaseTimes.MetricPhase(metric.GetType()));
+            foreach (var (name, value) in metric.Compute(view))
+            {
+                if (!metric.Owns(name)) throw new InvalidOperationException($"{metric.GetType().Name} yielded \"{name}\", which is none of its names");
+                values.Add((name, value));
+            }
         }
         return new SweepCheckpoint(view.Step, values);
     }
