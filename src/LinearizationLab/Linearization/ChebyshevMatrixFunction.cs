@@ -91,38 +91,9 @@ public static class ChebyshevMatrixFunction
         double gershgorin = matrix.AbsoluteRowSums().Max();
         if (gershgorin == 0) return 0;
 
-        int steps = Math.Min(LanczosSteps, n);
-        var basis = new List<Vector<double>>();
-        var alpha = new List<double>();
-        var beta = new List<double>();
         var random = new Random(20181);
-        var q = Vector<double>.Build.Dense(n, _ => 1 + random.NextDouble()).Normalize(2);
-        var w = Vector<double>.Build.Dense(n);
-        for (int j = 0; j < steps; j++)
-        {
-            basis.Add(q);
-            matrix.Multiply(q.AsArray(), 1, w.AsArray());
-            alpha.Add(q.DotProduct(w));
-            for (int pass = 0; pass < 2; pass++)
-                foreach (var previous in basis) w.Subtract(previous * previous.DotProduct(w), w);
-            double norm = w.L2Norm();
-            beta.Add(norm);
-            if (norm <= 1e-14 * gershgorin) break;   // an invariant subspace: the Ritz values are eigenvalues
-            q = w / norm;
-        }
-
-        int m = alpha.Count;
-        var t = Matrix<double>.Build.Dense(m, m);
-        for (int i = 0; i < m; i++)
-        {
-            t[i, i] = alpha[i];
-            if (i + 1 < m) t[i, i + 1] = t[i + 1, i] = beta[i];
-        }
-        var evd = t.Evd(Symmetricity.Symmetric);
-        int top = 0;
-        for (int i = 1; i < m; i++) if (evd.EigenValues[i].Real > evd.EigenValues[top].Real) top = i;
-        double theta = evd.EigenValues[top].Real;
-        double residual = beta[m - 1] * Math.Abs(evd.EigenVectors[m - 1, top]);
+        var start = Vector<double>.Build.Dense(n, _ => 1 + random.NextDouble());
+        var (theta, residual, _) = Lanczos.TopEigenvalue((q, w) => matrix.Multiply(q, 1, w), start, LanczosSteps, 1e-14 * gershgorin);
         return Math.Min(gershgorin, theta + residual + 1e-8 * Math.Abs(theta));
     }
 
