@@ -96,6 +96,55 @@ public static class SweepComparison
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The comparison as a table of text for people (the terminal, the report): the grid point, the width and seeds, then one
+    /// column per predictor that any row has — network (± s.d. over seeds), its best checkpoint, linearization, ensemble, NTK-GP at
+    /// the same t, NTK-GP at t = ∞, NNGP — holding the test accuracy in percent when the set has labels, else the test loss.
+    /// </summary>
+    public static (IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows) Table(IReadOnlyList<WidthComparison> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        bool accuracy = rows.Any(r => r.Network?.Accuracy is not null);
+        string Cell(TestScore? s)
+        {
+            double? value = accuracy ? s?.Accuracy * 100 : s?.Loss, sd = accuracy ? s?.AccuracySd * 100 : s?.LossSd;
+            if (value is not double v) return "";
+            string text = accuracy ? v.ToString("0.0", CultureInfo.InvariantCulture) : v.ToString("G3", CultureInfo.InvariantCulture);
+            return sd is double d ? text + " ± " + (accuracy ? d.ToString("0.0", CultureInfo.InvariantCulture) : d.ToString("G2", CultureInfo.InvariantCulture)) : text;
+        }
+        (string Name, Func<WidthComparison, TestScore?> Score)[] columns =
+        [
+            ("network", r => r.Network), ("network, best step", r => r.NetworkBest), ("linearization", r => r.Linearized),
+            ("ensemble", r => r.Ensemble), ("NTK-GP at t", r => r.NtkGp), ("NTK-GP, t = ∞", r => r.NtkGpInfinity), ("NNGP", r => r.Nngp),
+        ];
+        var shown = columns.Where(c => rows.Any(r => Cell(c.Score(r)) != "")).ToArray();
+        bool grid = rows.Any(r => !r.Point.IsOrigin);
+        var header = (grid ? new[] { "grid point" } : []).Concat(["width", "seeds"]).Concat(shown.Select(c => c.Name)).ToArray();
+        var body = rows.Select(r => (IReadOnlyList<string>)(grid ? new[] { r.Point.Label } : [])
+            .Concat([r.Width.ToString(CultureInfo.InvariantCulture), r.Seeds.ToString(CultureInfo.InvariantCulture)])
+            .Concat(shown.Select(c => Cell(c.Score(r)))).ToArray()).ToArray();
+        return (header, body);
+    }
+
+    /// <summary>What <see cref="Table"/>'s cells hold: "test accuracy (%)" or "test loss".</summary>
+    public static string TableQuantity(IReadOnlyList<WidthComparison> rows) =>
+        rows.Any(r => r.Network?.Accuracy is not null) ? "test accuracy (%)" : "test loss";
+
+    /// <summary><see cref="Table"/> as aligned plain text under a title line naming the quantity and the step.</summary>
+    public static string Text(IReadOnlyList<WidthComparison> rows)
+    {
+        var (header, body) = Table(rows);
+        var widths = header.Select((h, i) => Math.Max(h.Length, body.Select(r => r[i].Length).DefaultIfEmpty(0).Max())).ToArray();
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture,
+            $"finite vs infinite: {TableQuantity(rows)} at the last checkpoint (step {rows.Select(r => r.Step).DefaultIfEmpty(0).Max()}), mean ± s.d. over seeds");
+        void Line(IReadOnlyList<string> cells) =>
+            sb.AppendLine(string.Join("  ", cells.Select((c, i) => i < (header[0] == "grid point" ? 1 : 0) ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd());
+        Line(header);
+        foreach (var r in body) Line(r);
+        return sb.ToString();
+    }
+
     /// <summary>The mean over <paramref name="checkpoints"/> of <paramref name="model"/>'s test loss and accuracy; null when none has them.</summary>
     private static TestScore? Mean(IEnumerable<SweepCheckpoint> checkpoints, string model) =>
         TestScore.Mean([.. checkpoints.Select(c => Score(c, model)).OfType<TestScore>()]);

@@ -60,6 +60,12 @@ public sealed class SweepReport
     /// <summary>Every run in the folder, in sweep order.</summary>
     public IReadOnlyList<SweepRunResult> RunResults { get; }
 
+    /// <summary>
+    /// The comparison per width (<see cref="SweepComparison"/>, with the folder's ensemble.csv) when its predictors can be told
+    /// apart by test accuracy or the sweep has an ensemble; otherwise empty and the report has no such section.
+    /// </summary>
+    public IReadOnlyList<WidthComparison> Comparison { get; private init; } = [];
+
     /// <summary>The slope table: summary.json, or fitted from the runs when the folder has none.</summary>
     public SweepSummary Summary { get; }
 
@@ -91,7 +97,11 @@ public sealed class SweepReport
         string? config = File.Exists(configPath) ? File.ReadAllText(configPath) : null;
         string name = ConfigName(config) ?? (info is { Name.Length: > 0 } ? info.Name
             : Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(resultsDirectory))));
-        return new SweepReport(resultsDirectory, name, runs, summary ?? SweepSummary.Build(runs), summary is not null, info, config);
+        var comparison = SweepComparison.Build(runs, SweepEnsemble.Read(resultsDirectory));
+        return new SweepReport(resultsDirectory, name, runs, summary ?? SweepSummary.Build(runs), summary is not null, info, config)
+        {
+            Comparison = comparison.Any(r => r.Network?.Accuracy is not null || r.Ensemble is not null) ? comparison : [],
+        };
     }
 
     /// <summary>The SVG figures the page shows, in page order: those of the whole sweep, then each grid point's.</summary>
@@ -120,8 +130,9 @@ public sealed class SweepReport
         html.Append(CultureInfo.InvariantCulture, $"<h1>{E(title)}</h1>\n<p class=\"facts\">{E(Facts())}</p>\n");
 
         var points = Points;
-        html.Append("<nav><ul>\n<li><a href=\"#config\">Config</a></li>\n<li><a href=\"#slopes\">Scaling with width</a></li>\n")
-            .Append("<li><a href=\"#figures\">Figures</a></li>\n");
+        html.Append("<nav><ul>\n<li><a href=\"#config\">Config</a></li>\n<li><a href=\"#slopes\">Scaling with width</a></li>\n");
+        if (Comparison.Count > 0) html.Append("<li><a href=\"#comparison\">Finite versus infinite</a></li>\n");
+        html.Append("<li><a href=\"#figures\">Figures</a></li>\n");
         for (int i = 0; i < points.Count; i++)
             html.Append(CultureInfo.InvariantCulture, $"<li><a href=\"#point-{i + 1}\">{E(points[i].Key.Label)}</a></li>\n");
         html.Append("<li><a href=\"#runs\">Runs</a></li>\n<li><a href=\"#diverged\">Diverged runs</a></li>\n</ul></nav>\n");
@@ -146,6 +157,26 @@ public sealed class SweepReport
                 AppendSlopeTable(html, Summary.Fits.Where(f => f.Slice == points[i].Key.Label).ToArray());
             }
         html.Append("</section>\n");
+
+        if (Comparison.Count > 0)
+        {
+            var (header, rows) = SweepComparison.Table(Comparison);
+            html.Append("<section id=\"comparison\">\n<h2>Finite versus infinite</h2>\n");
+            html.Append("<p>").Append(E(SweepComparison.TableQuantity(Comparison)))
+                .Append(" at the last checkpoint, mean ± s.d. over seeds (").Append(SweepComparison.FileName)
+                .Append(", which also holds the best checkpoint of each predictor and the losses).</p>\n<table class=\"comparison\">\n<thead><tr>");
+            foreach (var (h, i) in header.Select((h, i) => (h, i)))
+                html.Append(CultureInfo.InvariantCulture, $"<th{(i == 0 && h == "grid point" ? " class=\"text\"" : "")}>{E(h)}</th>");
+            html.Append("</tr></thead>\n<tbody>\n");
+            foreach (var row in rows)
+            {
+                html.Append("<tr>");
+                foreach (var (c, i) in row.Select((c, i) => (c, i)))
+                    html.Append(CultureInfo.InvariantCulture, $"<td{(i == 0 && header[0] == "grid point" ? " class=\"text\"" : "")}>{E(c)}</td>");
+                html.Append("</tr>\n");
+            }
+            html.Append("</tbody>\n</table>\n</section>\n");
+        }
 
         html.Append("<section id=\"figures\">\n<h2>Figures</h2>\n");
         AppendFigures(html, PlotsDirectory, "", ref figure);

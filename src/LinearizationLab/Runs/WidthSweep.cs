@@ -63,12 +63,13 @@ public sealed class WidthSweep(SweepSpec spec, string outputDirectory)
         var summary = SweepSummary.WriteFiles(OutputDirectory);
         if (Spec.Ensemble is { } members && summary.Runs > 0)
             SweepEnsemble.Write(OutputDirectory, members, Spec.Setup.Loss is Training.SoftmaxCrossEntropy);
-        if (summary.Runs > 0) SweepComparison.Write(OutputDirectory);
+        var comparison = summary.Runs > 0 ? SweepComparison.Write(OutputDirectory) : [];
         var figures = summary.Runs > 0 ? SweepFigures.Draw(OutputDirectory, PlotsDirectory) : [];
         string? report = summary.Runs > 0 ? SweepReport.Read(OutputDirectory).Write(ReportFile) : null;
         stage.Dispose();
         return new WidthSweepResult(ran, skipped, summary, figures, report)
         {
+            Comparison = comparison,
             Phases = phases.Seconds,
             RunPhases = PhaseTimes.Totals(SweepStore.ReadAll(OutputDirectory)),
         };

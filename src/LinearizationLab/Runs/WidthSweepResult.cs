@@ -14,6 +14,9 @@ public sealed record WidthSweepResult(int Ran, int Skipped, SweepSummary Summary
     /// <summary>The number of figures drawn (each is one PNG and one SVG file).</summary>
     public int FigureCount => SweepFigures.Count(FigureFiles);
 
+    /// <summary>The rows of comparison.csv (<see cref="Experiments.SweepComparison"/>); empty without runs.</summary>
+    public IReadOnlyList<Experiments.WidthComparison> Comparison { get; init; } = [];
+
     /// <summary>This process's wall time: analytic_kernels, runs, summary_figures_report (see <see cref="Experiments.PhaseTimes"/>).</summary>
     public IReadOnlyDictionary<string, double> Phases { get; init; } = new Dictionary<string, double>();
 

@@ -20,6 +20,29 @@ public sealed class SweepComparisonTests
     };
 
     [Fact]
+    public void TheTableForPeopleShowsAccuracyInPercentAndOnlyThePredictorsThatExist()
+    {
+        SweepRunResult[] runs =
+        [
+            Run(16, 0, [0.5, 0.3], [0.1, 0.5], point: new Dictionary<string, string> { ["center"] = "true" }),
+            Run(16, 1, [0.6, 0.1], [0.2, 0.7], point: new Dictionary<string, string> { ["center"] = "true" }),
+        ];
+        var rows = SweepComparison.Build(runs);
+        var (header, body) = SweepComparison.Table(rows);
+        // No ensemble, no NTK-GP, and the linearization has losses only: its accuracy column would be empty, so it is left out.
+        Assert.Equal(["grid point", "width", "seeds", "network", "network, best step", "NNGP"], header);
+        Assert.Equal(["center=true", "16", "2", "60.0 ± 14.1", "60.0 ± 14.1", "80.0"], body.Single());
+        Assert.Equal("test accuracy (%)", SweepComparison.TableQuantity(rows));
+        string text = SweepComparison.Text(rows);
+        Assert.StartsWith("finite vs infinite: test accuracy (%) at the last checkpoint (step 5)", text);
+        Assert.Contains("60.0 ± 14.1", text);
+        // Without labels the cells are test losses.
+        var regression = SweepComparison.Build([Run(8, 0, [0.5, 0.25], [double.NaN, double.NaN])]);
+        Assert.Equal("test loss", SweepComparison.TableQuantity(regression));
+        Assert.Equal(["8", "1", "0.25", "0.25", "0.5", "0.25"], SweepComparison.Table(regression).Rows.Single());
+    }
+
+    [Fact]
     public void EachWidthAveragesTheLastAndTheBestCheckpointOverTheSeedsThatFinished()
     {
         SweepRunResult[] runs =

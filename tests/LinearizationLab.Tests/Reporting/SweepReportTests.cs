@@ -58,6 +58,24 @@ public sealed class SweepReportTests(SweepReportFixture sweep) : IClassFixture<S
     private static string[] Cells(XElement row) => [.. row.Elements(Xhtml + "td").Select(c => c.Value)];
 
     [Fact]
+    public void ASweepWithTestAccuraciesGetsTheComparisonTableAndARegressionSweepDoesNot()
+    {
+        Assert.DoesNotContain(Parse(Path.Combine(sweep.Results, SweepReport.FileName)).Descendants(Xhtml + "section"),
+            s => (string?)s.Attribute("id") == "comparison");
+        Directory.CreateDirectory(Path.Combine(_dir, "runs"));
+        foreach (int seed in new[] { 0, 1 })
+            SweepStore.Write(Path.Combine(_dir, "runs", $"w0016-s{seed}.json"), new SweepRunResult
+            {
+                Width = 16,
+                Seed = seed,
+                Checkpoints = [new SweepCheckpoint(0, [("network_test_loss", 0.5), ("network_test_accuracy", 0.5 + 0.1 * seed)])],
+            });
+        var section = Section(Parse(SweepReport.Read(_dir).Write()), "comparison");
+        Assert.Equal(["width", "seeds", "network", "network, best step"], section.Descendants(Xhtml + "th").Select(h => h.Value));
+        Assert.Equal(["16", "2", "55.0 ± 7.1", "55.0 ± 7.1"], Cells(section.Descendants(Xhtml + "tbody").Single().Elements(Xhtml + "tr").Single()));
+    }
+
+    [Fact]
     public void TheSweepWritesAWellFormedPageWithEverySlopeRowFigureAndRun()
     {
         string path = Path.Combine(sweep.Results, SweepReport.FileName);
