@@ -62,7 +62,7 @@ public sealed record SweepRunResult
 
     /// <summary>
     /// Wall time per phase of the run (<see cref="PhaseTimes"/>): initial_ntk, function_space_kernel, critical_learning_rate,
-    /// hierarchy, {linearization,taylor{k},network}_steps and _checkpoints (the predictions kept there), metric_* (each metric);
+    /// hierarchy_* (its Jacobian, Hessian products, third derivatives, contractions and gradient descent), {linearization,taylor{k},network}_steps and _checkpoints (the predictions kept there), metric_* (each metric);
     /// absent in runs written before it was recorded.
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]

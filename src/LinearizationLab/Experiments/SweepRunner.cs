@@ -153,7 +153,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         // The comparators, each from θ0 with the same optimizer and batches, before the network: its checkpoints see them all.
         if (spec.Hierarchy) progress?.Report(new SweepProgress(0, 0, key.Width, key.Seed, "hierarchy", 0));
         Dictionary<int, HierarchyCheckpoint>? hierarchy = null;
-        if (spec.Hierarchy) using (phases.Measure("hierarchy")) hierarchy = Hierarchy(network, data, optimizer);
+        if (spec.Hierarchy) hierarchy = Hierarchy(network, data, optimizer, phases);
         var linear = new Dictionary<int, ModelCheckpoint>();
         var theta0 = linearized.InitialParameters;
         ITrainableModel linearModel = (ITrainableModel?)functionSpace ?? linearized;
@@ -258,9 +258,10 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
     /// The truncated NTK hierarchy at θ0 on the training set, followed to every checkpoint t of GD at rate η
     /// (<see cref="NtkHierarchy.GradientDescent"/>): its training outputs y + ε and its output-averaged kernel.
     /// </summary>
-    private Dictionary<int, HierarchyCheckpoint> Hierarchy(Network network, TrainingData data, OptimizerSpec optimizer)
+    private Dictionary<int, HierarchyCheckpoint> Hierarchy(Network network, TrainingData data, OptimizerSpec optimizer, PhaseTimes phases)
     {
-        var hierarchy = NtkHierarchy.AtInitialization(network, data.X, data.Y);
+        var hierarchy = NtkHierarchy.AtInitialization(network, data.X, data.Y, phases);
+        using var timed = phases.Measure("hierarchy_gradient_descent");
         var steps = context.Spec.Setup.Checkpoints;
         double[] targets = context.Train.Targets;
         int outputs = context.Train.OutputCount, n = context.Train.Count;

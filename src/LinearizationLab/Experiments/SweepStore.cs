@@ -40,6 +40,20 @@ public static class SweepStore
             .OrderBy(r => r.GridPoint, GridPoint.Order).ThenBy(r => r.Width).ThenBy(r => r.Seed).ToArray();
     }
 
+    /// <summary>
+    /// The phases (<see cref="PhaseTimes"/>) summed over <paramref name="runs"/> (runs written before phases were recorded contribute nothing), largest
+    /// first; null when no run has them.
+    /// </summary>
+    public static IReadOnlyList<(string Phase, double Seconds)>? PhaseTotals(IEnumerable<SweepRunResult> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var sums = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var run in runs)
+            foreach (var (phase, s) in run.PhaseSeconds ?? new Dictionary<string, double>())
+                sums[phase] = sums.GetValueOrDefault(phase) + s;
+        return sums.Count == 0 ? null : sums.OrderByDescending(p => p.Value).Select(p => (p.Key, p.Value)).ToArray();
+    }
+
     /// <summary>summary.csv: the grid axes (if any), width, seed, step and every metric that any run recorded, one row per run × checkpoint.</summary>
     public static string SummaryCsv(IReadOnlyList<SweepRunResult> runs)
     {

@@ -53,8 +53,11 @@ public sealed class NtkHierarchy
     /// <summary>O₄ at θ0, [M⁴] with index ((I·M + J)·M + K)·M + L.</summary>
     public double[] O4 { get; }
 
-    /// <summary>Θ̂, O₃ and O₄ of <paramref name="network"/> at its current parameters on the training set (x, y).</summary>
-    public static NtkHierarchy AtInitialization(Network network, Tensor x, Tensor y)
+    /// <summary>
+    /// Θ̂, O₃ and O₄ of <paramref name="network"/> at its current parameters on the training set (x, y); <paramref name="phases"/>,
+    /// when given, receives the time of its steps (hierarchy_jacobian, _hessian_products, _third_derivatives, _contractions).
+    /// </summary>
+    public static NtkHierarchy AtInitialization(Network network, Tensor x, Tensor y, PhaseTimes? phases = null)
     {
         int n = (int)x.shape[0], outputs = network.Spec.OutputCount, m = n * outputs;
         if (m > MaxOutputs)
@@ -65,12 +68,18 @@ public sealed class NtkHierarchy
                 $"(at most {MaxProductBytes >> 30} GiB): use fewer training points or narrower widths");
         using var scope = NewDisposeScope();
         var theta = network.Parameters.Select(p => p.detach()).ToArray();
-        var a = Jacobian(network, theta, x);                  // [M, P], row I = ∇f_I
-        var b = HessianProducts(network, theta, x, a);        // [M·M, P], row I·M + K = H_I a_K
-        var gram = b.matmul(b.t()).view(m, m, m, m);          // [I, K, J, L] = B_IK·B_JL
-        var ba = b.matmul(a.t()).view(m, m, m);               // [I, K, J] = B_IK·a_J
-        var o3 = ba.permute(0, 2, 1) + ba.permute(2, 0, 1);   // [I, J, K] = B_IK·a_J + B_JK·a_I
-        var o4 = HierarchyO4(gram, ThirdDerivatives(network, theta, x, a, m), m);
+        Tensor a, b, gram, o3, third;
+        using (phases?.Measure("hierarchy_jacobian")) a = Jacobian(network, theta, x);                 // [M, P], row I = ∇f_I
+        using (phases?.Measure("hierarchy_hessian_products")) b = HessianProducts(network, theta, x, a); // [M·M, P], row I·M + K = H_I a_K
+        using (phases?.Measure("hierarchy_contractions"))
+        {
+            gram = b.matmul(b.t()).view(m, m, m, m);          // [I, K, J, L] = B_IK·B_JL
+            var ba = b.matmul(a.t()).view(m, m, m);           // [I, K, J] = B_IK·a_J
+            o3 = ba.permute(0, 2, 1) + ba.permute(2, 0, 1);   // [I, J, K] = B_IK·a_J + B_JK·a_I
+        }
+        using (phases?.Measure("hierarchy_third_derivatives")) third = ThirdDerivatives(network, theta, x, a, m);
+        Tensor o4;
+        using (phases?.Measure("hierarchy_contractions")) o4 = HierarchyO4(gram, third, m);
         using var noGrad = no_grad();
         var residual = (network.Forward(x, theta) - y).reshape(m);
         return new NtkHierarchy(n, Doubles(residual), Doubles(a.matmul(a.t())), Doubles(o3), Doubles(o4));

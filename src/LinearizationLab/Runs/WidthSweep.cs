@@ -71,7 +71,7 @@ public sealed class WidthSweep(SweepSpec spec, string outputDirectory)
         {
             Comparison = comparison,
             Phases = phases.Seconds,
-            RunPhases = PhaseTimes.Totals(SweepStore.ReadAll(OutputDirectory)),
+            RunPhases = SweepStore.PhaseTotals(SweepStore.ReadAll(OutputDirectory)),
         };
     }
 

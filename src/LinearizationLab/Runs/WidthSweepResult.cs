@@ -17,9 +17,9 @@ public sealed record WidthSweepResult(int Ran, int Skipped, SweepSummary Summary
     /// <summary>The rows of comparison.csv (<see cref="Experiments.SweepComparison"/>); empty without runs.</summary>
     public IReadOnlyList<Experiments.WidthComparison> Comparison { get; init; } = [];
 
-    /// <summary>This process's wall time: analytic_kernels, runs, summary_figures_report (see <see cref="Experiments.PhaseTimes"/>).</summary>
+    /// <summary>This process's wall time: analytic_kernels, runs, summary_figures_report (see <see cref="PhaseTimes"/>).</summary>
     public IReadOnlyDictionary<string, double> Phases { get; init; } = new Dictionary<string, double>();
 
-    /// <summary>The phases of every run in the folder summed, largest first (<see cref="Experiments.PhaseTimes.Totals"/>); null when no run recorded them.</summary>
+    /// <summary>The phases of every run in the folder summed, largest first (<see cref="Experiments.SweepStore.PhaseTotals"/>); null when no run recorded them.</summary>
     public IReadOnlyList<(string Phase, double Seconds)>? RunPhases { get; init; }
 }

@@ -40,9 +40,9 @@ public class PhaseTimesTests
             new SweepRunResult { PhaseSeconds = new Dictionary<string, double> { ["network_steps"] = 3, ["metric_kernel_drift"] = 4 } },
             new SweepRunResult(),
         };
-        var totals = PhaseTimes.Totals(runs)!;
+        var totals = SweepStore.PhaseTotals(runs)!;
         Assert.Equal([("network_steps", 5.0), ("metric_kernel_drift", 4.0), ("initial_ntk", 1.0)], totals);
-        Assert.Null(PhaseTimes.Totals([new SweepRunResult()]));
+        Assert.Null(SweepStore.PhaseTotals([new SweepRunResult()]));
         Assert.Equal("network_steps 5 s (50%), 2 others 5 s (50%)", PhaseTimes.Describe(totals, shown: 1));
     }
 }

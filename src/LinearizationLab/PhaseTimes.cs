@@ -2,12 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
-namespace LinearizationLab.Experiments;
+namespace LinearizationLab;
 
 /// <summary>
 /// Wall time spent in each named phase of a run (training steps of each model, checkpoint predictions, each metric, the
 /// initial kernels), accumulated over every entry into the phase, in the order the phases were first entered. A run
-/// records it as <c>phase_seconds</c>; <c>lab sweep</c> prints the sums over its runs, so where the time of an experiment
+/// records it as <c>phase_seconds</c> (and <c>NtkHierarchy</c> its own steps); <c>lab sweep</c> prints the sums over its runs, so where the time of an experiment
 /// goes is read off its own output rather than from a profiler. Phases do not nest: the caller subtracts what it timed
 /// inside an enclosing phase (see <see cref="Around"/>). A lazily computed quantity (the checkpoint's Θ̂_t, the NTK-GP
 /// mean) is charged to the first metric that asks for it.
@@ -53,20 +53,6 @@ public sealed class PhaseTimes
         ArgumentNullException.ThrowIfNull(metric);
         string name = metric.Name.EndsWith("Metric", StringComparison.Ordinal) ? metric.Name[..^"Metric".Length] : metric.Name;
         return "metric_" + JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
-    }
-
-    /// <summary>
-    /// The phases summed over <paramref name="runs"/> (runs written before phases were recorded contribute nothing), largest
-    /// first; null when no run has them.
-    /// </summary>
-    public static IReadOnlyList<(string Phase, double Seconds)>? Totals(IEnumerable<SweepRunResult> runs)
-    {
-        ArgumentNullException.ThrowIfNull(runs);
-        var sums = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var run in runs)
-            foreach (var (phase, s) in run.PhaseSeconds ?? new Dictionary<string, double>())
-                sums[phase] = sums.GetValueOrDefault(phase) + s;
-        return sums.Count == 0 ? null : sums.OrderByDescending(p => p.Value).Select(p => (p.Key, p.Value)).ToArray();
     }
 
     /// <summary>
