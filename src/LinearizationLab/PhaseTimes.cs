@@ -6,10 +6,10 @@ namespace LinearizationLab;
 
 /// <summary>
 /// Wall time spent in each named phase of a run (training steps of each model, checkpoint predictions, each metric, the
-/// initial kernels), accumulated over every entry into the phase, in the order the phases were first entered. A run
-/// records it as <c>phase_seconds</c> (and <c>NtkHierarchy</c> its own steps); <c>lab sweep</c> prints the sums over its runs, so where the time of an experiment
-/// goes is read off its own output rather than from a profiler. Phases do not nest: the caller subtracts what it timed
-/// inside an enclosing phase (see <see cref="Around"/>). A lazily computed quantity (the checkpoint's Θ̂_t, the NTK-GP
+/// initial kernels), accumulated over every entry into the phase, in the order the phases were first entered. A sweep run
+/// records it as <c>phase_seconds</c> (<c>NtkHierarchy</c> adds its own steps); <c>lab sweep</c> prints the sums over its
+/// runs, so where the time of an experiment goes is read off its own output rather than from a profiler. Phases do not
+/// nest: an enclosing phase is charged only what the phases inside it did not take (see <see cref="Around"/>). A lazily computed quantity (the checkpoint's Θ̂_t, the NTK-GP
 /// mean) is charged to the first metric that asks for it.
 /// </summary>
 public sealed class PhaseTimes
