@@ -86,40 +86,6 @@ internal static class Lapack
     }
 
     /// <summary>
-    /// The Gram matrix G·Gᵀ [m, m] of the rows of a CPU float32 or float64 matrix G [m, k] by BLAS ?syrk, which computes one
-    /// triangle (half the multiply-adds of a general product) and is mirrored here; any other tensor (CUDA, another dtype)
-    /// goes through <c>matmul</c>. The kernels' per-example gradient Grams (a conv layer's Θ̂ term) are such products.
-    /// </summary>
-    public static TorchSharp.torch.Tensor Gram(TorchSharp.torch.Tensor g)
-    {
-        ArgumentNullException.ThrowIfNull(g);
-        if (g.dim() != 2) throw new ArgumentException($"a Gram matrix needs a matrix, not {g.dim()} dimensions", nameof(g));
-        bool single = g.dtype == TorchSharp.torch.ScalarType.Float32;
-        if (g.device_type != TorchSharp.DeviceType.CPU || (!single && g.dtype != TorchSharp.torch.ScalarType.Float64) || g.shape[0] == 0 || g.shape[1] == 0)
-            return g.matmul(g.t());
-        using var scope = TorchSharp.torch.NewDisposeScope();
-        var a = g.contiguous();
-        long m = a.shape[0], k = a.shape[1];
-        var c = TorchSharp.torch.zeros([m, m], a.dtype);
-        // Row-major G is column-major Gᵀ [k, m] (lda k): C = (Gᵀ)ᵀ·Gᵀ is syrk with trans 'T'; its column-major upper triangle is
-        // the row-major lower one.
-        byte uplo = (byte)'U', trans = (byte)'T';
-        long lda = k, ldc = m;
-        if (single)
-        {
-            float one = 1, zero = 0;
-            Ssyrk(ref uplo, ref trans, ref m, ref k, ref one, DataPointer(a), ref lda, ref zero, DataPointer(c), ref ldc);
-        }
-        else
-        {
-            double one = 1, zero = 0;
-            Dsyrk(ref uplo, ref trans, ref m, ref k, ref one, DataPointer(a), ref lda, ref zero, DataPointer(c), ref ldc);
-        }
-        var lower = c.tril();
-        return lower.add_(lower.tril(-1).t()).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>
     /// op(A)·op(B) of two MathNet dense matrices through dgemm. MathNet stores a dense matrix column-major, which is BLAS's
     /// own layout, so the operands are read where they lie and the product is a new dense matrix; the managed product it
     /// replaces runs at about 1 GFLOP/s, which made a 10,000-point NTK-GP prediction take minutes.
@@ -183,26 +149,6 @@ internal static class Lapack
     [DllImport(Library, EntryPoint = "dgemm_64")]
     private static extern void Dgemm(ref byte transa, ref byte transb, ref long m, ref long n, ref long k, ref double alpha,
         ref double a, ref long lda, ref double b, ref long ldb, ref double beta, ref double c, ref long ldc);
-
-    /// <summary>The first element of a contiguous CPU tensor, for BLAS (TorchSharp's own accessors stop at 2³¹ bytes).</summary>
-    private static IntPtr DataPointer(TorchSharp.torch.Tensor t)
-    {
-        var pointer = THSTensor_data(t.Handle);
-        if (pointer == IntPtr.Zero) throw new InvalidOperationException("libtorch gave no data pointer for the tensor");
-        return pointer;
-    }
-
-    [DllImport("LibTorchSharp")]
-    private static extern IntPtr THSTensor_data(IntPtr handle);
-
-    // The MKL inside libtorch exports syrk only under MKL's own names (no dsyrk_64), with the Fortran calling convention.
-    [DllImport(Library, EntryPoint = "mkl_blas_dsyrk")]
-    private static extern void Dsyrk(ref byte uplo, ref byte trans, ref long n, ref long k, ref double alpha, IntPtr a, ref long lda,
-        ref double beta, IntPtr c, ref long ldc);
-
-    [DllImport(Library, EntryPoint = "mkl_blas_ssyrk")]
-    private static extern void Ssyrk(ref byte uplo, ref byte trans, ref long n, ref long k, ref float alpha, IntPtr a, ref long lda,
-        ref float beta, IntPtr c, ref long ldc);
 
     [DllImport(Library, EntryPoint = "dsyevd_64")]
     private static extern void Dsyevd(ref byte jobz, ref byte uplo, ref long n, ref double a, ref long lda, ref double w,

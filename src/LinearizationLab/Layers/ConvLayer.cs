@@ -313,16 +313,15 @@ public sealed record ConvLayer(int Channels, int[] Kernel, int[] Stride, Padding
 
     /// <summary>
     /// Per-example, per-output weight gradients m_W·Σ_p Δ_ik[:, p] ⊗ patch_i[p] from the unfolded padded input
-    /// (patches at the layer's stride), contracted as G1 G2ᵀ (G1 G1ᵀ by <see cref="Lapack.Gram"/>, half the work, on one set); bias term m_b²·Σ_c (Σ_p Δ_ik[c,p])(Σ_p Δ_jk'[c,p]).
+    /// (patches at the layer's stride), contracted as G1 G2ᵀ; bias term m_b²·Σ_c (Σ_p Δ_ik[c,p])(Σ_p Δ_jk'[c,p]).
     /// </summary>
     public override Tensor StructuredNtkTerm(LayerContext context, Tensor a1, Tensor d1, Tensor a2, Tensor d2, int outputs, bool bias = true)
     {
         var s = Scaling(context);
         var (g1, s1) = Gradients(context, a1, d1, outputs);
-        bool symmetric = ReferenceEquals(a1, a2) && ReferenceEquals(d1, d2);
-        var (g2, s2) = symmetric ? (g1, s1) : Gradients(context, a2, d2, outputs);
+        var (g2, s2) = ReferenceEquals(a1, a2) && ReferenceEquals(d1, d2) ? (g1, s1) : Gradients(context, a2, d2, outputs);
         double mw2 = s.WeightMultiplier * s.WeightMultiplier * s.WeightRate, mb2 = s.BiasMultiplier * s.BiasMultiplier * s.BiasRate;
-        var weights = (symmetric ? Lapack.Gram(g1) : g1.matmul(g2.transpose(0, 1))).Scaled(mw2);
+        var weights = g1.matmul(g2.transpose(0, 1)).Scaled(mw2);
         return bias ? weights + s1.matmul(s2.transpose(0, 1)).Scaled(mb2) : weights;
     }
 
