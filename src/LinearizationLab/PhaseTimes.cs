@@ -9,7 +9,7 @@ namespace LinearizationLab;
 /// initial kernels), accumulated over every entry into the phase, in the order the phases were first entered. A sweep run
 /// records it as <c>phase_seconds</c> (<c>NtkHierarchy</c> adds its own steps); <c>lab sweep</c> prints the sums over its
 /// runs, so where the time of an experiment goes is read off its own output rather than from a profiler. Phases do not
-/// nest: an enclosing phase is charged only what the phases inside it did not take (see <see cref="Around"/>). A lazily computed quantity (the checkpoint's Θ̂_t, the NTK-GP
+/// nest: an enclosing phase is charged only what the phases inside it did not take (see <see cref="Time"/>). A lazily computed quantity (the checkpoint's Θ̂_t, the NTK-GP
 /// mean) is charged to the first metric that asks for it.
 /// </summary>
 public sealed class PhaseTimes
@@ -30,9 +30,10 @@ public sealed class PhaseTimes
 
     /// <summary>
     /// Runs <paramref name="work"/> and charges to <paramref name="phase"/> the part of its time that the phases measured
-    /// inside it did not take: a training loop's steps, with its checkpoints' predictions and metrics timed on their own.
+    /// inside it did not take: all of it for a single computation, only the steps for a training loop whose checkpoints'
+    /// predictions and metrics are timed on their own.
     /// </summary>
-    public T Around<T>(string phase, Func<T> work)
+    public T Time<T>(string phase, Func<T> work)
     {
         ArgumentNullException.ThrowIfNull(work);
         double inner = Total;

@@ -55,8 +55,7 @@ public sealed class SweepCommand : Command
         var result = ConsoleProgress.Sweep(progress => sweep.Run(shard, progress, _cancel));
         if (result.Skipped > 0) Console.Error.WriteLine($"sweep: {result.Skipped} runs were already done and were kept");
         Console.WriteLine(result.Summary.Table());
-        // Where the predictors can be told apart by accuracy, or an ensemble was asked for, the comparison per width too.
-        if (result.Comparison.Any(r => r.Network?.Accuracy is not null || r.Ensemble is not null))
+        if (SweepComparison.WorthShowing(result.Comparison))
             Console.WriteLine(SweepComparison.Text(result.Comparison));
         Console.Error.WriteLine(result.Summary.Runs > 0
             ? $"sweep: {result.FigureCount} figures in {sweep.PlotsDirectory}"

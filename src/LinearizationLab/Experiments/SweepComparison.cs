@@ -104,7 +104,7 @@ public static class SweepComparison
     public static (IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows) Table(IReadOnlyList<WidthComparison> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        bool accuracy = rows.Any(r => r.Network?.Accuracy is not null);
+        bool accuracy = HasAccuracy(rows);
         string Cell(TestScore? s)
         {
             double? value = accuracy ? s?.Accuracy * 100 : s?.Loss, sd = accuracy ? s?.AccuracySd * 100 : s?.LossSd;
@@ -127,8 +127,15 @@ public static class SweepComparison
     }
 
     /// <summary>What <see cref="Table"/>'s cells hold: "test accuracy (%)" or "test loss".</summary>
-    public static string TableQuantity(IReadOnlyList<WidthComparison> rows) =>
-        rows.Any(r => r.Network?.Accuracy is not null) ? "test accuracy (%)" : "test loss";
+    public static string TableQuantity(IReadOnlyList<WidthComparison> rows) => HasAccuracy(rows) ? "test accuracy (%)" : "test loss";
+
+    /// <summary>
+    /// Whether the table is worth showing people (the terminal, the report): its predictors can be told apart by test
+    /// accuracy, or the sweep has an ensemble. A regression sweep without one has its slope table instead.
+    /// </summary>
+    public static bool WorthShowing(IReadOnlyList<WidthComparison> rows) => HasAccuracy(rows) || rows.Any(r => r.Ensemble is not null);
+
+    private static bool HasAccuracy(IReadOnlyList<WidthComparison> rows) => rows.Any(r => r.Network?.Accuracy is not null);
 
     /// <summary><see cref="Table"/> as aligned plain text under a title line naming the quantity and the step.</summary>
     public static string Text(IReadOnlyList<WidthComparison> rows)

@@ -135,30 +135,25 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         var ntk = new EmpiricalNtk(network);   // reads the network's parameters as they are trained
 
         progress?.Report(new SweepProgress(0, 0, key.Width, key.Seed, "kernel", 0));
-        NtkResult ntk0;
-        using (phases.Measure("initial_ntk")) ntk0 = ntk.Compute(kernelX, null, spec.NtkMethod, perLayer: true);
+        var ntk0 = phases.Time("initial_ntk", () => ntk.Compute(kernelX, null, spec.NtkMethod, perLayer: true));
         using var linearized = new LinearizedNetwork(network);
         // The choice of space and the model do not depend on η (only on the optimizer's kind and weight decay); its Θ̂0 on the
         // training set, when it has one, gives η_crit by matrix-vector products.
-        FunctionSpaceLinearization? functionSpace;
-        using (phases.Measure("function_space_kernel"))
-            functionSpace = FunctionSpaceLinearization.ForTraining(linearized, data, spec.Setup.Optimizer, spec.Setup.LinearizationSpace, ntk0.Full);
-        using var disposeFunctionSpace = functionSpace;
-        double criticalRate;
-        using (phases.Measure("critical_learning_rate")) criticalRate = CriticalLearningRate.Of(ntk, data.X, ntk0, functionSpace?.TrainKernel);
+        using var functionSpace = phases.Time("function_space_kernel", () =>
+            FunctionSpaceLinearization.ForTraining(linearized, data, spec.Setup.Optimizer, spec.Setup.LinearizationSpace, ntk0.Full));
+        double criticalRate = phases.Time("critical_learning_rate", () => CriticalLearningRate.Of(ntk, data.X, ntk0, functionSpace?.TrainKernel));
         var optimizer = spec.Setup.Optimizer.WithCriticalLearningRate(criticalRate);
         var trainer = new Trainer(new TrainingOptions(spec.Setup.Loss, optimizer, spec.Setup.Steps, spec.Setup.Checkpoints, key.Seed));
         using var run = new RunView(context, network, linearized.InitialParameters, data, kernelX, ntk, ntk0, optimizer);
 
         // The comparators, each from θ0 with the same optimizer and batches, before the network: its checkpoints see them all.
         if (spec.Hierarchy) progress?.Report(new SweepProgress(0, 0, key.Width, key.Seed, "hierarchy", 0));
-        Dictionary<int, HierarchyCheckpoint>? hierarchy = null;
-        if (spec.Hierarchy) hierarchy = Hierarchy(network, data, optimizer, phases);
+        var hierarchy = spec.Hierarchy ? Hierarchy(network, data, optimizer, phases) : null;
         var linear = new Dictionary<int, ModelCheckpoint>();
         var theta0 = linearized.InitialParameters;
         ITrainableModel linearModel = (ITrainableModel?)functionSpace ?? linearized;
         using var centeredLinear = spec.Setup.Centered(linearModel, network, theta0, data);
-        var linResult = phases.Around("linearization_steps", () => trainer.Train((ITrainableModel?)centeredLinear ?? linearModel, data,
+        var linResult = phases.Time("linearization_steps", () => trainer.Train((ITrainableModel?)centeredLinear ?? linearModel, data,
             (record, model) =>
             {
                 using var timed = phases.Measure("linearization_checkpoints");
@@ -175,7 +170,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             using var model = new TaylorizedNetwork(network, order, theta0);
             using var centeredTaylor = spec.Setup.Centered(model, network, theta0, data);
             var rows = taylor[order] = [];
-            phases.Around($"taylor{order}_steps", () => trainer.Train((ITrainableModel?)centeredTaylor ?? model, data, (record, m) =>
+            phases.Time($"taylor{order}_steps", () => trainer.Train((ITrainableModel?)centeredTaylor ?? model, data, (record, m) =>
             {
                 using var timed = phases.Measure($"taylor{order}_checkpoints");
                 double[,] kernel;
@@ -195,7 +190,7 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         double[,]? finalKernel = null;
         int lastStep = spec.Setup.Checkpoints[^1], outputs = context.Train.OutputCount, n = context.Train.Count;
         using var centeredNetwork = spec.Setup.Centered(network, network, theta0, data);
-        var netResult = phases.Around("network_steps", () => trainer.Train((ITrainableModel?)centeredNetwork ?? network, data, (record, model) =>
+        var netResult = phases.Time("network_steps", () => trainer.Train((ITrainableModel?)centeredNetwork ?? network, data, (record, model) =>
         {
             int step = record.Step;
             ModelCheckpoint net;

@@ -100,7 +100,7 @@ public sealed class SweepReport
         var comparison = SweepComparison.Build(runs, SweepEnsemble.Read(resultsDirectory));
         return new SweepReport(resultsDirectory, name, runs, summary ?? SweepSummary.Build(runs), summary is not null, info, config)
         {
-            Comparison = comparison.Any(r => r.Network?.Accuracy is not null || r.Ensemble is not null) ? comparison : [],
+            Comparison = SweepComparison.WorthShowing(comparison) ? comparison : [],
         };
     }
 

@@ -51,28 +51,28 @@ public sealed class WidthSweep(SweepSpec spec, string outputDirectory)
         var (train, test) = Spec.Setup.Data.LoadFor(Spec.Setup.Arch);
         EnsureFits(shard, train.Count, test.Count);
         var phases = new PhaseTimes();
-        SweepContext context;
-        using (phases.Measure("analytic_kernels"))
-            context = SweepContext.Create(Spec, train, test, progress is null ? null : KernelProgress(progress));
+        var context = phases.Time("analytic_kernels", () =>
+            SweepContext.Create(Spec, train, test, progress is null ? null : KernelProgress(progress)));
         cancel.ThrowIfCancellationRequested();
-        int ran, skipped;
-        using (phases.Measure("runs"))
-            (ran, skipped) = new SweepRunner(context, OutputDirectory).Run(shard?.Index ?? 0, shard?.Count ?? 1, progress, cancel);
-        var stage = phases.Measure("summary_figures_report");
-        AtomicFile.WriteAllText(Path.Combine(OutputDirectory, SweepSpec.ConfigFileName), Spec.ToJson());
-        var summary = SweepSummary.WriteFiles(OutputDirectory);
-        if (Spec.Ensemble is { } members && summary.Runs > 0)
-            SweepEnsemble.Write(OutputDirectory, members, Spec.Setup.Loss is Training.SoftmaxCrossEntropy);
-        var comparison = summary.Runs > 0 ? SweepComparison.Write(OutputDirectory) : [];
-        var figures = summary.Runs > 0 ? SweepFigures.Draw(OutputDirectory, PlotsDirectory) : [];
-        string? report = summary.Runs > 0 ? SweepReport.Read(OutputDirectory).Write(ReportFile) : null;
-        stage.Dispose();
-        return new WidthSweepResult(ran, skipped, summary, figures, report)
+        var (ran, skipped) = phases.Time("runs", () =>
+            new SweepRunner(context, OutputDirectory).Run(shard?.Index ?? 0, shard?.Count ?? 1, progress, cancel));
+        var result = phases.Time("summary_figures_report", () =>
         {
-            Comparison = comparison,
-            Phases = phases.Seconds,
-            RunPhases = SweepStore.PhaseTotals(SweepStore.ReadAll(OutputDirectory)),
-        };
+            AtomicFile.WriteAllText(Path.Combine(OutputDirectory, SweepSpec.ConfigFileName), Spec.ToJson());
+            var summary = SweepSummary.WriteFiles(OutputDirectory);
+            if (summary.Runs == 0) return new WidthSweepResult(ran, skipped, summary, []);
+            if (Spec.Ensemble is { } members)
+                SweepEnsemble.Write(OutputDirectory, members, Spec.Setup.Loss is Training.SoftmaxCrossEntropy);
+            var comparison = SweepComparison.Write(OutputDirectory);
+            var figures = SweepFigures.Draw(OutputDirectory, PlotsDirectory);
+            var report = SweepReport.Read(OutputDirectory);   // reads the folder's runs: their phases are summed from it
+            return new WidthSweepResult(ran, skipped, summary, figures, report.Write(ReportFile))
+            {
+                Comparison = comparison,
+                RunPhases = SweepStore.PhaseTotals(report.RunResults),
+            };
+        });
+        return result with { Phases = phases.Seconds };
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ public class PhaseTimesTests
     {
         var phases = new PhaseTimes();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        int result = phases.Around("steps", () =>
+        int result = phases.Time("steps", () =>
         {
             Thread.Sleep(60);
             using (phases.Measure("checkpoints")) Thread.Sleep(60);
