@@ -315,26 +315,43 @@ public sealed record ConvLayer(int Channels, int[] Kernel, int[] Stride, Padding
     /// Per-example, per-output weight gradients m_W·Σ_p Δ_ik[:, p] ⊗ patch_i[p] from the unfolded padded input
     /// (patches at the layer's stride), contracted as G1 G2ᵀ; bias term m_b²·Σ_c (Σ_p Δ_ik[c,p])(Σ_p Δ_jk'[c,p]).
     /// </summary>
-    public override Tensor StructuredNtkTerm(LayerContext context, Tensor a1, Tensor d1, Tensor a2, Tensor d2, int outputs, bool bias = true)
+    public override Tensor StructuredNtkTerm(LayerContext context, Tensor a1, Tensor d1, Tensor a2, Tensor d2, int outputs, bool bias = true) =>
+        StructuredNtkTerm(context, [new JacobianFactor(a1, d1, bias)], [new JacobianFactor(a2, d2, bias)], outputs);
+
+    /// <summary>
+    /// G_L G_Rᵀ with each side's per-example gradients G = Σ_i Σ_p Δ_i[:, p] ⊗ patch(a_i)[p] formed by one batched product over
+    /// the factors' positions laid end to end, so a sum of factors costs one Gram (and one side when both are the same factors).
+    /// </summary>
+    public override Tensor StructuredNtkTerm(LayerContext context, IReadOnlyList<JacobianFactor> left, IReadOnlyList<JacobianFactor> right, int outputs)
     {
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
         var s = Scaling(context);
-        var (g1, s1) = Gradients(context, a1, d1, outputs);
-        var (g2, s2) = ReferenceEquals(a1, a2) && ReferenceEquals(d1, d2) ? (g1, s1) : Gradients(context, a2, d2, outputs);
+        var (g1, s1) = Gradients(context, left, outputs);
+        bool same = left.Count == right.Count && left.Zip(right).All(p =>
+            ReferenceEquals(p.First.Input, p.Second.Input) && ReferenceEquals(p.First.Delta, p.Second.Delta) && p.First.Bias == p.Second.Bias);
+        var (g2, s2) = same ? (g1, s1) : Gradients(context, right, outputs);
         double mw2 = s.WeightMultiplier * s.WeightMultiplier * s.WeightRate, mb2 = s.BiasMultiplier * s.BiasMultiplier * s.BiasRate;
         var weights = g1.matmul(g2.transpose(0, 1)).Scaled(mw2);
-        return bias ? weights + s1.matmul(s2.transpose(0, 1)).Scaled(mb2) : weights;
+        return s1 is null || s2 is null ? weights : weights.add_(s1.matmul(s2.transpose(0, 1)).Scaled(mb2));
     }
 
-    /// <summary>Σ_p Δ[c,p]·patch[p] as [N·O, C_out·C_in·|filter|] and Σ_p Δ[c,p] as [N·O, C_out].</summary>
-    private (Tensor Weight, Tensor Bias) Gradients(LayerContext context, Tensor a, Tensor delta, int outputs)
+    /// <summary>
+    /// Σ_i Σ_p Δ_i[c,p]·patch(a_i)[p] as [N·O, C_out·C_in·|filter|] and Σ_p Δ_i[c,p] over the factors carrying the bias as
+    /// [N·O, C_out] (null when none does).
+    /// </summary>
+    private (Tensor Weight, Tensor? Bias) Gradients(LayerContext context, IReadOnlyList<JacobianFactor> factors, int outputs)
     {
-        long n = a.shape[0];
-        long cout = delta.shape[2];
-        var patches = Patches(Pad(context, a));                 // [N, C_in·|filter|, P]
-        var d = delta.reshape(n, outputs * cout, -1);           // [N, O·C_out, P]
-        var weight = d.bmm(patches.transpose(1, 2)).reshape(n * outputs, -1);
-        var bias = d.sum(-1).reshape(n * outputs, cout);
-        return (weight, bias);
+        if (factors.Count == 0) throw new ArgumentException("a Jacobian needs at least one factor", nameof(factors));
+        long n = factors[0].Input.shape[0];
+        var deltas = factors.Select(f => f.Delta.reshape(n, outputs * f.Delta.shape[2], -1)).ToArray();    // [N, O·C_out, P]
+        var patches = factors.Select(f => Patches(Pad(context, f.Input))).ToArray();                       // [N, C_in·|filter|, P]
+        var (d, r) = factors.Count == 1 ? (deltas[0], patches[0]) : (cat(deltas, 2), cat(patches, 2));
+        var weight = d.bmm(r.transpose(1, 2)).reshape(n * outputs, -1);
+        var withBias = deltas.Where((_, i) => factors[i].Bias).ToArray();
+        Tensor? bias = null;
+        foreach (var delta in withBias) bias = bias is null ? delta.sum(-1) : bias.add_(delta.sum(-1));
+        return (weight, bias?.reshape(n * outputs, -1));
     }
 
     /// <summary>Patches of a padded input at the conv's stride, [N, C_in·k(h)·(kw), P] in W's (C_in, kh, kw) order.</summary>

@@ -5,7 +5,7 @@ namespace LinearizationLab.Layers;
 /// <summary>
 /// What a traced forward pass hands back for each parameter unit (a leaf layer with parameters, inside blocks too): its input a
 /// and its output z (both [N, ...], part of the autograd graph), in the order the units own their tensors. The structured NTK
-/// backpropagates to the z and pairs them with the a (<see cref="Layer.StructuredNtkTerm"/>).
+/// backpropagates to the z and pairs them with the a (<see cref="Layer.StructuredNtkTerm(LayerContext, Tensor, Tensor, Tensor, Tensor, int, bool)"/>).
 /// </summary>
 public sealed class ForwardTrace
 {

@@ -208,6 +208,26 @@ public abstract record Layer
         throw new NotSupportedException($"{TypeName} has no parameters");
 
     /// <summary>
+    /// J_L·J_Rᵀ for Jacobians that are sums of factors, J = Σ_i ∂f/∂p(a_i, Δ_i) (<see cref="JacobianFactor"/>): the kernels of
+    /// Taylor models (one factor per jet order) and the kernel's velocity (the tangents of a and Δ). Here the sum over pairs
+    /// of <see cref="StructuredNtkTerm(LayerContext, Tensor, Tensor, Tensor, Tensor, int, bool)"/>, the bias part where both
+    /// factors carry it; layers that form per-example gradients sum each side first and contract once.
+    /// </summary>
+    public virtual Tensor StructuredNtkTerm(LayerContext context, IReadOnlyList<JacobianFactor> left, IReadOnlyList<JacobianFactor> right, int outputs)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        Tensor? total = null;
+        foreach (var l in left)
+            foreach (var r in right)
+            {
+                var term = StructuredNtkTerm(context, l.Input, l.Delta, r.Input, r.Delta, outputs, bias: l.Bias && r.Bias);
+                total = total is null ? term : total.add_(term);
+            }
+        return total ?? throw new ArgumentException("a Jacobian needs at least one factor on each side");
+    }
+
+    /// <summary>
     /// The empirical NNGP when this layer is the readout: the covariance E[z_k(x1) z_k(x2)] of one output unit over the layer's
     /// initial parameters given its inputs <paramref name="a1"/> [N1, ...] and <paramref name="a2"/> [N2, ...], [N1, N2].
     /// </summary>

@@ -67,9 +67,10 @@ public static class KernelVelocity
             var unit = pointTrace.Units[l].Unit;
             var a = pointTrace.Units[l].Input.detach();
             var delta = stack(deltas[l], 1);
-            var term = unit.Layer.StructuredNtkTerm(unit.Context, a, stack(rates[l], 1), a, delta, outputs);
-            if (jetTrace.Units[l].InputCoefficients[0] is { } tangent)
-                term.add_(unit.Layer.StructuredNtkTerm(unit.Context, tangent.detach(), delta, a, delta, outputs, bias: false));
+            // dJ = J(ȧ, Δ) + J(a, Δ̇); the bias's Jacobian is Δ alone, so ȧ's factor carries none.
+            var moving = new List<JacobianFactor> { new(a, stack(rates[l], 1)) };
+            if (jetTrace.Units[l].InputCoefficients[0] is { } tangent) moving.Add(new(tangent.detach(), delta, Bias: false));
+            var term = unit.Layer.StructuredNtkTerm(unit.Context, moving, [new JacobianFactor(a, delta)], outputs);
             half = half is null ? term : half.add_(term);
         }
         var h = half ?? throw new InvalidOperationException("the network has no parameters");

@@ -332,15 +332,21 @@ public sealed class NtkHierarchy
         Contract(O4, e, rate.AsSpan(m + m2, m2 * m), c);
     }
 
-    /// <summary>out[r] = c·Σ_L tensor[r·M + L]·ε_L over the last index.</summary>
+    /// <summary>
+    /// out[r] = c·Σ_L tensor[r·M + L]·ε_L over the last index, in SIMD lanes: the O₄ contraction (M³ rows of M) is nearly all
+    /// of the integration's time.
+    /// </summary>
     private static void Contract(ReadOnlySpan<double> tensor, ReadOnlySpan<double> e, Span<double> output, double c)
     {
-        int m = e.Length;
+        int m = e.Length, width = System.Numerics.Vector<double>.Count, whole = m - m % width;
         for (int r = 0; r < output.Length; r++)
         {
             var row = tensor.Slice(r * m, m);
-            double sum = 0;
-            for (int l = 0; l < m; l++) sum += row[l] * e[l];
+            var lanes = System.Numerics.Vector<double>.Zero;
+            for (int l = 0; l < whole; l += width)
+                lanes += new System.Numerics.Vector<double>(row.Slice(l, width)) * new System.Numerics.Vector<double>(e.Slice(l, width));
+            double sum = System.Numerics.Vector.Sum(lanes);
+            for (int l = whole; l < m; l++) sum += row[l] * e[l];
             output[r] = c * sum;
         }
     }

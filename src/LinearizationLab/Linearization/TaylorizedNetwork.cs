@@ -161,8 +161,9 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisplacementModel, IDis
     /// The empirical NTK of the Taylor model at Δθ (default: the trained one), Θ̂_k(x, x) = J_k J_kᵀ with J_k = ∂f_k/∂Δθ,
     /// [N·O, N·O] in the network's dtype. Structured like <see cref="Empirical.EmpiricalNtk"/>: in f_k, ΔW_l enters
     /// z_(l,j) through m_W·ΔW_l⋆a_(l,j−1) for j = 1…k, so ∂f_k/∂ΔW_l = m_W·Σ_j D_j ⊗ a_(j−1) with D_j = ∂f_k/∂z_(l,j)
-    /// (autograd through the jet), and Δb_l enters z_(l,1) only. The kernel is the sum over pairs (j, j′) of the layer's
-    /// <see cref="Layer.StructuredNtkTerm"/>; at Δθ = 0 (or k = 1) it is Θ̂0.
+    /// (autograd through the jet), and Δb_l enters z_(l,1) only. Each layer's term is J_l J_lᵀ from these k factors
+    /// (<see cref="Layer.StructuredNtkTerm(LayerContext, IReadOnlyList{JacobianFactor}, IReadOnlyList{JacobianFactor}, int)"/>);
+    /// at Δθ = 0 (or k = 1) it is Θ̂0.
     /// </summary>
     public Tensor Ntk(Tensor x, IReadOnlyList<Tensor>? displacement = null)
     {
@@ -186,16 +187,11 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisplacementModel, IDis
         for (int l = 0; l < pairs.Length; l++)
         {
             var unit = trace.Units[l].Unit;
-            var d = pairs[l].Select((_, j) => stack(perOutput.Select(g => g[index + j]), 1).detach()).ToArray();
-            for (int j = 0; j < pairs[l].Length; j++)
-            {
-                for (int j2 = 0; j2 < pairs[l].Length; j2++)
-                {
-                    var term = unit.Layer.StructuredNtkTerm(unit.Context, pairs[l][j].Input.detach(), d[j], pairs[l][j2].Input.detach(), d[j2], outputs,
-                        bias: j == 0 && j2 == 0);
-                    total = total is null ? term : total.add_(term);
-                }
-            }
+            int first = index;
+            var factors = pairs[l].Select((p, j) =>
+                new JacobianFactor(p.Input.detach(), stack(perOutput.Select(g => g[first + j]), 1).detach(), Bias: j == 0)).ToArray();
+            var term = unit.Layer.StructuredNtkTerm(unit.Context, factors, factors, outputs);
+            total = total is null ? term : total.add_(term);
             index += pairs[l].Length;
         }
         return (total ?? throw new InvalidOperationException("the network has no parameters")).MoveToOuterDisposeScope();

@@ -65,7 +65,7 @@ public sealed class NetworkLayer(Layer kind, LayerContext context)
         IReadOnlyList<Tensor> displacement, int offset, LayerBuffers buffers, bool needInputGradient, IGradientSink sink) =>
         Kind.JetBackprop(Context, input, outputGradient, order, parameters, displacement, offset, buffers, needInputGradient, sink);
 
-    /// <summary>This layer's structured empirical-NTK term (<see cref="Layer.StructuredNtkTerm"/>).</summary>
+    /// <summary>This layer's structured empirical-NTK term (<see cref="Layer.StructuredNtkTerm(LayerContext, Tensor, Tensor, Tensor, Tensor, int, bool)"/>).</summary>
     public Tensor StructuredNtkTerm(Tensor a1, Tensor d1, Tensor a2, Tensor d2, int outputs, bool bias = true) =>
         Kind.StructuredNtkTerm(Context, a1, d1, a2, d2, outputs, bias);
 }

@@ -1,6 +1,10 @@
 using LinearizationLab.Layers;
 using LinearizationLab.Architecture;
 using LinearizationLab.Tests.Empirical;
+using LinearizationLab.Networks;
+using Padding = LinearizationLab.Layers.Padding;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace LinearizationLab.Tests.Layers;
 
@@ -12,13 +16,17 @@ public class ConvLayerTests
     /// 1-D VALID at stride 2 (a position the windows never reach); a 1-D residual block with a 1×1 conv shortcut; 2-D CIRCULAR with
     /// an even kernel into a channel concatenation; 2-D SAME at stride 2 on an odd size (cnn-fashion's layers), standard parameterization.
     /// </summary>
+    /// <summary>cnn-fashion's layers on 1×7×7: 2-D SAME, then SAME at stride 2, standard parameterization.</summary>
+    private const string StridedCnn =
+        """{"input_shape":[1,7,7],"parameterization":"standard","layers":[{"type":"conv","channels":4,"kernel":[3,3],"padding":"same","w_std":1.414,"b_std":0.1},{"type":"relu"},{"type":"conv","channels":5,"kernel":[3,3],"stride":2,"padding":"same","w_std":1.414,"b_std":0.1},{"type":"relu"},{"type":"flatten"},{"type":"dense","width":3,"w_std":1.0}]}""";
+
     public static TheoryData<string> HandWrittenCnns() => new(
         """{"input_shape":[2,9],"layers":[{"type":"conv","channels":6,"kernel":[3],"stride":[2],"padding":"same","w_std":1.4,"b_std":0.2},{"type":"relu"},{"type":"flatten"},{"type":"dense","width":3,"w_std":1.0,"b_std":0.1}]}""",
         """{"input_shape":[2,6,5],"layers":[{"type":"conv","channels":4,"kernel":[2,3],"stride":[2,2],"padding":"same","w_std":1.4,"b_std":0.2},{"type":"relu"},{"type":"conv","channels":3,"kernel":[3,3],"padding":"circular","w_std":1.3,"b_std":0.1},{"type":"erf"},{"type":"flatten"},{"type":"dense","width":3,"w_std":1.0,"b_std":0.1}]}""",
         """{"input_shape":[3,8],"layers":[{"type":"conv","channels":4,"kernel":[3],"stride":[2],"padding":"valid","w_std":1.3,"b_std":0.1},{"type":"tanh"},{"type":"conv","channels":3,"kernel":[2],"padding":"valid","w_std":1.2,"b_std":0.3},{"type":"flatten"},{"type":"dense","width":2}]}""",
         NtkTestNetworks.BlockCnns[1],
         """{"input_shape":[1,4,4],"layers":[{"type":"conv","channels":3,"kernel":[2,2],"padding":"circular","w_std":1.4,"b_std":0.1},{"type":"tanh"},{"type":"parallel","combine":"concat","branches":[[{"type":"conv","channels":2,"kernel":[3,3],"padding":"same","w_std":1.2}],[{"type":"conv","channels":3,"kernel":[1,1],"w_std":1.1,"b_std":0.3},{"type":"relu"}]]},{"type":"flatten"},{"type":"dense","width":1,"w_std":1.0}]}""",
-        """{"input_shape":[1,7,7],"parameterization":"standard","layers":[{"type":"conv","channels":4,"kernel":[3,3],"padding":"same","w_std":1.414,"b_std":0.1},{"type":"relu"},{"type":"conv","channels":5,"kernel":[3,3],"stride":2,"padding":"same","w_std":1.414,"b_std":0.1},{"type":"relu"},{"type":"flatten"},{"type":"dense","width":3,"w_std":1.0}]}""");
+        StridedCnn);
 
     [Theory]
     [MemberData(nameof(HandWrittenCnns))]
@@ -56,6 +64,28 @@ public class ConvLayerTests
     [InlineData(2, 2, 8, 4)]
     public void ValidOutputSize(int k, int s, int n, int output) =>
         Assert.Equal(new SpatialPadding(0, 0, output), Conv(k, s, Padding.Valid).PaddingFor(0, n));
+
+    [Fact]
+    public void ASumOfJacobianFactorsContractsLikeTheSumOverPairs()
+    {
+        // J_L = J(a1, Δ1) + J(ȧ, Δ2) without bias against J_R = J(a3, Δ3): the conv sums each side's per-example gradients
+        // before one Gram, the definition is the sum of the four pairwise terms with the bias where both factors carry it.
+        var spec = NtkTestNetworks.Spec(StridedCnn);
+        using var scope = NewDisposeScope();
+        using var network = Network.Create(spec, 3, global::LinearizationLab.Networks.TensorSettings.CpuFloat64);
+        var conv = network.Layers[2];
+        var generator = new TorchSharp.torch.Generator(11);
+        Tensor A() => randn([4, 4, 7, 7], float64, generator: generator);
+        Tensor D() => randn([4, 3, 5, 4, 4], float64, generator: generator);
+        JacobianFactor[] left = [new(A(), D()), new(A(), D(), Bias: false)];
+        JacobianFactor[] right = [new(A(), D())];
+        var summed = conv.Kind.StructuredNtkTerm(conv.Context, left, right, 3);
+        var pairs = left.Select(l => conv.Kind.StructuredNtkTerm(conv.Context, l.Input, l.Delta, right[0].Input, right[0].Delta, 3, l.Bias))
+            .Aggregate((x, y) => x + y);
+        Assert.True((summed - pairs).norm().ToDouble() <= 1e-13 * pairs.norm().ToDouble());
+        var same = conv.Kind.StructuredNtkTerm(conv.Context, left, left, 3);
+        Assert.True((same - same.t()).norm().ToDouble() <= 1e-14 * same.norm().ToDouble());
+    }
 
     [Fact]
     public void FanInCountsChannelsTimesFilter() =>
