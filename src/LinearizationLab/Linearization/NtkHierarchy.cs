@@ -98,11 +98,15 @@ public sealed class NtkHierarchy
         return rows.MoveToOuterDisposeScope();
     }
 
+    /// <summary>B_IK = H_I a_K for all I, K as rows I·M + K of [M·M, P], by hand-written jets where the network has them.</summary>
+    private static Tensor HessianProducts(Network network, Tensor[] theta, Tensor x, Tensor a) =>
+        network.SupportsBackprop ? HessianProductsByJets(network, theta, x, a) : HessianProductsByAutograd(network, theta, x, a);
+
     /// <summary>
-    /// B_IK = H_I a_K for all I, K as rows I·M + K of [M·M, P]: for each K the forward-mode tangent t = J(θ)·a_K
-    /// (<see cref="Network.Jvp"/>), then one reverse pass per output I of t_I, since ∇_θ(J(θ)a_K)_I = H_I a_K.
+    /// B_IK by automatic differentiation: for each K the forward-mode tangent t = J(θ)·a_K (<see cref="Network.Jvp"/>), then one
+    /// reverse pass per output I of t_I, since ∇_θ(J(θ)a_K)_I = H_I a_K.
     /// </summary>
-    private static Tensor HessianProducts(Network network, Tensor[] theta, Tensor x, Tensor a)
+    internal static Tensor HessianProductsByAutograd(Network network, Tensor[] theta, Tensor x, Tensor a)
     {
         using var scope = NewDisposeScope();
         using var grad = enable_grad();
@@ -120,6 +124,38 @@ public sealed class NtkHierarchy
             {
                 using var rowScope = NewDisposeScope();
                 CopyFlat(autograd.grad([t[i]], leaves, retain_graph: i < m - 1, allow_unused: true), leaves, products[i * m + k]);
+            }
+        }
+        return products.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// B_IK for networks with hand-written passes: the second jet coefficient f_2 = ½·D²f[u, u] has the gradient H_I·u in u,
+    /// so one order-2 jet along a_K (<see cref="Network.JetInto"/>) and, per output I, one reverse pass from f_(2,I)
+    /// (<see cref="Network.JetBackprop"/>) that adds H_I a_K straight into its row of B. No autograd graph is built.
+    /// </summary>
+    internal static Tensor HessianProductsByJets(Network network, Tensor[] theta, Tensor x, Tensor a)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        int m = (int)a.shape[0], outputs = network.Spec.OutputCount;
+        long n = x.shape[0];
+        var products = zeros([m * m, a.shape[1]], a.dtype, a.device);
+        var direction = zeros(a.shape[1], a.dtype, a.device);
+        var displacement = Unflatten(direction, theta);
+        using var workspace = new BackpropWorkspace(network.Layers.Count);
+        var seed = zeros([3 * n, outputs], a.dtype, a.device);   // ∂L/∂f_j in blocks j = 0, 1, 2 of n rows
+        for (int k = 0; k < m; k++)
+        {
+            direction.copy_(a[k]);
+            network.JetInto(x, 2, theta, displacement, workspace, newPoint: k == 0);
+            for (int i = 0; i < m; i++)
+            {
+                using var rowScope = NewDisposeScope();
+                seed.zero_();   // the reverse pass may overwrite it
+                seed[2 * n + i / outputs, i % outputs] = tensor(1.0, a.dtype, a.device);
+                using var sink = new GradientAccumulator(Unflatten(products[i * m + k], theta), zero: false);
+                network.JetBackprop(seed, 2, theta, displacement, workspace, sink);
             }
         }
         return products.MoveToOuterDisposeScope();

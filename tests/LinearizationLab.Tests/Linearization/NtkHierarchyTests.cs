@@ -36,6 +36,30 @@ public class NtkHierarchyTests
         }
     }
 
+    [Theory]
+    [InlineData("erf", 2, 2, "ntk")]
+    [InlineData("relu", 1, 1, "standard")]
+    [InlineData("cnn", 0, 2, "ntk")]
+    public void HandWrittenJetsGiveAutogradsHessianProducts(string activation, int depth, int outputs, string parameterization)
+    {
+        // B_IK = H_I a_K two ways: reverse passes over the forward-mode tangent (autograd) and the gradient of the order-2 jet
+        // coefficient f_2 = ½D²f[u, u] by the hand-written reverse pass. The same derivatives summed in another order.
+        var spec = Spec(activation == "cnn"
+            ? """{"input_shape":[2,5],"layers":[{"type":"conv","channels":3,"kernel":[3],"padding":"same","w_std":1.3,"b_std":0.2},{"type":"tanh"},{"type":"conv","channels":4,"kernel":[2],"stride":[2],"padding":"valid","w_std":1.2,"b_std":0.1},{"type":"erf"},{"type":"flatten"},{"type":"dense","width":2,"w_std":1.0,"b_std":0.1}]}"""
+            : Mlp(activation, depth, outputs, parameterization));
+        using var scope = NewDisposeScope();
+        using var network = Network.Create(spec, 6, TensorSettings.CpuFloat64);
+        Assert.True(network.SupportsBackprop);
+        var x = Inputs(spec, 3, 4);
+        var theta = network.Parameters.Select(p => p.detach()).ToArray();
+        var a = stack(Gradients(network, x).Select(g => cat(g.Select(t => t.flatten()).ToArray())).ToArray());
+        var byAutograd = NtkHierarchy.HessianProductsByAutograd(network, theta, x, a);
+        var byJets = NtkHierarchy.HessianProductsByJets(network, theta, x, a);
+        double size = byAutograd.norm().ToDouble();
+        Assert.True(size > 0);   // ReLU's φ″ = 0, but the products of weights across layers remain
+        Assert.True((byJets - byAutograd).norm().ToDouble() <= 1e-12 * size, $"|ΔB| = {(byJets - byAutograd).norm().ToDouble():G3}, |B| = {size:G3}");
+    }
+
     [Fact]
     public void O4IsTheSlopeOfO3AlongEachOutputsGradient()
     {
