@@ -329,7 +329,8 @@ public sealed class NtkHierarchy
         var results = new List<(double, double[], double[])>();
         double now = 0;
         double[] k1 = new double[state.Length], k2 = new double[state.Length], k3 = new double[state.Length], k4 = new double[state.Length];
-        double[] probe = new double[state.Length];
+        double[] probe = (double[])state.Clone();
+        int moving = frozen ? m : state.Length;   // frozen: Θ and O₃ stay as they are in state and probe alike
         foreach (double target in times)
         {
             if (target < now) throw new ArgumentException("times must be ascending and non-negative", nameof(times));
@@ -338,13 +339,13 @@ public sealed class NtkHierarchy
             for (int s = 0; s < steps; s++)
             {
                 Derivative(state, k1, frozen);
-                Axpy(state, k1, h / 2, probe);
+                Axpy(state, k1, h / 2, probe, moving);
                 Derivative(probe, k2, frozen);
-                Axpy(state, k2, h / 2, probe);
+                Axpy(state, k2, h / 2, probe, moving);
                 Derivative(probe, k3, frozen);
-                Axpy(state, k3, h, probe);
+                Axpy(state, k3, h, probe, moving);
                 Derivative(probe, k4, frozen);
-                for (int i = 0; i < state.Length; i++) state[i] += h / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
+                for (int i = 0; i < moving; i++) state[i] += h / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
             }
             now = target;
             results.Add((target, state[..m], state[m..(m + m2)]));
@@ -359,37 +360,21 @@ public sealed class NtkHierarchy
         double c = -1.0 / Examples;
         var e = state.AsSpan(0, m);
         Contract(state.AsSpan(m, m2), e, rate.AsSpan(0, m), c);
-        if (frozen)
-        {
-            Array.Clear(rate, m, rate.Length - m);
-            return;
-        }
+        if (frozen) return;   // the rest of rate is not read
         Contract(state.AsSpan(m + m2, m2 * m), e, rate.AsSpan(m, m2), c);
         Contract(O4, e, rate.AsSpan(m + m2, m2 * m), c);
     }
 
     /// <summary>
-    /// out[r] = c·Σ_L tensor[r·M + L]·ε_L over the last index, in SIMD lanes: the O₄ contraction (M³ rows of M) is nearly all
-    /// of the integration's time.
+    /// out[r] = c·Σ_L tensor[r·M + L]·ε_L over the last index: a matrix-vector product [rows, M]·ε by BLAS, since the O₄
+    /// contraction (M³ rows of M) is nearly all of the integration's time.
     /// </summary>
-    private static void Contract(ReadOnlySpan<double> tensor, ReadOnlySpan<double> e, Span<double> output, double c)
-    {
-        int m = e.Length, width = System.Numerics.Vector<double>.Count, whole = m - m % width;
-        for (int r = 0; r < output.Length; r++)
-        {
-            var row = tensor.Slice(r * m, m);
-            var lanes = System.Numerics.Vector<double>.Zero;
-            for (int l = 0; l < whole; l += width)
-                lanes += new System.Numerics.Vector<double>(row.Slice(l, width)) * new System.Numerics.Vector<double>(e.Slice(l, width));
-            double sum = System.Numerics.Vector.Sum(lanes);
-            for (int l = whole; l < m; l++) sum += row[l] * e[l];
-            output[r] = c * sum;
-        }
-    }
+    private static void Contract(ReadOnlySpan<double> tensor, ReadOnlySpan<double> e, Span<double> output, double c) =>
+        Lapack.Gemm(false, false, output.Length, 1, e.Length, c, tensor, e.Length, e, 1, 0, output, 1);
 
-    private static void Axpy(double[] x, double[] y, double a, double[] output)
+    private static void Axpy(double[] x, double[] y, double a, double[] output, int length)
     {
-        for (int i = 0; i < x.Length; i++) output[i] = x[i] + a * y[i];
+        for (int i = 0; i < length; i++) output[i] = x[i] + a * y[i];
     }
 
     private static double[] Doubles(Tensor t) => t.detach().to(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
