@@ -332,7 +332,7 @@ public sealed record ConvLayer(int Channels, int[] Kernel, int[] Stride, Padding
             ReferenceEquals(p.First.Input, p.Second.Input) && ReferenceEquals(p.First.Delta, p.Second.Delta) && p.First.Bias == p.Second.Bias);
         var (g2, s2) = same ? (g1, s1) : Gradients(context, right, outputs);
         double mw2 = s.WeightMultiplier * s.WeightMultiplier * s.WeightRate, mb2 = s.BiasMultiplier * s.BiasMultiplier * s.BiasRate;
-        var weights = g1.matmul(g2.transpose(0, 1)).Scaled(mw2);
+        var weights = (same ? GramMatrix.Of(g1) : g1.matmul(g2.transpose(0, 1))).Scaled(mw2);
         return s1 is null || s2 is null ? weights : weights.add_(s1.matmul(s2.transpose(0, 1)).Scaled(mb2));
     }
 

@@ -153,10 +153,11 @@ public sealed record DenseLayer(int Width, double WStd, double BStd) : AffineLay
         var s = Scaling(context);
         long width = d1.shape[^1];
         long n1 = a1.shape[0], n2 = a2.shape[0];
-        var dd = d1.reshape(-1, width).matmul(d2.reshape(-1, width).transpose(0, 1));
+        bool same = ReferenceEquals(a1, a2) && ReferenceEquals(d1, d2);
+        var dd = same ? GramMatrix.Of(d1.reshape(-1, width)) : d1.reshape(-1, width).matmul(d2.reshape(-1, width).transpose(0, 1));
         double mw2 = s.WeightMultiplier * s.WeightMultiplier * s.WeightRate, mb2 = bias ? s.BiasMultiplier * s.BiasMultiplier * s.BiasRate : 0;
         // (m_W²·a aᵀ + m_b²) broadcast over the output pairs (k, k′) in place, without materializing a aᵀ ⊗ 1_O.
-        var gram = a1.matmul(a2.transpose(0, 1)).Scaled(mw2).Shifted(mb2);
+        var gram = (same ? GramMatrix.Of(a1) : a1.matmul(a2.transpose(0, 1))).Scaled(mw2).Shifted(mb2);
         dd.view(n1, outputs, n2, outputs).mul_(gram.view(n1, 1, n2, 1));
         return dd;
     }

@@ -73,7 +73,7 @@ public sealed class NtkHierarchy
         using (phases?.Measure("hierarchy_hessian_products")) b = HessianProducts(network, theta, x, a); // [M·M, P], row I·M + K = H_I a_K
         using (phases?.Measure("hierarchy_contractions"))
         {
-            gram = b.matmul(b.t()).view(m, m, m, m);          // [I, K, J, L] = B_IK·B_JL
+            gram = GramMatrix.Of(b).view(m, m, m, m);         // [I, K, J, L] = B_IK·B_JL
             var ba = b.matmul(a.t()).view(m, m, m);           // [I, K, J] = B_IK·a_J
             o3 = ba.permute(0, 2, 1) + ba.permute(2, 0, 1);   // [I, J, K] = B_IK·a_J + B_JK·a_I
         }
