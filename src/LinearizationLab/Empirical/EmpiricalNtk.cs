@@ -126,7 +126,7 @@ public sealed class EmpiricalNtk
             using var termScope = NewDisposeScope();
             var term = _units[l].Layer.StructuredNtkTerm(_units[l].Context, a1[l], d1[l], a2[l], d2[l], OutputCount);
             if (total is null) total = (perLayer ? term.clone() : term).MoveToOuterDisposeScope();
-            else total.add_(term);
+            else total.Plus_(term);
             if (perLayer) layers.Add(term.MoveToOuterDisposeScope());
         }
         return (total!, layers.ToArray());
@@ -198,7 +198,7 @@ public sealed class EmpiricalNtk
             }
         }
         var total = layers[0];
-        for (int l = 1; l < layers.Length; l++) total = total + layers[l];
+        for (int l = 1; l < layers.Length; l++) total = total.Plus(layers[l]);
         return (total, perLayer ? layers : []);
     }
 
@@ -277,7 +277,7 @@ public sealed class EmpiricalNtk
         }
         var layers = columns.Select(c => stack(c, 1)).ToArray();
         var total = layers[0];
-        for (int l = 1; l < layers.Length; l++) total = total + layers[l];
+        for (int l = 1; l < layers.Length; l++) total = total.Plus(layers[l]);
         return (total, perLayer ? layers : []);
     }
 

@@ -96,7 +96,7 @@ public sealed record ActivationLayer(Activation Function) : Layer, ILayerKind
             Block(a, 2).AddScaled_(z1.square().mul_(phi2), 0.5);
             if (order >= 3)
             {
-                Block(a, 3).add_(z1.mul(Block(input, 2)).mul_(phi2));
+                Block(a, 3).Plus_(z1.mul(Block(input, 2)).mul_(phi2));
                 Block(a, 3).AddScaled_(z1.square().mul_(z1).mul_(buffers.StoredHigherDerivative(3)), 1.0 / 6);
             }
         }
@@ -120,19 +120,19 @@ public sealed record ActivationLayer(Activation Function) : Layer, ILayerKind
         {
             using var scope = NewDisposeScope();
             var phi2z1 = buffers.StoredHigherDerivative(2).mul(Block(input, 1));
-            Block(g, 1).add_(phi2z1.mul(Block(outputGradient, 2)));
+            Block(g, 1).Plus_(phi2z1.mul(Block(outputGradient, 2)));
             if (order >= 3)
             {
-                Block(g, 2).add_(phi2z1.mul(Block(outputGradient, 3)));
+                Block(g, 2).Plus_(phi2z1.mul(Block(outputGradient, 3)));
                 var curvature = buffers.StoredHigherDerivative(2).mul(Block(input, 2));
                 curvature.AddScaled_(Block(input, 1).square().mul_(buffers.StoredHigherDerivative(3)), 0.5);
-                Block(g, 1).add_(curvature.mul_(Block(outputGradient, 3)));
+                Block(g, 1).Plus_(curvature.mul_(Block(outputGradient, 3)));
             }
         }
         return g;
     }
 
-    private static Tensor? Sum(Tensor? a, Tensor? b) => a is null ? b : b is null ? a : a + b;
+    private static Tensor? Sum(Tensor? a, Tensor? b) => a is null ? b : b is null ? a : a.Plus(b);
 
     /// <inheritdoc/>
     public override bool SupportsBackprop => true;

@@ -75,7 +75,7 @@ public abstract record AffineLayer(double WStd, double BStd) : Layer
     {
         var output = Forward(context, input, parameters, offset);
         var tangent = Forward(context, input, parameterTangents, offset);
-        if (inputTangent is not null) tangent = tangent + Linear(context, inputTangent, parameters[offset]);
+        if (inputTangent is not null) tangent = tangent.Plus(Linear(context, inputTangent, parameters[offset]));
         return (output, tangent);
     }
 
@@ -94,7 +94,7 @@ public abstract record AffineLayer(double WStd, double BStd) : Layer
             var shifted = j == 1 ? Forward(context, input, displacement, offset)
                 : inputCoefficients[j - 2] is { } below ? Linear(context, below, displacement[offset]) : null;
             var direct = inputCoefficients[j - 1] is { } a ? Linear(context, a, parameters[offset]) : null;
-            output[j - 1] = shifted is null ? direct : direct is null ? shifted : shifted + direct;
+            output[j - 1] = shifted is null ? direct : direct is null ? shifted : shifted.Plus(direct);
         }
         return output;
     }

@@ -35,7 +35,7 @@ public sealed record ChannelAffineLayer : Layer, ILayerKind
 
     /// <summary>y = γ ⊙ x + β, γ and β broadcast over positions.</summary>
     public override Tensor Forward(LayerContext context, Tensor input, IReadOnlyList<Tensor> parameters, int offset) =>
-        input.mul(Channels(parameters[offset], input)).add(Channels(parameters[offset + 1], input));
+        input.mul(Channels(parameters[offset], input)).Plus(Channels(parameters[offset + 1], input));
 
     /// <summary>ẏ = γ̇ ⊙ x + β̇ + γ ⊙ ẋ: the forward pass applied to (x; γ̇, β̇) plus γ ⊙ ẋ (the product rule).</summary>
     public override (Tensor Output, Tensor? Tangent) Jvp(LayerContext context, Tensor input, Tensor? inputTangent,
@@ -43,7 +43,7 @@ public sealed record ChannelAffineLayer : Layer, ILayerKind
     {
         var output = Forward(context, input, parameters, offset);
         var tangent = Forward(context, input, parameterTangents, offset);
-        if (inputTangent is not null) tangent = tangent.add(inputTangent.mul(Channels(parameters[offset], input)));
+        if (inputTangent is not null) tangent = tangent.Plus(inputTangent.mul(Channels(parameters[offset], input)));
         return (output, tangent);
     }
 
@@ -63,7 +63,7 @@ public sealed record ChannelAffineLayer : Layer, ILayerKind
             var shifted = j == 1 ? Forward(context, input, displacement, offset)
                 : inputCoefficients[j - 2] is { } below ? below.mul(gainStep) : null;
             var direct = inputCoefficients[j - 1] is { } x ? x.mul(gain) : null;
-            output[j - 1] = shifted is null ? direct : direct is null ? shifted : shifted.add(direct);
+            output[j - 1] = shifted is null ? direct : direct is null ? shifted : shifted.Plus(direct);
         }
         return output;
     }
@@ -77,7 +77,7 @@ public sealed record ChannelAffineLayer : Layer, ILayerKind
         using var scope = NewDisposeScope();
         var y = buffers.Output(input.shape, input).copy_(input);
         y.mul_(Channels(parameters[offset], input));
-        y.add_(Channels(parameters[offset + 1], input));
+        y.Plus_(Channels(parameters[offset + 1], input));
         return y;
     }
 
@@ -105,7 +105,7 @@ public sealed record ChannelAffineLayer : Layer, ILayerKind
         using var scope = NewDisposeScope();
         var tangent = tangentBuffers.Output(input.shape, input).copy_(input);
         tangent.mul_(Channels(parameterTangents[offset], input));
-        tangent.add_(Channels(parameterTangents[offset + 1], input));
+        tangent.Plus_(Channels(parameterTangents[offset + 1], input));
         if (inputTangent is not null) tangent.AddProduct_(inputTangent, Channels(parameters[offset], input), 1.0);
         return tangent;
     }
@@ -124,12 +124,12 @@ public sealed record ChannelAffineLayer : Layer, ILayerKind
         {
             var y0 = y.narrow(0, 0, n).copy_(input.narrow(0, 0, n));
             y0.mul_(Channels(parameters[offset], input));
-            y0.add_(Channels(parameters[offset + 1], input));
+            y0.Plus_(Channels(parameters[offset + 1], input));
         }
         var coefficients = y.narrow(0, n, order * n).copy_(input.narrow(0, n, order * n));
         coefficients.mul_(Channels(parameters[offset], input));
         coefficients.AddProduct_(input.narrow(0, 0, order * n), Channels(displacement[offset], input), 1.0);
-        y.narrow(0, n, n).add_(Channels(displacement[offset + 1], input));
+        y.narrow(0, n, n).Plus_(Channels(displacement[offset + 1], input));
         return y;
     }
 
@@ -183,7 +183,7 @@ public sealed record ChannelAffineLayer : Layer, ILayerKind
         var (g1, s1) = Gradients(a1, d1);
         var (g2, s2) = ReferenceEquals(a1, a2) && ReferenceEquals(d1, d2) ? (g1, s1) : Gradients(a2, d2);
         var term = g1.matmul(g2.transpose(0, 1));
-        return bias ? term.add_(s1.matmul(s2.transpose(0, 1))) : term;
+        return bias ? term.Plus_(s1.matmul(s2.transpose(0, 1))) : term;
     }
 
     /// <summary>Σ_p Δ⊙a and Σ_p Δ, each [N·O, C], from a [N, C, ...] and Δ [N, O, C, ...].</summary>

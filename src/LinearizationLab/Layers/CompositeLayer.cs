@@ -324,7 +324,7 @@ public abstract record CompositeLayer : Layer
     {
         ChainCombine.Single => outputs[0],
         ChainCombine.Sum => Enumerable.Range(1, outputs.Count - 1)
-            .Aggregate(Scale(outputs[0], ChainScale(0)), (y, c) => y.add(Scale(outputs[c], ChainScale(c)))),
+            .Aggregate(Scale(outputs[0], ChainScale(0)), (y, c) => y.Plus(Scale(outputs[c], ChainScale(c)))),
         _ => cat(outputs.ToArray(), 1),
     };
 
@@ -334,7 +334,7 @@ public abstract record CompositeLayer : Layer
         if (parts.All(p => p is null)) return null;
         if (Combine == ChainCombine.Sum)
             return Enumerable.Range(0, parts.Count).Where(c => parts[c] is not null)
-                .Select(c => Scale(parts[c]!, ChainScale(c))).Aggregate((a, b) => a.add(b));
+                .Select(c => Scale(parts[c]!, ChainScale(c))).Aggregate((a, b) => a.Plus(b));
         return CombineOutputs(parts.Select((p, c) => p ?? zeros_like(values[c])).ToArray());
     }
 
@@ -403,7 +403,7 @@ public abstract record CompositeLayer : Layer
         if (!needInputGradient) return null;
         if (Combine == ChainCombine.Single) return gradients[0];
         var sum = buffers.InputGradient(input.shape, input).copy_(gradients[0]!);
-        for (int c = 1; c < gradients.Length; c++) sum.add_(gradients[c]!);
+        for (int c = 1; c < gradients.Length; c++) sum.Plus_(gradients[c]!);
         return sum;
     }
 

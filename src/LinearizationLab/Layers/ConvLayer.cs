@@ -278,8 +278,8 @@ public sealed record ConvLayer(int Channels, int[] Kernel, int[] Stride, Padding
             int dim = a + 2;
             long before = pads[2 * (SpatialRank - 1 - a)], after = pads[2 * (SpatialRank - 1 - a) + 1], size = context.InputShape[a + 1];
             var axis = gradient.narrow(dim, before, size).clone();
-            if (before > 0) axis.narrow(dim, size - before, before).add_(gradient.narrow(dim, 0, before));
-            if (after > 0) axis.narrow(dim, 0, after).add_(gradient.narrow(dim, before + size, after));
+            if (before > 0) axis.narrow(dim, size - before, before).Plus_(gradient.narrow(dim, 0, before));
+            if (after > 0) axis.narrow(dim, 0, after).Plus_(gradient.narrow(dim, before + size, after));
             gradient = axis;
         }
         return gradient;
@@ -333,7 +333,7 @@ public sealed record ConvLayer(int Channels, int[] Kernel, int[] Stride, Padding
         var (g2, s2) = same ? (g1, s1) : Gradients(context, right, outputs);
         double mw2 = s.WeightMultiplier * s.WeightMultiplier * s.WeightRate, mb2 = s.BiasMultiplier * s.BiasMultiplier * s.BiasRate;
         var weights = (same ? GramMatrix.Of(g1) : g1.matmul(g2.transpose(0, 1))).Scaled(mw2);
-        return s1 is null || s2 is null ? weights : weights.add_(s1.matmul(s2.transpose(0, 1)).Scaled(mb2));
+        return s1 is null || s2 is null ? weights : weights.Plus_(s1.matmul(s2.transpose(0, 1)).Scaled(mb2));
     }
 
     /// <summary>
@@ -350,7 +350,7 @@ public sealed record ConvLayer(int Channels, int[] Kernel, int[] Stride, Padding
         var weight = d.bmm(r.transpose(1, 2)).reshape(n * outputs, -1);
         var withBias = deltas.Where((_, i) => factors[i].Bias).ToArray();
         Tensor? bias = null;
-        foreach (var delta in withBias) bias = bias is null ? delta.sum(-1) : bias.add_(delta.sum(-1));
+        foreach (var delta in withBias) bias = bias is null ? delta.sum(-1) : bias.Plus_(delta.sum(-1));
         return (weight, bias?.reshape(n * outputs, -1));
     }
 

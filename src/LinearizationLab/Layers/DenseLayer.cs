@@ -41,7 +41,7 @@ public sealed record DenseLayer(int Width, double WStd, double BStd) : AffineLay
     public override Tensor Forward(LayerContext context, Tensor input, IReadOnlyList<Tensor> parameters, int offset)
     {
         var s = Scaling(context);
-        return nn.functional.linear(input, parameters[offset]).Scaled(s.WeightMultiplier).add(parameters[offset + 1].Scaled(s.BiasMultiplier));
+        return nn.functional.linear(input, parameters[offset]).Scaled(s.WeightMultiplier).Plus(parameters[offset + 1].Scaled(s.BiasMultiplier));
     }
 
     /// <inheritdoc/>

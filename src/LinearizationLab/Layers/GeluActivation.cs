@@ -41,7 +41,7 @@ public sealed class GeluActivation : Activation
     public override Tensor Apply(Tensor z) => z * Cdf(z);
 
     /// <summary>Φ(z) + z·n(z).</summary>
-    public override Tensor Derivative(Tensor z) => Cdf(z).add(z * Density(z));
+    public override Tensor Derivative(Tensor z) => Cdf(z).Plus(z * Density(z));
 
     /// <summary>(2 − z²)·n(z).</summary>
     public override Tensor SecondDerivative(Tensor z) => z.square().neg().Shifted(2).mul(Density(z));
@@ -54,7 +54,7 @@ public sealed class GeluActivation : Activation
     {
         a.Scale_(-InverseSqrtTwo).erfc_().Scale_(0.5);
         d.mul_(z).Scale_(-0.5).exp_().Scale_(InverseSqrtTwoPi).mul_(z);
-        d.add_(a);
+        d.Plus_(a);
         a.mul_(z);
     }
 

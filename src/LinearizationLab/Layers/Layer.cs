@@ -222,7 +222,7 @@ public abstract record Layer
             foreach (var r in right)
             {
                 var term = StructuredNtkTerm(context, l.Input, l.Delta, r.Input, r.Delta, outputs, bias: l.Bias && r.Bias);
-                total = total is null ? term : total.add_(term);
+                total = total is null ? term : total.Plus_(term);
             }
         return total ?? throw new ArgumentException("a Jacobian needs at least one factor on each side");
     }

@@ -186,9 +186,9 @@ public sealed record LayerNormLayer(double Epsilon) : Layer, ILayerKind
         var (g1, g2, g3) = InverseSqrtDerivatives(Block(r, 0));
         var v1 = Block(v, 1);
         Block(r, 1).copy_(g1.mul(v1));
-        if (order >= 2) Block(r, 2).copy_(g1.mul(Block(v, 2)).add_(g2.mul(v1.square()).Scaled(0.5)));
+        if (order >= 2) Block(r, 2).copy_(g1.mul(Block(v, 2)).Plus_(g2.mul(v1.square()).Scaled(0.5)));
         if (order >= 3)
-            Block(r, 3).copy_(g1.mul(Block(v, 3)).add_(g2.mul(v1).mul_(Block(v, 2))).add_(g3.mul(v1.square().mul(v1)).Scaled(1.0 / 6)));
+            Block(r, 3).copy_(g1.mul(Block(v, 3)).Plus_(g2.mul(v1).mul_(Block(v, 2))).Plus_(g3.mul(v1.square().mul(v1)).Scaled(1.0 / 6)));
         for (int j = 1; j <= order; j++)
         {
             var yj = Block(y, j).copy_(Block(u, j)).mul_(Block(r, 0));
@@ -227,13 +227,13 @@ public sealed record LayerNormLayer(double Epsilon) : Layer, ILayerKind
         vBar[1] = g1.mul(rBar[1]);
         if (order >= 2)
         {
-            vBar[1].add_(g2.mul(v1).mul_(rBar[2]));
+            vBar[1].Plus_(g2.mul(v1).mul_(rBar[2]));
             vBar[2] = g1.mul(rBar[2]);
         }
         if (order >= 3)
         {
-            vBar[1].add_(g2.mul(Block(v, 2)).add_(g3.mul(v1.square()).Scaled(0.5)).mul_(rBar[3]));
-            vBar[2].add_(g2.mul(v1).mul_(rBar[3]));
+            vBar[1].Plus_(g2.mul(Block(v, 2)).Plus_(g3.mul(v1.square()).Scaled(0.5)).mul_(rBar[3]));
+            vBar[2].Plus_(g2.mul(v1).mul_(rBar[3]));
             vBar[3] = g1.mul(rBar[3]);
         }
         double twoOverC = 2.0 / input.shape[1];
@@ -315,5 +315,5 @@ public sealed record LayerNormLayer(double Epsilon) : Layer, ILayerKind
 
     private static Tensor? Product(Tensor? a, Tensor? b) => a is null || b is null ? null : a.mul(b);
 
-    private static Tensor? Sum(Tensor? a, Tensor? b) => a is null ? b : b is null ? a : a.add(b);
+    private static Tensor? Sum(Tensor? a, Tensor? b) => a is null ? b : b is null ? a : a.Plus(b);
 }

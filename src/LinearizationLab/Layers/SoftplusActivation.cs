@@ -68,7 +68,7 @@ public sealed class SoftplusActivation : Activation
     {
         d.abs_().neg_().exp_().log1p_();
         using (var zero = 0.0.ToScalar()) a.clamp_min_(zero);
-        a.add_(d);
+        a.Plus_(d);
         d.copy_(z).sigmoid_();
     }
 

@@ -11,6 +11,18 @@ namespace LinearizationLab.Layers;
 /// </summary>
 internal static class TensorScalars
 {
+    /// <summary>α = 1 for sums, held for the process: TorchSharp's <c>add(x)</c> is <c>add(x, 1)</c>, whose 1 is a temporary.</summary>
+    private static readonly Scalar One = 1.ToScalar();
+
+    /// <summary>t + other.</summary>
+    public static Tensor Plus(this Tensor t, Tensor other) => t.add(other, One);
+
+    /// <summary>t ← t + other in place.</summary>
+    public static Tensor Plus_(this Tensor t, Tensor other) => t.add_(other, One);
+
+    /// <summary>t[index[i]] ← t[index[i]] + source[i] along <paramref name="dim"/>, in place.</summary>
+    public static Tensor IndexAdd_(this Tensor t, long dim, Tensor index, Tensor source) => t.index_add_(dim, index, source, One);
+
     /// <summary>t · c.</summary>
     public static Tensor Scaled(this Tensor t, double c)
     {
@@ -22,14 +34,14 @@ internal static class TensorScalars
     public static Tensor Shifted(this Tensor t, double c)
     {
         using var s = c.ToScalar();
-        return t.add(s);
+        return t.add(s, One);
     }
 
     /// <summary>t ← t + c in place.</summary>
     public static Tensor Shift_(this Tensor t, double c)
     {
         using var s = c.ToScalar();
-        return t.add_(s);
+        return t.add_(s, One);
     }
 
     /// <summary>t ← t · c in place.</summary>

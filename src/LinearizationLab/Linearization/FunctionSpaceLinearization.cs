@@ -58,7 +58,7 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
         if (!alongOrigin) return;
         using var noGrad = no_grad();
         _alongOrigin = zeros(1, dtype: x.dtype, device: x.device).DetachFromDisposeScope();
-        _atZero = full(1, -1.0, dtype: x.dtype, device: x.device).DetachFromDisposeScope();
+        _atZero = tensor(new[] { -1.0 }, dtype: x.dtype, device: x.device).DetachFromDisposeScope();
         _originNormSquared = linearization.InitialParameters.Sum(t => t.square().sum().ToDouble());
     }
 
@@ -227,7 +227,7 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
     private Tensor AddDisplacement(Tensor f, Tensor kernel, Tensor? alongOrigin)
     {
         f.view(-1).addmv_(kernel, _coefficients.view(-1));
-        if (_alongOrigin is not null) f.addcmul_(alongOrigin!, _alongOrigin, 1);
+        if (_alongOrigin is not null) f.AddProduct_(alongOrigin!, _alongOrigin, 1);
         return f;
     }
 
@@ -244,7 +244,7 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
             return;
         }
         var gradient = _gradient.Output(_coefficients.shape, _coefficients).zero_();
-        gradient.index_add_(0, _rows, outputGradient, 1);
+        gradient.IndexAdd_(0, _rows, outputGradient);
         sink.Add(0, gradient, 1);
     }
 

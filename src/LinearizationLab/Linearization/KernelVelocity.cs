@@ -71,9 +71,9 @@ public static class KernelVelocity
             var moving = new List<JacobianFactor> { new(a, stack(rates[l], 1)) };
             if (jetTrace.Units[l].InputCoefficients[0] is { } tangent) moving.Add(new(tangent.detach(), delta, Bias: false));
             var term = unit.Layer.StructuredNtkTerm(unit.Context, moving, [new JacobianFactor(a, delta)], outputs);
-            half = half is null ? term : half.add_(term);
+            half = half is null ? term : half.Plus_(term);
         }
         var h = half ?? throw new InvalidOperationException("the network has no parameters");
-        return (h + h.transpose(0, 1)).MoveToOuterDisposeScope();
+        return h.Plus(h.transpose(0, 1)).MoveToOuterDisposeScope();
     }
 }

@@ -65,7 +65,7 @@ public sealed class LinearizedNetwork : IBackpropModel, IDisplacementModel, IDis
     {
         using var scope = NewDisposeScope();
         var (f0, jvp) = _network.Jvp(x, _theta0, _delta);
-        return (f0 + jvp).MoveToOuterDisposeScope();
+        return f0.Plus(jvp).MoveToOuterDisposeScope();
     }
 
     /// <summary>f_lin(x; θ') at any θ' of the parameters' shapes (differentiable with respect to θ' when it requires grad).</summary>
@@ -74,7 +74,7 @@ public sealed class LinearizedNetwork : IBackpropModel, IDisplacementModel, IDis
         using var scope = NewDisposeScope();
         var delta = theta.Select((t, i) => t - _theta0[i]).ToArray();
         var (f0, jvp) = _network.Jvp(x, _theta0, delta);
-        return (f0 + jvp).MoveToOuterDisposeScope();
+        return f0.Plus(jvp).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -96,7 +96,7 @@ public sealed class LinearizedNetwork : IBackpropModel, IDisplacementModel, IDis
         }
         var f0 = _point.Output!;
         var tangent = _network.TangentInto(_point, _theta0, _delta, _tangent);
-        return _output.Output(f0.shape, f0).copy_(f0).add_(tangent);
+        return _output.Output(f0.shape, f0).copy_(f0).Plus_(tangent);
     }
 
     /// <summary>∂L/∂Δθ = J0ᵀ·δ: the transpose of the tangent map, backpropagation through the pass at θ0.</summary>

@@ -75,7 +75,7 @@ public sealed class NtkHierarchy
         {
             gram = GramMatrix.Of(b).view(m, m, m, m);         // [I, K, J, L] = B_IK·B_JL
             var ba = b.matmul(a.t()).view(m, m, m);           // [I, K, J] = B_IK·a_J
-            o3 = ba.permute(0, 2, 1) + ba.permute(2, 0, 1);   // [I, J, K] = B_IK·a_J + B_JK·a_I
+            o3 = ba.permute(0, 2, 1).Plus(ba.permute(2, 0, 1));   // [I, J, K] = B_IK·a_J + B_JK·a_I
         }
         using (phases?.Measure("hierarchy_third_derivatives")) third = ThirdDerivatives(network, theta, x, a, m);
         Tensor o4;
@@ -176,7 +176,7 @@ public sealed class NtkHierarchy
         var pair = new Tensor[m, m];
         for (int j = 0; j < m; j++)
             for (int k = j + 1; k < m; k++)
-                pair[j, k] = pair[k, j] = cubic.Along(u => u.copy_(a[j]).add_(a[k]));
+                pair[j, k] = pair[k, j] = cubic.Along(u => u.copy_(a[j]).Plus_(a[k]));
         // Pairs with a repeated index: c(2a) = 8c(a).
         for (int j = 0; j < m; j++) pair[j, j] = single[j].Scaled(8);
         var third = zeros([m, m, m, m], a.dtype, a.device);
@@ -185,8 +185,8 @@ public sealed class NtkHierarchy
         for (int l = k; l < m; l++)
         {
             using var tripleScope = NewDisposeScope();
-            var value = cubic.Along(u => u.copy_(a[j]).add_(a[k]).add_(a[l]));
-            value.sub_(pair[j, k]).sub_(pair[j, l]).sub_(pair[k, l]).add_(single[j]).add_(single[k]).add_(single[l]);
+            var value = cubic.Along(u => u.copy_(a[j]).Plus_(a[k]).Plus_(a[l]));
+            value.sub_(pair[j, k]).sub_(pair[j, l]).sub_(pair[k, l]).Plus_(single[j]).Plus_(single[k]).Plus_(single[l]);
             foreach (var (p, q, r) in new[] { (j, k, l), (j, l, k), (k, j, l), (k, l, j), (l, j, k), (l, k, j) })
                 third[.., p, q, r].copy_(value);
         }
@@ -268,11 +268,11 @@ public sealed class NtkHierarchy
     {
         // permute(p) gives out[i0,i1,i2,i3] = g[index i_k at position p_k]; each term names the G entry it reads.
         var o4 = g.permute(0, 2, 1, 3).clone();                  // out[I,J,K,L] = G[I,K,J,L] = B_IK·B_JL
-        o4.add_(g);                                              // out[I,J,K,L] = G[I,J,K,L] = B_IJ·B_KL
-        o4.add_(g.permute(0, 2, 3, 1));                          // out[I,J,K,L] = G[I,L,J,K] = B_IL·B_JK
-        o4.add_(g.permute(1, 0, 2, 3));                          // out[I,J,K,L] = G[J,I,K,L] = B_JI·B_KL
-        o4.add_(third);
-        o4.add_(third.permute(1, 0, 2, 3));
+        o4.Plus_(g);                                              // out[I,J,K,L] = G[I,J,K,L] = B_IJ·B_KL
+        o4.Plus_(g.permute(0, 2, 3, 1));                          // out[I,J,K,L] = G[I,L,J,K] = B_IL·B_JK
+        o4.Plus_(g.permute(1, 0, 2, 3));                          // out[I,J,K,L] = G[J,I,K,L] = B_JI·B_KL
+        o4.Plus_(third);
+        o4.Plus_(third.permute(1, 0, 2, 3));
         return o4;
     }
 

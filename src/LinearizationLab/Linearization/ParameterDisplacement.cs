@@ -1,3 +1,4 @@
+using LinearizationLab.Layers;
 using LinearizationLab.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -42,7 +43,7 @@ internal sealed class ParameterDisplacement : IDisposable
     public Tensor[] Current()
     {
         using var noGrad = no_grad();
-        return Origin.Select((t, i) => t + Delta[i]).ToArray();
+        return Origin.Select((t, i) => t.Plus(Delta[i])).ToArray();
     }
 
     /// <summary>‖Δθ‖ over all tensors, in float64.</summary>

@@ -115,7 +115,7 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisplacementModel, IDis
             long n = x.shape[0];
             var stacked = _network.JetInto(x, Order, _theta0, _delta, _jet, newPoint);
             var f = _sum.Output([n, stacked.shape[1]], stacked).copy_(stacked.narrow(0, 0, n));
-            for (int j = 1; j <= Order; j++) f.add_(stacked.narrow(0, j * n, n));
+            for (int j = 1; j <= Order; j++) f.Plus_(stacked.narrow(0, j * n, n));
             return f;
         }
         if (newPoint)
@@ -191,7 +191,7 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisplacementModel, IDis
             var factors = pairs[l].Select((p, j) =>
                 new JacobianFactor(p.Input.detach(), stack(perOutput.Select(g => g[first + j]), 1).detach(), Bias: j == 0)).ToArray();
             var term = unit.Layer.StructuredNtkTerm(unit.Context, factors, factors, outputs);
-            total = total is null ? term : total.add_(term);
+            total = total is null ? term : total.Plus_(term);
             index += pairs[l].Length;
         }
         return (total ?? throw new InvalidOperationException("the network has no parameters")).MoveToOuterDisposeScope();
@@ -205,8 +205,8 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisplacementModel, IDis
     private static Tensor Sum(JetPoint point, Tensor[] coefficients)
     {
         var total = coefficients[0];
-        for (int j = 1; j < coefficients.Length; j++) total = total + coefficients[j];
-        return point.Output + total;
+        for (int j = 1; j < coefficients.Length; j++) total = total.Plus(coefficients[j]);
+        return point.Output.Plus(total);
     }
 
     /// <inheritdoc/>

@@ -137,7 +137,7 @@ public sealed class MomentumSgd : IOptimizer
     /// <summary>v ← μ·v + g; θ ← θ − η·g − η·μ·v.</summary>
     private void ApplyNesterov(int index, Tensor g)
     {
-        var v = Velocity(index).Scale_(_spec.Momentum).add_(g);
+        var v = Velocity(index).Scale_(_spec.Momentum).Plus_(g);
         _parameters[index].AddScaled_(g, -Rate(index)).AddScaled_(v, -Rate(index) * _spec.Momentum);
     }
 
