@@ -1,6 +1,6 @@
 using LinearizationLab.Bench;
 
-// Benchmarks print figures; they never assert. Usage: lab-bench [gd-step|adam-step|cnn-step [--steps S]|sweep-step [--widths W,..] [--dtypes D,..] [--runs R]|taylor-step [--widths W,..] [--dtypes D,..]|ntk [--only METHOD]|cnn-ntk [--only METHOD]|ntk-memory|analytic [mlp1k|mlp10k|cnn|relu20|tanh20] [--reps R]|gp [gp10k|gp10k-t] [--reps R]|memory [mlp-wide|cnn|gp8k]|npy [--n N] [--reps R]|all]
+// Benchmarks print figures; they never assert. Usage: lab-bench [gd-step|adam-step|cnn-step [--steps S]|sweep-step [--widths W,..] [--dtypes D,..] [--runs R]|taylor-step [--widths W,..] [--dtypes D,..]|ntk [--only METHOD]|cnn-ntk [--only METHOD]|ntk-memory|analytic [mlp1k|mlp10k|cnn|relu20|tanh20] [--reps R]|gp [gp10k|gp10k-t] [--reps R]|memory [mlp-wide|cnn|gp8k]|npy [--n N] [--reps R]|gram|cnn-kernel|hierarchy|all]
 string which = args.Length > 0 ? args[0] : "all";
 var benchmarks = new Dictionary<string, Action>
 {
@@ -17,6 +17,9 @@ var benchmarks = new Dictionary<string, Action>
     ["memory"] = () => MemoryBenchmark.Run(args.Skip(1).ToArray()),
     ["memory-case"] = () => MemoryBenchmark.Case(args.Skip(1).ToArray()),
     ["npy"] = () => NpyBenchmark.Run(args.Skip(1).ToArray()),
+    ["gram"] = KernelPartsBenchmark.Gram,
+    ["cnn-kernel"] = KernelPartsBenchmark.CnnKernel,
+    ["hierarchy"] = KernelPartsBenchmark.Hierarchy,
 };
 if (which == "all")
 {
