@@ -12,9 +12,10 @@ namespace LinearizationLab.Linearization;
 /// dε/dτ = −(1/N)·Θ ε, dΘ_IJ/dτ = −(1/N)·Σ_K O₃_IJK ε_K, dO₃_IJK/dτ = −(1/N)·Σ_L O₄_IJKL ε_L, with
 /// Θ_IJ = a_I·a_J, O₃_IJK = ∇Θ_IJ·a_K and O₄_IJKL = ∇O₃_IJK·a_L. O₃ and O₄ are of order 1/n, so the truncation keeps every
 /// O(1/n) effect on the dynamics. They are computed at θ0 by automatic differentiation: with B_IK = H_I a_K (the Hessian of
-/// f_I times a_K, reverse mode over the forward-mode tangent), O₃_IJK = a_J·B_IK + a_I·B_JK and
+/// f_I times a_K, by hand-written order-2 jets where the network has them), O₃_IJK = a_J·B_IK + a_I·B_JK and
 /// O₄_IJKL = B_IK·B_JL + B_IJ·B_KL + B_IL·B_JK + B_JI·B_KL + D³f_I[a_J, a_K, a_L] + D³f_J[a_I, a_K, a_L], the third
-/// derivatives by polarization of the cubic coefficient of order-3 jets (exact: the coefficient is a cubic form).
+/// derivatives by carrying mixed partials through an MLP (<see cref="MixedPartials"/>), else by polarization of the cubic
+/// coefficient of order-3 jets (exact: the coefficient is a cubic form).
 /// Storage is M⁴ doubles for O₄ and M²·P for the B's, so it is meant for small training sets (M ≤ 32).
 /// </summary>
 public sealed class NtkHierarchy
@@ -77,7 +78,8 @@ public sealed class NtkHierarchy
             var ba = b.matmul(a.t()).view(m, m, m);           // [I, K, J] = B_IK·a_J
             o3 = ba.permute(0, 2, 1).Plus(ba.permute(2, 0, 1));   // [I, J, K] = B_IK·a_J + B_JK·a_I
         }
-        using (phases?.Measure("hierarchy_third_derivatives")) third = ThirdDerivatives(network, theta, x, a, m);
+        using (phases?.Measure("hierarchy_third_derivatives")) third = MixedPartials.Supports(network)
+            ? MixedPartials.ThirdDerivatives(network, theta, x, a) : ThirdDerivativesByPolarization(network, theta, x, a, m);
         Tensor o4;
         using (phases?.Measure("hierarchy_contractions")) o4 = HierarchyO4(gram, third, m);
         using var noGrad = no_grad();
@@ -167,7 +169,7 @@ public sealed class NtkHierarchy
     /// with the single and pair terms computed once; each J ≤ K ≤ L is copied to every permutation. The O(M³) jets run from
     /// one expansion point, with u written into one buffer (<see cref="CubicCoefficient"/>).
     /// </summary>
-    private static Tensor ThirdDerivatives(Network network, Tensor[] theta, Tensor x, Tensor a, int m)
+    internal static Tensor ThirdDerivativesByPolarization(Network network, Tensor[] theta, Tensor x, Tensor a, int m)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

@@ -60,6 +60,30 @@ public class NtkHierarchyTests
         Assert.True((byJets - byAutograd).norm().ToDouble() <= 1e-12 * size, $"|ΔB| = {(byJets - byAutograd).norm().ToDouble():G3}, |B| = {size:G3}");
     }
 
+    [Theory]
+    [InlineData("erf", 2, 1, "ntk")]
+    [InlineData("tanh", 3, 2, "standard")]
+    [InlineData("relu", 2, 2, "ntk")]
+    [InlineData("gelu", 1, 3, "ntk")]
+    public void MixedPartialsGiveThePolarizedThirdDerivatives(string activation, int depth, int outputs, string parameterization)
+    {
+        // D³f_I[a_J, a_K, a_L] two ways: the mixed partials carried through the MLP, and polarization of order-3 jets (seven
+        // cubic coefficients per triple, whose cancellation costs a few digits). Tolerance 1e-10 of the tensor's norm.
+        var spec = Spec(Mlp(activation, depth, outputs, parameterization));
+        using var scope = NewDisposeScope();
+        using var network = Network.Create(spec, 8, TensorSettings.CpuFloat64);
+        Assert.True(MixedPartials.Supports(network));
+        var x = Inputs(spec, 3, 9);
+        var theta = network.Parameters.Select(p => p.detach()).ToArray();
+        var a = stack(Gradients(network, x).Select(g => cat(g.Select(t => t.flatten()).ToArray())).ToArray());
+        int m = (int)a.shape[0];
+        var carried = MixedPartials.ThirdDerivatives(network, theta, x, a);
+        var polarized = NtkHierarchy.ThirdDerivativesByPolarization(network, theta, x, a, m);
+        double size = polarized.norm().ToDouble();
+        Assert.True(size > 0);   // ReLU's φ″ = φ‴ = 0, but products of weights across layers remain
+        Assert.True((carried - polarized).norm().ToDouble() <= 1e-10 * size, $"|ΔT| = {(carried - polarized).norm().ToDouble():G3}, |T| = {size:G3}");
+    }
+
     [Fact]
     public void O4IsTheSlopeOfO3AlongEachOutputsGradient()
     {
