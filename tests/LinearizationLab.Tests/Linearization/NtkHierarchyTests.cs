@@ -52,7 +52,7 @@ public class NtkHierarchyTests
         Assert.True(network.SupportsBackprop);
         var x = Inputs(spec, 3, 4);
         var theta = network.Parameters.Select(p => p.detach()).ToArray();
-        var a = stack(Gradients(network, x).Select(g => cat(g.Select(t => t.flatten()).ToArray())).ToArray());
+        var a = FlatGradients(network, x);
         var byAutograd = NtkHierarchy.HessianProductsByAutograd(network, theta, x, a);
         var byJets = NtkHierarchy.HessianProductsByJets(network, theta, x, a);
         double size = byAutograd.norm().ToDouble();
@@ -75,7 +75,7 @@ public class NtkHierarchyTests
         Assert.True(MixedPartials.Supports(network));
         var x = Inputs(spec, 3, 9);
         var theta = network.Parameters.Select(p => p.detach()).ToArray();
-        var a = stack(Gradients(network, x).Select(g => cat(g.Select(t => t.flatten()).ToArray())).ToArray());
+        var a = FlatGradients(network, x);
         int m = (int)a.shape[0];
         var carried = MixedPartials.ThirdDerivatives(network, theta, x, a);
         var polarized = NtkHierarchy.ThirdDerivativesByPolarization(network, theta, x, a, m);
@@ -145,6 +145,10 @@ public class NtkHierarchyTests
             Assert.Equal(trained[i], gdResidual[i], 1e-10);
         }
     }
+
+    /// <summary>The rows a_I = ∇_θ f_I as one flat vector each, [M, P], in θ's order.</summary>
+    private static Tensor FlatGradients(Network network, Tensor x) =>
+        stack(Gradients(network, x).Select(g => cat(g.Select(t => t.flatten()).ToArray())).ToArray());
 
     /// <summary>∇_θ f_I for every training output I = example·O + output, shaped like θ.</summary>
     private static Tensor[][] Gradients(Network network, Tensor x)
