@@ -17,13 +17,15 @@ namespace LinearizationLab.Linearization;
 /// ∂_JKL y = φ‴ ∂_J z ∂_K z ∂_L z + φ″ (∂_J z ∂_KL z + ∂_K z ∂_JL z + ∂_L z ∂_JK z) + φ′ ∂_JKL z.
 /// The same formulas hold with repeated indices (two variables along one direction), so only sorted pairs and triples are
 /// kept. Every W meets all 1 + M + M(M+1)/2 + M(M+1)(M+2)/6 coefficients in one GEMM and each U_J all pairs in one, where
-/// polarization (<see cref="NtkHierarchy"/>) runs one order-3 jet of thin products per triple.
+/// polarization (<see cref="NtkHierarchy"/>) runs one order-3 jet of thin products per triple. The element-wise work on
+/// triples goes in blocks of a few MB, which the allocator serves again from its heap; whole [triples, N, w] temporaries
+/// were each mapped and zeroed by the kernel anew, and that had cost more than the products.
 /// </summary>
 internal static class MixedPartials
 {
-    /// <summary>Whether every layer is dense or an activation (a flat MLP), the networks this route computes.</summary>
+    /// <summary>Whether the network is a flat MLP (dense layers and activations, a dense layer first), the networks this route computes.</summary>
     public static bool Supports(Network network) =>
-        network.Layers.All(l => l.Kind is DenseLayer or ActivationLayer) && network.Layers.Any(l => l.Kind is DenseLayer);
+        network.Layers.Count > 0 && network.Layers[0].Kind is DenseLayer && network.Layers.All(l => l.Kind is DenseLayer or ActivationLayer);
 
     /// <summary>
     /// T[I, J, K, L] = D³f_I[a_J, a_K, a_L] for the M = N·O outputs I of <paramref name="x"/> [N, d] and the directions
