@@ -105,7 +105,7 @@ public sealed class EmpiricalNtk
     private IList<Tensor> Weighted(IList<Tensor> perTensor, double power)
     {
         if (_rates is null) return perTensor;
-        return perTensor.Select((t, p) => _rates[p] == 1 ? t : t * Math.Pow(_rates[p], power)).ToArray();
+        return perTensor.Select((t, p) => _rates[p] == 1 ? t : t.Scaled(Math.Pow(_rates[p], power))).ToArray();
     }
 
     /// <summary>Detached aliases of θ that are leaves requiring grad, so autograd can differentiate with respect to them.</summary>

@@ -1,3 +1,4 @@
+using LinearizationLab.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,6 +25,6 @@ public sealed record CoordinateSize(int Width, int Layer, string Quantity, int S
     public static double RmsOf(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return x.square().mean().sqrt().ToDouble();
+        return x.Squared().mean().sqrt().ToNumber();
     }
 }

@@ -1,3 +1,4 @@
+using LinearizationLab.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -63,8 +64,8 @@ public static class MatrixDistance
                 using var scope = NewDisposeScope();
                 long length = Math.Min(Slice, a.shape[0] - start);
                 var initial = b.narrow(0, start, length).to(ScalarType.Float64);
-                diff += (a.narrow(0, start, length).to(ScalarType.Float64) - initial).square().sum().ToDouble();
-                norm += initial.square().sum().ToDouble();
+                diff += (a.narrow(0, start, length).to(ScalarType.Float64) - initial).Squared().sum().ToNumber();
+                norm += initial.Squared().sum().ToNumber();
             }
         }
         return Math.Sqrt(diff / norm);

@@ -57,11 +57,11 @@ public sealed record ActivationLayer(Activation Function) : Layer, ILayerKind
         output[0] = z[0] is null ? null : derivatives[0] * z[0]!;
         if (order >= 2)
             output[1] = Sum(z[1] is null ? null : derivatives[0] * z[1]!,
-                z[0] is null ? null : (derivatives[1] * z[0]!.square()).Scaled(0.5));
+                z[0] is null ? null : (derivatives[1] * z[0]!.Squared()).Scaled(0.5));
         if (order >= 3)
             output[2] = Sum(Sum(z[2] is null ? null : derivatives[0] * z[2]!,
                     z[0] is null || z[1] is null ? null : derivatives[1] * z[0]! * z[1]!),
-                z[0] is null ? null : (derivatives[2] * z[0]!.square() * z[0]!).Scaled(1.0 / 6));
+                z[0] is null ? null : (derivatives[2] * z[0]!.Squared() * z[0]!).Scaled(1.0 / 6));
         return output;
     }
 
@@ -93,11 +93,11 @@ public sealed record ActivationLayer(Activation Function) : Layer, ILayerKind
         if (order >= 2)
         {
             var phi2 = buffers.StoredHigherDerivative(2);
-            Block(a, 2).AddScaled_(z1.square().mul_(phi2), 0.5);
+            Block(a, 2).AddScaled_(z1.Squared().mul_(phi2), 0.5);
             if (order >= 3)
             {
                 Block(a, 3).Plus_(z1.mul(Block(input, 2)).mul_(phi2));
-                Block(a, 3).AddScaled_(z1.square().mul_(z1).mul_(buffers.StoredHigherDerivative(3)), 1.0 / 6);
+                Block(a, 3).AddScaled_(z1.Squared().mul_(z1).mul_(buffers.StoredHigherDerivative(3)), 1.0 / 6);
             }
         }
         return a;
@@ -125,7 +125,7 @@ public sealed record ActivationLayer(Activation Function) : Layer, ILayerKind
             {
                 Block(g, 2).Plus_(phi2z1.mul(Block(outputGradient, 3)));
                 var curvature = buffers.StoredHigherDerivative(2).mul(Block(input, 2));
-                curvature.AddScaled_(Block(input, 1).square().mul_(buffers.StoredHigherDerivative(3)), 0.5);
+                curvature.AddScaled_(Block(input, 1).Squared().mul_(buffers.StoredHigherDerivative(3)), 0.5);
                 Block(g, 1).Plus_(curvature.mul_(Block(outputGradient, 3)));
             }
         }

@@ -36,13 +36,13 @@ public sealed class ErfActivation : Activation
     public override Tensor Apply(Tensor z) => special.erf(z);
 
     /// <inheritdoc/>
-    public override Tensor Derivative(Tensor z) => (-z.square()).exp().Scaled(TwoOverSqrtPi);
+    public override Tensor Derivative(Tensor z) => (-z.Squared()).exp().Scaled(TwoOverSqrtPi);
 
     /// <summary>−2z·φ′(z).</summary>
     public override Tensor SecondDerivative(Tensor z) => Derivative(z).mul(z).Scaled(-2);
 
     /// <summary>(4z² − 2)·φ′(z).</summary>
-    public override Tensor ThirdDerivative(Tensor z) => Derivative(z).mul(z.square().Scaled(4).Shifted(-2));
+    public override Tensor ThirdDerivative(Tensor z) => Derivative(z).mul(z.Squared().Scaled(4).Shifted(-2));
 
     /// <inheritdoc/>
     public override void ApplyInPlace(Tensor z, Tensor a, Tensor d)

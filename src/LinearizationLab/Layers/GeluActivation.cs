@@ -44,10 +44,10 @@ public sealed class GeluActivation : Activation
     public override Tensor Derivative(Tensor z) => Cdf(z).Plus(z * Density(z));
 
     /// <summary>(2 − z²)·n(z).</summary>
-    public override Tensor SecondDerivative(Tensor z) => z.square().neg().Shifted(2).mul(Density(z));
+    public override Tensor SecondDerivative(Tensor z) => z.Squared().neg().Shifted(2).mul(Density(z));
 
     /// <summary>z·(z² − 4)·n(z).</summary>
-    public override Tensor ThirdDerivative(Tensor z) => z.square().Shifted(-4).mul(z).mul(Density(z));
+    public override Tensor ThirdDerivative(Tensor z) => z.Squared().Shifted(-4).mul(z).mul(Density(z));
 
     /// <summary>a ← Φ(z) then z·Φ(z); d ← z·n(z) then Φ(z) + z·n(z); no temporaries.</summary>
     public override void ApplyInPlace(Tensor z, Tensor a, Tensor d)
@@ -82,5 +82,5 @@ public sealed class GeluActivation : Activation
 
     private static Tensor Cdf(Tensor z) => z.Scaled(-InverseSqrtTwo).erfc().Scaled(0.5);
 
-    private static Tensor Density(Tensor z) => z.square().Scaled(-0.5).exp().Scaled(InverseSqrtTwoPi);
+    private static Tensor Density(Tensor z) => z.Squared().Scaled(-0.5).exp().Scaled(InverseSqrtTwoPi);
 }

@@ -186,9 +186,9 @@ public sealed record LayerNormLayer(double Epsilon) : Layer, ILayerKind
         var (g1, g2, g3) = InverseSqrtDerivatives(Block(r, 0));
         var v1 = Block(v, 1);
         Block(r, 1).copy_(g1.mul(v1));
-        if (order >= 2) Block(r, 2).copy_(g1.mul(Block(v, 2)).Plus_(g2.mul(v1.square()).Scaled(0.5)));
+        if (order >= 2) Block(r, 2).copy_(g1.mul(Block(v, 2)).Plus_(g2.mul(v1.Squared()).Scaled(0.5)));
         if (order >= 3)
-            Block(r, 3).copy_(g1.mul(Block(v, 3)).Plus_(g2.mul(v1).mul_(Block(v, 2))).Plus_(g3.mul(v1.square().mul(v1)).Scaled(1.0 / 6)));
+            Block(r, 3).copy_(g1.mul(Block(v, 3)).Plus_(g2.mul(v1).mul_(Block(v, 2))).Plus_(g3.mul(v1.Squared().mul(v1)).Scaled(1.0 / 6)));
         for (int j = 1; j <= order; j++)
         {
             var yj = Block(y, j).copy_(Block(u, j)).mul_(Block(r, 0));
@@ -232,7 +232,7 @@ public sealed record LayerNormLayer(double Epsilon) : Layer, ILayerKind
         }
         if (order >= 3)
         {
-            vBar[1].Plus_(g2.mul(Block(v, 2)).Plus_(g3.mul(v1.square()).Scaled(0.5)).mul_(rBar[3]));
+            vBar[1].Plus_(g2.mul(Block(v, 2)).Plus_(g3.mul(v1.Squared()).Scaled(0.5)).mul_(rBar[3]));
             vBar[2].Plus_(g2.mul(v1).mul_(rBar[3]));
             vBar[3] = g1.mul(rBar[3]);
         }
@@ -272,7 +272,7 @@ public sealed record LayerNormLayer(double Epsilon) : Layer, ILayerKind
     private (Tensor Centered, Tensor InverseStd) Normalize(Tensor input)
     {
         var centered = Center(input);
-        return (centered, MeanOverFeatures(centered.square()).Shifted(Epsilon).rsqrt());
+        return (centered, MeanOverFeatures(centered.Squared()).Shifted(Epsilon).rsqrt());
     }
 
     /// <summary>r ← 1/√(mean(u²) + ε), using <paramref name="scratch"/> (shaped like u) for u².</summary>
@@ -294,7 +294,7 @@ public sealed record LayerNormLayer(double Epsilon) : Layer, ILayerKind
     /// <summary>g′, g″, g‴ of g(v) = v^(−1/2) at v_0 = r_0^(−2): −½r_0³, ¾r_0⁵, −(15/8)r_0⁷.</summary>
     private static (Tensor First, Tensor Second, Tensor Third) InverseSqrtDerivatives(Tensor r0)
     {
-        var r2 = r0.square();
+        var r2 = r0.Squared();
         var first = r2.mul(r0).Scaled(-0.5);
         var second = first.mul(r2).Scaled(-1.5);
         var third = second.mul(r2).Scaled(-2.5);

@@ -43,19 +43,19 @@ public sealed class TanhActivation : Activation
     public override Tensor Apply(Tensor z) => z.tanh();
 
     /// <inheritdoc/>
-    public override Tensor Derivative(Tensor z) => z.tanh().square().neg().Shifted(1);
+    public override Tensor Derivative(Tensor z) => z.tanh().Squared().neg().Shifted(1);
 
     /// <summary>−2·tanh(z)·(1 − tanh²(z)).</summary>
     public override Tensor SecondDerivative(Tensor z)
     {
         var t = z.tanh();
-        return t.mul(t.square().neg().Shifted(1)).Scaled(-2);
+        return t.mul(t.Squared().neg().Shifted(1)).Scaled(-2);
     }
 
     /// <summary>(6·tanh²(z) − 2)·(1 − tanh²(z)).</summary>
     public override Tensor ThirdDerivative(Tensor z)
     {
-        var t2 = z.tanh().square();
+        var t2 = z.tanh().Squared();
         return t2.Scaled(6).Shifted(-2).mul(t2.neg().Shifted(1));
     }
 

@@ -14,6 +14,12 @@ internal static class TensorScalars
     /// <summary>α = 1 for sums, held for the process: TorchSharp's <c>add(x)</c> is <c>add(x, 1)</c>, whose 1 is a temporary.</summary>
     private static readonly Scalar One = 1.ToScalar();
 
+    /// <summary>t ⊙ t: TorchSharp's <c>square()</c> makes a temporary Scalar 2.</summary>
+    public static Tensor Squared(this Tensor t) => t.mul(t);
+
+    /// <summary>The value of a one-element tensor as a double: TorchSharp's <c>ToDouble()</c> goes through a temporary Scalar.</summary>
+    public static double ToNumber(this Tensor t) => t.to(ScalarType.Float64).item<double>();
+
     /// <summary>t + other.</summary>
     public static Tensor Plus(this Tensor t, Tensor other) => t.add(other, One);
 

@@ -59,7 +59,7 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
         using var noGrad = no_grad();
         _alongOrigin = zeros(1, dtype: x.dtype, device: x.device).DetachFromDisposeScope();
         _atZero = tensor(new[] { -1.0 }, dtype: x.dtype, device: x.device).DetachFromDisposeScope();
-        _originNormSquared = linearization.InitialParameters.Sum(t => t.square().sum().ToDouble());
+        _originNormSquared = linearization.InitialParameters.Sum(t => t.Squared().sum().ToNumber());
     }
 
     /// <summary>
@@ -262,11 +262,11 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var c = _coefficients.view(-1);
-        double square = c.dot(_sets[0].Kernel.mv(c)).ToDouble();
+        double square = c.dot(_sets[0].Kernel.mv(c)).ToNumber();
         if (_alongOrigin is not null)
         {
-            double a = _alongOrigin.ToDouble();
-            square += 2 * a * c.dot(_sets[0].AlongOrigin!.view(-1)).ToDouble() + a * a * _originNormSquared;
+            double a = _alongOrigin.ToNumber();
+            square += 2 * a * c.dot(_sets[0].AlongOrigin!.view(-1)).ToNumber() + a * a * _originNormSquared;
         }
         return Math.Sqrt(Math.Max(0, square));
     }
@@ -322,7 +322,7 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
         if (_alongOrigin is not null)
             using (no_grad())
             {
-                double a = _alongOrigin.ToDouble();
+                double a = _alongOrigin.ToNumber();
                 for (int i = 0; i < delta.Count; i++) delta[i].AddScaled_(theta0[i], a);
             }
         _materialized = _version;

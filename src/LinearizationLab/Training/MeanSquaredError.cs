@@ -16,7 +16,7 @@ public sealed class MeanSquaredError : Loss
 
     /// <inheritdoc/>
     public override Tensor Value(Tensor f, Tensor y, Tensor? labels) =>
-        (f - y).square().sum().Scaled(0.5 / f.shape[0]);
+        (f - y).Squared().sum().Scaled(0.5 / f.shape[0]);
 
     /// <summary>∂L/∂f = (f − y)/N.</summary>
     public override Tensor OutputGradient(Tensor f, Tensor y, Tensor? labels) => (f - y).Scale_(1.0 / f.shape[0]);

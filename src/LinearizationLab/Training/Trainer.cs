@@ -1,3 +1,4 @@
+using LinearizationLab.Layers;
 using LinearizationLab.Networks;
 using System.Diagnostics;
 using TorchSharp;
@@ -95,7 +96,7 @@ public sealed class Trainer(TrainingOptions options)
         using var grad = enable_grad();   // whatever the caller's mode: a step records its graph
         var loss = options.Loss.Value(model.Forward(x), y, labels);
         loss.backward();
-        return (loss.ToDouble(), null);
+        return (loss.ToNumber(), null);
     }
 
     /// <summary>
@@ -108,7 +109,7 @@ public sealed class Trainer(TrainingOptions options)
         var (x, y, labels, rows) = Batch(data, schedule);
         using var noGrad = no_grad();
         var f = model.ForwardForBackprop(x, sameBatch, rows);
-        double loss = options.Loss.Value(f, y, labels).ToDouble();
+        double loss = options.Loss.Value(f, y, labels).ToNumber();
         return (loss, optimizer =>
         {
             using var noGradUpdate = no_grad();
@@ -144,8 +145,8 @@ public sealed class Trainer(TrainingOptions options)
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var outputs = Predict(model, x);
-        double loss = options.Loss.Value(outputs, y, labels).ToDouble();
-        double? accuracy = labels is null ? null : outputs.argmax(1).eq(labels).to(ScalarType.Float64).mean().ToDouble();
+        double loss = options.Loss.Value(outputs, y, labels).ToNumber();
+        double? accuracy = labels is null ? null : outputs.argmax(1).eq(labels).to(ScalarType.Float64).mean().ToNumber();
         return (loss, accuracy);
     }
 

@@ -1,3 +1,4 @@
+using LinearizationLab.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -49,5 +50,5 @@ public sealed class FeatureMovementMetric : SweepMetric
     }
 
     private static double RelativeChange(Tensor now, Tensor initial) =>
-        (now - initial).norm().ToDouble() / initial.norm().ToDouble();
+        (now - initial).norm().ToNumber() / initial.norm().ToNumber();
 }

@@ -1,3 +1,4 @@
+using LinearizationLab.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -25,7 +26,7 @@ public sealed class LinearizedWeightChangeMetric : SweepMetric
     {
         double norm;
         using (NewDisposeScope())
-            norm = Math.Sqrt(view.InitialParameters.Sum(t => t.to(ScalarType.Float64).square().sum().ToDouble()));
+            norm = Math.Sqrt(view.InitialParameters.Sum(t => t.to(ScalarType.Float64).Squared().sum().ToNumber()));
         yield return (Name, view.Linearized.Displacement!.Value / norm);
     }
 }
