@@ -78,6 +78,7 @@ public sealed class NtkHierarchy
             var ba = b.matmul(a.t()).view(m, m, m);           // [I, K, J] = B_IK·a_J
             o3 = ba.permute(0, 2, 1).Plus(ba.permute(2, 0, 1));   // [I, J, K] = B_IK·a_J + B_JK·a_I
         }
+        b.Dispose();   // M²·P doubles, not needed past here: the third derivatives' temporaries need not sit beside them
         using (phases?.Measure("hierarchy_third_derivatives")) third = MixedPartials.Supports(network)
             ? MixedPartials.ThirdDerivatives(network, theta, x, a) : ThirdDerivativesByPolarization(network, theta, x, a, m);
         Tensor o4;
