@@ -85,7 +85,8 @@ public static class KernelPartsBenchmark
 
     private static ArchitectureSpec Spec(string json) => ArchitectureReader.Read(JsonSection.Parse(json, "bench.json"));
 
-    private static double Seconds(Func<Tensor> work)
+    /// <summary>Seconds of one call, its tensors freed after.</summary>
+    private static double Seconds(Action work)
     {
         using var scope = NewDisposeScope();
         var clock = Stopwatch.StartNew();
@@ -93,17 +94,11 @@ public static class KernelPartsBenchmark
         return clock.Elapsed.TotalSeconds;
     }
 
-    private static double Median(int runs, Func<object> work)
+    /// <summary>The median of <paramref name="runs"/> calls after a warm-up call.</summary>
+    private static double Median(int runs, Action work)
     {
-        var times = new List<double>();
-        for (int r = 0; r <= runs; r++)
-        {
-            using var scope = NewDisposeScope();
-            var clock = Stopwatch.StartNew();
-            work();
-            if (r > 0) times.Add(clock.Elapsed.TotalSeconds);
-        }
-        return Median(times);
+        Seconds(work);
+        return Median(Enumerable.Range(0, runs).Select(_ => Seconds(work)).ToList());
     }
 
     private static double Median(List<double> times) => times.Order().ElementAt(times.Count / 2);
