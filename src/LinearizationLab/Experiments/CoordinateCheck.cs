@@ -68,7 +68,7 @@ public static class CoordinateCheck
         var trainer = new Trainer(new TrainingOptions(setup.Loss, optimizer, steps, Enumerable.Range(0, steps + 1).ToArray(), seed));
         Tensor[]? initial = null;
         string[] names = [];
-        trainer.Train(network, data, (checkpoint, _) =>
+        trainer.Train(network, data, (checkpoint, _, _) =>
         {
             using var stepScope = NewDisposeScope();
             var trace = new ForwardTrace();

@@ -46,28 +46,44 @@ public static class MatrixDistance
 
     private const long Slice = 1 << 20;
 
+    /// <summary>‖θ − θ0‖ over all parameters, in float64 on the tensors' device (no host copy of the parameters).</summary>
+    public static double Distance(IReadOnlyList<Tensor> theta, IReadOnlyList<Tensor> theta0)
+    {
+        if (theta.Count != theta0.Count) throw new ArgumentException($"{theta.Count} tensors against {theta0.Count}");
+        return Math.Sqrt(SumOfSquaresBySlices(theta0, (slice, t, start) => slice.copy_(Flat(theta[t]).narrow(0, start, slice.shape[0]))
+            .sub_(Flat(theta0[t]).narrow(0, start, slice.shape[0]))));
+    }
+
+    /// <summary>‖θ‖ over all parameters, in float64 on the tensors' device.</summary>
+    public static double Norm(IReadOnlyList<Tensor> theta) =>
+        Math.Sqrt(SumOfSquaresBySlices(theta, (slice, t, start) => slice.copy_(Flat(theta[t]).narrow(0, start, slice.shape[0]))));
+
     /// <summary>
-    /// ‖θ − θ0‖ / ‖θ0‖ over all parameters: the relative weight change, summed in float64 on the tensors' device
-    /// (no host copy of the parameters).
+    /// Σ‖s‖² over the float64 slices s that <paramref name="fill"/> writes for each tensor's entries [start, start + length):
+    /// slices of 2^20 entries through one buffer, so a wide layer is never copied or differenced whole, and nothing
+    /// parameter-sized is allocated (a fresh temporary of that size costs more in page faults than the arithmetic).
     /// </summary>
-    public static double RelativeChange(IReadOnlyList<Tensor> theta, IReadOnlyList<Tensor> theta0)
+    private static double SumOfSquaresBySlices(IReadOnlyList<Tensor> shapes, Action<Tensor, int, long> fill)
     {
         using var noGrad = no_grad();
-        double diff = 0, norm = 0;
-        for (int t = 0; t < theta.Count; t++)
+        if (shapes.Count == 0) return 0;
+        long largest = shapes.Max(t => t.numel());
+        using var buffer = empty(Math.Min(Slice, Math.Max(largest, 1)), ScalarType.Float64, shapes[0].device);
+        double sum = 0;
+        for (int t = 0; t < shapes.Count; t++)
         {
-            // In slices of 2^20 entries: a wide layer's difference is never made whole (no parameter-sized temporaries).
-            using var a = theta[t].reshape(-1);
-            using var b = theta0[t].reshape(-1);
-            for (long start = 0; start < a.shape[0]; start += Slice)
+            long count = shapes[t].numel();
+            for (long start = 0; start < count; start += Slice)
             {
                 using var scope = NewDisposeScope();
-                long length = Math.Min(Slice, a.shape[0] - start);
-                var initial = b.narrow(0, start, length).to(ScalarType.Float64);
-                diff += (a.narrow(0, start, length).to(ScalarType.Float64) - initial).Squared().sum().ToNumber();
-                norm += initial.Squared().sum().ToNumber();
+                var slice = buffer.narrow(0, 0, Math.Min(Slice, count - start));
+                fill(slice, t, start);
+                sum += slice.dot(slice).ToNumber();
             }
         }
-        return Math.Sqrt(diff / norm);
+        return sum;
     }
+
+    /// <summary>The tensor's entries as one dimension (a view when it is contiguous).</summary>
+    private static Tensor Flat(Tensor t) => t.reshape(-1);
 }

@@ -154,10 +154,10 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         ITrainableModel linearModel = (ITrainableModel?)functionSpace ?? linearized;
         using var centeredLinear = spec.Setup.Centered(linearModel, network, theta0, data);
         var linResult = phases.Time("linearization_steps", () => trainer.Train((ITrainableModel?)centeredLinear ?? linearModel, data,
-            (record, model) =>
+            (record, outputs, model) =>
             {
                 using var timed = phases.Measure("linearization_checkpoints");
-                linear[record.Step] = new(trainer.PredictValues(model, data.X), trainer.PredictValues(model, data.TestX), record)
+                linear[record.Step] = new(outputs.Train, outputs.Test, record)
                 {
                     Displacement = (model as IDisplacementModel)?.DisplacementNorm(),
                 };
@@ -170,13 +170,13 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
             using var model = new TaylorizedNetwork(network, order, theta0);
             using var centeredTaylor = spec.Setup.Centered(model, network, theta0, data);
             var rows = taylor[order] = [];
-            phases.Time($"taylor{order}_steps", () => trainer.Train((ITrainableModel?)centeredTaylor ?? model, data, (record, m) =>
+            phases.Time($"taylor{order}_steps", () => trainer.Train((ITrainableModel?)centeredTaylor ?? model, data, (record, outputs, _) =>
             {
                 using var timed = phases.Measure($"taylor{order}_checkpoints");
                 double[,] kernel;
                 using (var kernelScope = NewDisposeScope())
                     kernel = KernelTensors.ToMatrix(KernelTensors.OutputAverage(model.Ntk(kernelX), context.Train.OutputCount));
-                rows[record.Step] = new(order, new(trainer.PredictValues(m, data.X), trainer.PredictValues(m, data.TestX), record), kernel);
+                rows[record.Step] = new(order, new(outputs.Train, outputs.Test, record), kernel);
             }, Phase(progress, key, TaylorModelsMetric.ModelName(order)), cancel));
         }
 
@@ -190,12 +190,10 @@ public sealed class SweepRunner(SweepContext context, string outputDirectory)
         double[,]? finalKernel = null;
         int lastStep = spec.Setup.Checkpoints[^1], outputs = context.Train.OutputCount, n = context.Train.Count;
         using var centeredNetwork = spec.Setup.Centered(network, network, theta0, data);
-        var netResult = phases.Time("network_steps", () => trainer.Train((ITrainableModel?)centeredNetwork ?? network, data, (record, model) =>
+        var netResult = phases.Time("network_steps", () => trainer.Train((ITrainableModel?)centeredNetwork ?? network, data, (record, values, _) =>
         {
             int step = record.Step;
-            ModelCheckpoint net;
-            using (phases.Measure("network_checkpoints"))
-                net = new ModelCheckpoint(trainer.PredictValues(model, data.X), trainer.PredictValues(model, data.TestX), record);
+            var net = new ModelCheckpoint(values.Train, values.Test, record);
             var lin = linear.GetValueOrDefault(step) ?? ModelCheckpoint.Diverged(step, net.Train.Length, net.Test.Length);
             var view = new CheckpointView(run, step, net, lin, taylor.Values.Where(t => t.ContainsKey(step)).Select(t => t[step]).ToArray(),
                 hierarchy?[step], losses.ToArray());

@@ -48,20 +48,20 @@ public static class TrainingRun
         using var centeredLinear = config.Setup.Centered(linearModel, network, linearized.InitialParameters, data);
         var linear = new Dictionary<int, (CheckpointMetrics Record, double[] Train, double[] Test)>();
         var linResult = trainer.Train((ITrainableModel?)centeredLinear ?? linearModel, data,
-            (record, model) => linear[record.Step] = (record, trainer.PredictValues(model, data.X), trainer.PredictValues(model, data.TestX)),
+            (record, outputs, _) => linear[record.Step] = (record, outputs.Train, outputs.Test),
             progress is null ? null : new ActionProgress<TrainingProgress>(p => progress.Report(p with { TotalSteps = 2 * steps })), cancel);
 
         using var centered = config.Setup.Centered(network, network, linearized.InitialParameters, data);
-        var result = trainer.Train((ITrainableModel?)centered ?? network, data, (record, model) =>
+        var result = trainer.Train((ITrainableModel?)centered ?? network, data, (record, outputs, _) =>
             {
                 if (!linear.TryGetValue(record.Step, out var lin)) return;   // the linearization diverged before this step
                 record.Extra["linearized_train_loss"] = lin.Record.TrainLoss;
                 if (lin.Record.TrainAccuracy is { } a) record.Extra["linearized_train_accuracy"] = a;
                 if (lin.Record.TestLoss is { } l) record.Extra["linearized_test_loss"] = l;
                 if (lin.Record.TestAccuracy is { } ta) record.Extra["linearized_test_accuracy"] = ta;
-                record.Extra["output_rmse_train"] = MatrixDistance.Rmse(trainer.PredictValues(model, data.X), lin.Train);
+                record.Extra["output_rmse_train"] = MatrixDistance.Rmse(outputs.Train, lin.Train);
                 if (data.TestX is not null)
-                    record.Extra["output_rmse_test"] = MatrixDistance.Rmse(trainer.PredictValues(model, data.TestX), lin.Test);
+                    record.Extra["output_rmse_test"] = MatrixDistance.Rmse(outputs.Test, lin.Test);
             },
             progress is null ? null : new ActionProgress<TrainingProgress>(p => progress.Report(p with { Step = steps + p.Step, TotalSteps = 2 * steps })),
             cancel);

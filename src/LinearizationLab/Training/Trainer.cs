@@ -25,10 +25,11 @@ public sealed class Trainer(TrainingOptions options)
 
     /// <summary>
     /// Trains <paramref name="model"/> for <see cref="TrainingOptions.Steps"/> updates. At each checkpoint,
-    /// <paramref name="onCheckpoint"/> may add metrics to the <see cref="CheckpointMetrics.Extra"/> of the record.
+    /// <paramref name="onCheckpoint"/> sees the model's outputs on both sets (the ones the losses were computed from) and
+    /// may add metrics to the <see cref="CheckpointMetrics.Extra"/> of the record.
     /// </summary>
     public TrainingResult Train(ITrainableModel model, TrainingData data,
-        Action<CheckpointMetrics, ITrainableModel>? onCheckpoint = null,
+        Action<CheckpointMetrics, CheckpointOutputs, ITrainableModel>? onCheckpoint = null,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
         if (options.Loss.NeedsLabels && data.Labels is null)
@@ -47,13 +48,14 @@ public sealed class Trainer(TrainingOptions options)
             CheckpointMetrics? record = null;
             if (checkpoints.Contains(step) || step == 0)
             {
-                record = Evaluate(model, data, step, clock.Elapsed.TotalSeconds);
+                bool hooked = onCheckpoint is not null && checkpoints.Contains(step);
+                (record, var outputs) = Evaluated(model, data, step, clock.Elapsed.TotalSeconds, hooked);
                 if (step == 0) initialLoss = record.TrainLoss;
                 else if (DivergenceReason(record.TrainLoss, initialLoss) is { } reason)
                     return new TrainingResult(records, step, true, step, reason, clock.Elapsed.TotalSeconds);
                 if (checkpoints.Contains(step))
                 {
-                    onCheckpoint?.Invoke(record, model);
+                    if (hooked) onCheckpoint!(record, outputs!, model);
                     records.Add(record);
                 }
             }
@@ -127,27 +129,33 @@ public sealed class Trainer(TrainingOptions options)
     }
 
     /// <summary>Training and test loss and accuracy of <paramref name="model"/> at its current parameters.</summary>
-    public CheckpointMetrics Evaluate(ITrainableModel model, TrainingData data, int step, double wallSeconds)
+    public CheckpointMetrics Evaluate(ITrainableModel model, TrainingData data, int step, double wallSeconds) =>
+        Evaluated(model, data, step, wallSeconds, keepOutputs: false).Record;
+
+    /// <summary>
+    /// The losses and accuracies of <see cref="Evaluate"/>, and with <paramref name="keepOutputs"/> the outputs they were
+    /// computed from, on the host: one forward pass per set serves both.
+    /// </summary>
+    private (CheckpointMetrics Record, CheckpointOutputs? Outputs) Evaluated(ITrainableModel model, TrainingData data, int step,
+        double wallSeconds, bool keepOutputs)
     {
-        var (trainLoss, trainAcc) = LossAndAccuracy(model, data.X, data.Y, data.Labels);
+        var (trainLoss, trainAcc, train) = LossAndAccuracy(model, data.X, data.Y, data.Labels, keepOutputs);
         double? testLoss = null, testAcc = null;
-        if (data.TestX is not null)
-        {
-            var (l, a) = LossAndAccuracy(model, data.TestX, data.TestY!, data.TestLabels);
-            testLoss = l;
-            testAcc = a;
-        }
-        return new CheckpointMetrics(step, trainLoss, trainAcc, testLoss, testAcc, wallSeconds);
+        double[]? test = [];
+        if (data.TestX is not null) (testLoss, testAcc, test) = LossAndAccuracy(model, data.TestX, data.TestY!, data.TestLabels, keepOutputs);
+        var record = new CheckpointMetrics(step, trainLoss, trainAcc, testLoss, testAcc, wallSeconds);
+        return (record, keepOutputs ? new CheckpointOutputs(train!, test!) : null);
     }
 
-    private (double Loss, double? Accuracy) LossAndAccuracy(ITrainableModel model, Tensor x, Tensor y, Tensor? labels)
+    private (double Loss, double? Accuracy, double[]? Outputs) LossAndAccuracy(ITrainableModel model, Tensor x, Tensor y, Tensor? labels,
+        bool keepOutputs)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var outputs = Predict(model, x);
         double loss = options.Loss.Value(outputs, y, labels).ToNumber();
         double? accuracy = labels is null ? null : outputs.argmax(1).eq(labels).to(ScalarType.Float64).mean().ToNumber();
-        return (loss, accuracy);
+        return (loss, accuracy, keepOutputs ? HostValues(outputs) : null);
     }
 
     /// <summary>f(x) on a whole set as float64 values, row-major [N·O] (i·O + o); empty when there is no set.</summary>
@@ -155,8 +163,10 @@ public sealed class Trainer(TrainingOptions options)
     {
         if (x is null) return [];
         using var scope = NewDisposeScope();
-        return Predict(model, x).to(ScalarType.Float64).cpu().data<double>().ToArray();
+        return HostValues(Predict(model, x));
     }
+
+    private static double[] HostValues(Tensor outputs) => outputs.to(ScalarType.Float64).cpu().data<double>().ToArray();
 
     /// <summary>
     /// f(x) without autograd: what the model already knows about x (<see cref="IKnownInputsModel"/>), else forward passes in

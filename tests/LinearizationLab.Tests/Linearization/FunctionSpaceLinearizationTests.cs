@@ -155,7 +155,7 @@ public class FunctionSpaceLinearizationTests
     private static List<Checkpoint> Record(Trainer trainer, ITrainableModel model, TrainingData data)
     {
         var rows = new List<Checkpoint>();
-        var result = trainer.Train(model, data, (record, m) => rows.Add(new(
+        var result = trainer.Train(model, data, (record, _, m) => rows.Add(new(
             trainer.Predict(m, data.X).detach().clone(), trainer.Predict(m, data.TestX!).detach().clone(), record.TrainLoss)));
         Assert.False(result.Diverged);
         return rows;

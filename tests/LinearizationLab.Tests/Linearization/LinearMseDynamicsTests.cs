@@ -40,7 +40,7 @@ public class LinearMseDynamicsTests
         int[] checkpoints = [0, 1, 3, 10, 40];
         var options = new TrainingOptions(new MeanSquaredError(), new OptimizerSpec(eta), 40, checkpoints, 0);
         int seen = 0;
-        new Trainer(options).Train(lin, data, (record, model) =>
+        new Trainer(options).Train(lin, data, (record, _, model) =>
         {
             using var inner = NewDisposeScope();
             using var noGrad = no_grad();

@@ -309,7 +309,7 @@ public class TaylorizedNetworkTests
         var outputs = new Dictionary<(int Order, int Step), Tensor>();
         void Record(int order, ITrainableModel model)
         {
-            new Trainer(options).Train(model, data, (record, m) =>
+            new Trainer(options).Train(model, data, (record, _, m) =>
             {
                 using var noGrad = no_grad();
                 outputs[(order, record.Step)] = m.Forward(x).detach().MoveToOuterDisposeScope();

@@ -53,6 +53,34 @@ public class TrainerTests
         Assert.NotEqual(a, Losses(Train(data, sgd, 1, 6)));    // another shuffling seed
     }
 
+    /// <summary>
+    /// The outputs a checkpoint hook is handed are the model's outputs on both sets at that step, and the checkpoint's losses
+    /// are the losses of those outputs.
+    /// </summary>
+    [Fact]
+    public void ACheckpointHookSeesTheOutputsItsLossesWereComputedFrom()
+    {
+        var data = Classes(24, 5, 2);
+        var test = Classes(10, 5, 3);
+        using var net = Network.Create(Arch.Mlp(5, [32], 3), 4, F64);
+        using var tensors = TrainingData.From(data, test, F64);
+        var trainer = new Trainer(new TrainingOptions(new MeanSquaredError(), new OptimizerSpec(0.3), 6, [0, 2, 6], 0));
+        var seen = new List<int>();
+        trainer.Train(net, tensors, (record, outputs, model) =>
+        {
+            Assert.Equal(trainer.PredictValues(model, tensors.X), outputs.Train);
+            Assert.Equal(trainer.PredictValues(model, tensors.TestX), outputs.Test);
+            Assert.Equal(HalfMeanSquaredError(outputs.Train, data.Targets, 3), record.TrainLoss, 1e-14);
+            Assert.Equal(HalfMeanSquaredError(outputs.Test, test.Targets, 3), record.TestLoss!.Value, 1e-14);
+            seen.Add(record.Step);
+        });
+        Assert.Equal([0, 2, 6], seen);
+    }
+
+    /// <summary>½·mean over examples of ‖f_i − y_i‖², for row-major [N·O] values.</summary>
+    private static double HalfMeanSquaredError(double[] f, IReadOnlyList<double> y, int outputs) =>
+        0.5 * f.Select((v, e) => (v - y[e]) * (v - y[e])).Sum() / (f.Length / outputs);
+
     [Fact]
     public void FullBatchGradientDescentDecreasesTheMseLossMonotonicallyAtASmallRate()
     {

@@ -72,6 +72,9 @@ public sealed class CheckpointView
     /// <summary>θ0.</summary>
     public IReadOnlyList<Tensor> InitialParameters => _run.InitialParameters;
 
+    /// <summary>‖θ0‖ over all parameters (computed once per run).</summary>
+    public double InitialParameterNorm => _run.InitialParameterNorm;
+
     /// <summary>
     /// Every parameter unit's input a and output z (pre-activation) on the kernel examples at θ_t, from one forward pass; the
     /// tensors join the caller's dispose scope.

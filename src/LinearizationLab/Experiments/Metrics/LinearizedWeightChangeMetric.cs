@@ -1,7 +1,3 @@
-using LinearizationLab.Layers;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace LinearizationLab.Experiments.Metrics;
 
 /// <summary>
@@ -24,9 +20,6 @@ public sealed class LinearizedWeightChangeMetric : SweepMetric
     /// <inheritdoc/>
     public override IEnumerable<(string Name, double? Value)> Compute(CheckpointView view)
     {
-        double norm;
-        using (NewDisposeScope())
-            norm = Math.Sqrt(view.InitialParameters.Sum(t => t.to(ScalarType.Float64).Squared().sum().ToNumber()));
-        yield return (Name, view.Linearized.Displacement!.Value / norm);
+        yield return (Name, view.Linearized.Displacement!.Value / view.InitialParameterNorm);
     }
 }

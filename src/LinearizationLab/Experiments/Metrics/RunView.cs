@@ -17,6 +17,7 @@ internal sealed class RunView : IDisposable
     private readonly Lazy<double[,]> _initialNngp;
     private readonly Lazy<double[,]> _initialNtkVelocity;
     private readonly Lazy<ForwardTrace> _initialUnits;
+    private readonly Lazy<double> _initialParameterNorm;
 
     public RunView(SweepContext context, Network network, IReadOnlyList<Tensor> initialParameters, TrainingData data, Tensor kernelX,
         EmpiricalNtk ntk, NtkResult initialNtk, OptimizerSpec optimizer)
@@ -32,6 +33,7 @@ internal sealed class RunView : IDisposable
             var rate = KernelVelocity.Along(network, initialParameters, kernelX, direction);
             return KernelTensors.ToMatrix(KernelTensors.OutputAverage(rate, context.Train.OutputCount));
         });
+        _initialParameterNorm = new(() => MatrixDistance.Norm(initialParameters));
         _initialUnits = new(() =>
         {
             var trace = UnitTrace(initialParameters);
@@ -72,6 +74,9 @@ internal sealed class RunView : IDisposable
     public Network Network { get; }
 
     public IReadOnlyList<Tensor> InitialParameters { get; }
+
+    /// <summary>‖θ0‖ over all parameters, computed once.</summary>
+    public double InitialParameterNorm => _initialParameterNorm.Value;
 
     public TrainingData Data { get; }
 

@@ -13,6 +13,6 @@ public sealed class WeightChangeMetric : SweepMetric
     /// <inheritdoc/>
     public override IEnumerable<(string Name, double? Value)> Compute(CheckpointView view)
     {
-        yield return (Name, MatrixDistance.RelativeChange(view.Parameters, view.InitialParameters));
+        yield return (Name, MatrixDistance.Distance(view.Parameters, view.InitialParameters) / view.InitialParameterNorm);
     }
 }
