@@ -2,6 +2,7 @@ using LinearizationLab.Bench;
 
 // Benchmarks print figures; they never assert. Usage: lab-bench [gd-step|adam-step|cnn-step [--steps S]|sweep-step [--widths W,..] [--dtypes D,..] [--runs R]|taylor-step [--widths W,..] [--dtypes D,..]|ntk [--only METHOD]|cnn-ntk [--only METHOD]|ntk-memory|analytic [mlp1k|mlp10k|cnn|relu20|tanh20] [--reps R]|gp [gp10k|gp10k-t] [--reps R]|memory [mlp-wide|cnn|gp8k]|npy [--n N] [--reps R]|gram|cnn-kernel|hierarchy|all]
 string which = args.Length > 0 ? args[0] : "all";
+LinearizationLab.Networks.NativeHeap.KeepLargeBlocks();   // as the lab command does, so the figures are lab's
 var benchmarks = new Dictionary<string, Action>
 {
     ["gd-step"] = GdStepBenchmark.Run,

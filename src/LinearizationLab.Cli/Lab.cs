@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using LinearizationLab.Cli.Commands;
+using LinearizationLab.Networks;
 
 namespace LinearizationLab.Cli;
 
@@ -20,6 +21,7 @@ public static class Lab
     /// <summary>Entry point.</summary>
     public static int Main(string[] args)
     {
+        NativeHeap.KeepLargeBlocks();   // before libtorch's first allocation
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
