@@ -9,8 +9,11 @@ namespace LinearizationLab.Networks;
 /// zeroes one by one. A sweep allocates and frees such blocks at every step and checkpoint.
 /// <see cref="KeepLargeBlocks"/> makes glibc serve every block from its heap (<c>M_MMAP_MAX = 0</c>) and keep up to
 /// <see cref="TrimThresholdBytes"/> of freed memory at the heap's top instead of returning it to the system
-/// (<c>M_TRIM_THRESHOLD</c>), so freed blocks are reused as they are. The process's peak memory is about the same (the
-/// same blocks are live at the peak); what changes is that freed memory stays with the process until it exits.
+/// (<c>M_TRIM_THRESHOLD</c>), so freed blocks are reused as they are. Freed memory then stays with the process until it
+/// exits. One run's peak is the same (a width-1024 hierarchy-erf run: 2.50 against 2.58 GB), but over a sweep whose runs
+/// allocate blocks of other sizes the heap fragments and the peak can grow: the 15 runs of hierarchy-erf peaked at 3.64
+/// against 3.01 GB. (Returning the heap with <c>malloc_trim</c> between runs brought that to 2.68 GB but doubled the
+/// sweep's system time, so it is not done.)
 /// The <c>lab</c> command and the benchmarks set it first thing; a program using the library may. A malloc setting the user
 /// made in the environment (<c>GLIBC_TUNABLES</c> with <c>glibc.malloc.</c>, <c>MALLOC_MMAP_MAX_</c>,
 /// <c>MALLOC_TRIM_THRESHOLD_</c>) is kept.
