@@ -347,11 +347,28 @@ public sealed record ConvLayer(int Channels, int[] Kernel, int[] Stride, Padding
         var deltas = factors.Select(f => f.Delta.reshape(n, outputs * f.Delta.shape[2], -1)).ToArray();    // [N, O·C_out, P]
         var patches = factors.Select(f => Patches(Pad(context, f.Input))).ToArray();                       // [N, C_in·|filter|, P]
         var (d, r) = factors.Count == 1 ? (deltas[0], patches[0]) : (cat(deltas, 2), cat(patches, 2));
-        var weight = d.bmm(r.transpose(1, 2)).reshape(n * outputs, -1);
+        var weight = PerExampleProducts(d, r.transpose(1, 2)).reshape(n * outputs, -1);
         var withBias = deltas.Where((_, i) => factors[i].Bias).ToArray();
         Tensor? bias = null;
         foreach (var delta in withBias) bias = bias is null ? delta.sum(-1) : bias.Plus_(delta.sum(-1));
         return (weight, bias?.reshape(n * outputs, -1));
+    }
+
+    /// <summary>
+    /// a_i·b_i for every example i, [N, m, n] from a [N, m, k] and b [N, k, n]: one GEMM per example into one output. With the
+    /// positions as the inner dimension (k = 49 at cnn-fashion's second conv) MKL's batched product took 1.8× as long
+    /// (193 against 106 ms for 40 × [1280, 49]·[49, 1152] in float64), with the same values.
+    /// </summary>
+    private static Tensor PerExampleProducts(Tensor a, Tensor b)
+    {
+        long n = a.shape[0];
+        var products = empty([n, a.shape[1], b.shape[2]], a.dtype, a.device);
+        for (long i = 0; i < n; i++)
+        {
+            using var scope = NewDisposeScope();
+            products[i].addmm_(a[i], b[i], 0, 1);
+        }
+        return products;
     }
 
     /// <summary>Patches of a padded input at the conv's stride, [N, C_in·k(h)·(kw), P] in W's (C_in, kh, kw) order.</summary>
