@@ -70,6 +70,9 @@ public abstract record CompositeLayer : Layer
     /// <inheritdoc/>
     public override bool SupportsBackprop => Chains.All(c => c.All(l => l.SupportsBackprop));
 
+    /// <inheritdoc/>
+    public override bool TrainsByHand => Chains.All(c => c.All(l => l.TrainsByHand));
+
     /// <summary>Fresh when every chain is (a serial block: when its last layer that is not linear without parameters is fresh).</summary>
     public override bool DrawsFreshOutput => Chains.All(ChainIsFresh);
 

@@ -167,6 +167,13 @@ public abstract record Layer
     public virtual bool SupportsBackprop => false;
 
     /// <summary>
+    /// Whether a network's training step should take the hand-written passes rather than autograd: wherever they exist
+    /// (<see cref="SupportsBackprop"/>), except where libtorch's own kernels were measured faster. The passes still serve the
+    /// linearization's tangents, the Taylor jets and the hierarchy either way.
+    /// </summary>
+    public virtual bool TrainsByHand => SupportsBackprop;
+
+    /// <summary>
     /// The forward pass written into <paramref name="buffers"/> (keeping what <see cref="Backprop"/> needs, e.g. φ′);
     /// returns the output, which stays valid until the next call with the same buffers.
     /// </summary>

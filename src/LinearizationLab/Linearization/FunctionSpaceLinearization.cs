@@ -172,7 +172,7 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
     public Tensor TrainKernel => _sets[0].Kernel;
 
     /// <inheritdoc/>
-    public bool SupportsBackprop => true;
+    public bool TrainsByHand => true;
 
     /// <summary>f_lin(x; θ0 + J0ᵀc) [N, O]: from the kernel on a known set, otherwise through Δθ = J0(X)ᵀc.</summary>
     public Tensor Forward(Tensor x)

@@ -83,8 +83,8 @@ public sealed class LinearizedNetwork : IBackpropModel, IDisplacementModel, IDis
     /// </summary>
     public (Tensor F0, Tensor Jvp) Jvp(Tensor x, IReadOnlyList<Tensor> u) => _network.Jvp(x, _theta0, u);
 
-    /// <inheritdoc/>
-    public bool SupportsBackprop => _network.SupportsBackprop;
+    /// <summary>Wherever the network has the hand-written passes: the linearization's step is their tangent pass and its transpose.</summary>
+    public bool TrainsByHand => _network.SupportsBackprop;
 
     /// <summary>f_lin(x) = f(x; θ0) + J0(x)·Δθ: the pass at θ0 is redone only for a new batch, the tangent pass every step.</summary>
     public Tensor ForwardForBackprop(Tensor x, bool sameBatch, long[]? rows = null)

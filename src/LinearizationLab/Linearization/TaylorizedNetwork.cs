@@ -98,7 +98,7 @@ public sealed class TaylorizedNetwork : IBackpropModel, IDisplacementModel, IDis
     }
 
     /// <inheritdoc/>
-    public bool SupportsBackprop => true;
+    public bool TrainsByHand => true;
 
     /// <summary>
     /// f_k(x) = f(θ0) + f_1 + … + f_k for training. Networks whose layers all have hand-written passes run the jet by hand

@@ -51,7 +51,7 @@ public sealed class CenteredModel : IBackpropModel, IKnownInputsModel, IDisposab
     public IReadOnlyList<double>? EffectiveDecayScales => _model.EffectiveDecayScales;
 
     /// <inheritdoc/>
-    public bool SupportsBackprop => _model is IBackpropModel { SupportsBackprop: true };
+    public bool TrainsByHand => _model is IBackpropModel { TrainsByHand: true };
 
     /// <summary>
     /// f(x; θ) − f(x; θ0), differentiable in θ while autograd records (a training step through autograd); f(x; θ0) is the kept

@@ -7,12 +7,12 @@ namespace LinearizationLab.Networks;
 /// <summary>
 /// A model that computes its gradients by a hand-written reverse pass through preallocated buffers and hands them to the
 /// optimizer as they are produced (<see cref="IGradientSink"/>), so a training step allocates nothing parameter-sized and
-/// never stores ∂L/∂θ. The <c>Training.Trainer</c> uses it when <see cref="SupportsBackprop"/>, and autograd otherwise.
+/// never stores ∂L/∂θ. The <c>Training.Trainer</c> uses it when <see cref="TrainsByHand"/>, and autograd otherwise.
 /// </summary>
 public interface IBackpropModel : ITrainableModel
 {
-    /// <summary>Whether the hand-written passes cover every layer of the model.</summary>
-    bool SupportsBackprop { get; }
+    /// <summary>Whether a training step takes the hand-written passes (they cover every layer of the model, and are the faster way).</summary>
+    bool TrainsByHand { get; }
 
     /// <summary>
     /// f(x; θ) at the current parameters, keeping what <see cref="Backprop"/> needs. <paramref name="sameBatch"/> promises

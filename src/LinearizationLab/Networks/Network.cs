@@ -207,6 +207,9 @@ public sealed class Network : IBackpropModel, IDisposable
     /// <summary>Whether every layer has the hand-written passes (dense, activations, flatten, and blocks of them), so training can skip autograd.</summary>
     public bool SupportsBackprop => Layers.All(l => l.SupportsBackprop);
 
+    /// <summary>Whether the network's training step takes the hand-written passes: every layer's <see cref="Layer.TrainsByHand"/>.</summary>
+    public bool TrainsByHand => Layers.All(l => l.TrainsByHand);
+
     /// <summary>f(x; θ) through the buffers of <paramref name="workspace"/>, keeping what the reverse pass needs.</summary>
     public Tensor ForwardInto(Tensor x, IReadOnlyList<Tensor> parameters, BackpropWorkspace workspace)
     {

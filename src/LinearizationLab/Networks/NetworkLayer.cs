@@ -22,6 +22,9 @@ public sealed class NetworkLayer(Layer kind, LayerContext context)
     /// <summary>Whether the layer has the hand-written passes of fused training.</summary>
     public bool SupportsBackprop => Kind.SupportsBackprop;
 
+    /// <summary>Whether a training step should take the layer's hand-written passes (<see cref="Layer.TrainsByHand"/>).</summary>
+    public bool TrainsByHand => Kind.TrainsByHand;
+
     /// <summary>Applies the layer to a batch with its parameters taken from <paramref name="parameters"/> at <paramref name="offset"/>.</summary>
     public Tensor Forward(Tensor input, IReadOnlyList<Tensor> parameters, int offset) => Kind.Forward(Context, input, parameters, offset);
 

@@ -44,7 +44,7 @@ public static class RunMemory
         var sizes = new NetworkSizes(setup.Arch.WithHiddenWidth(width), setup.Settings);
         int o = setup.Arch.OutputCount, kernel = Math.Min(spec.KernelExamples ?? train, train);
         long batch = setup.Optimizer.BatchSize is int b ? Math.Min(b, train) : train;
-        bool backprop = sizes.Arch.Layers.All(l => l.SupportsBackprop);
+        bool backprop = sizes.Arch.Layers.All(l => l.TrainsByHand);
         int taylor = spec.TaylorOrders.Max();
         long? functionSpace = Linearization.FunctionSpaceLinearization.TreatsTensorsAlike(sizes.Arch, setup.Optimizer)
             ? Linearization.FunctionSpaceLinearization.TestRowsKept(setup.LinearizationSpace, setup.Optimizer, train, test, o, setup.Settings.DType)
@@ -79,7 +79,7 @@ public static class RunMemory
         var setup = config.Setup;
         var sizes = new NetworkSizes(setup.Arch, setup.Settings);
         long batch = setup.Optimizer.BatchSize is int b ? Math.Min(b, train) : train;
-        bool backprop = sizes.Arch.Layers.All(l => l.SupportsBackprop);
+        bool backprop = sizes.Arch.Layers.All(l => l.TrainsByHand);
         long? functionSpace = Linearization.FunctionSpaceLinearization.TreatsTensorsAlike(setup.Arch, setup.Optimizer)
             ? Linearization.FunctionSpaceLinearization.TestRowsKept(setup.LinearizationSpace, setup.Optimizer, train, test,
                 setup.Arch.OutputCount, setup.Settings.DType)

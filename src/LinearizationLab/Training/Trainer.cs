@@ -39,7 +39,7 @@ public sealed class Trainer(TrainingOptions options)
         var records = new List<CheckpointMetrics>();
         var schedule = new BatchSchedule(data.Count, options.Optimizer.BatchSize, options.Seed);
         using var optimizer = options.Optimizer.Create(model);
-        bool backprop = model is IBackpropModel { SupportsBackprop: true };
+        bool backprop = model is IBackpropModel { TrainsByHand: true };
 
         double initialLoss = double.NaN;
         for (int step = 0; ; step++)

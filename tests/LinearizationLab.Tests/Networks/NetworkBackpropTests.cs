@@ -173,9 +173,11 @@ public class NetworkBackpropTests
     [Theory]
     [InlineData(0.0, false)]
     [InlineData(0.9, true)]
-    public void ACnnAndItsLinearizationTrainByHandAsThroughAutograd(double momentum, bool nesterov)
+    public void ACnnTrainsThroughAutogradAndItsLinearizationByHandAsThroughAutograd(double momentum, bool nesterov)
     {
-        // cnn-fashion's layers (SAME, then SAME at stride 2, flatten, dense) at a small size.
+        // cnn-fashion's layers (SAME, then SAME at stride 2, flatten, dense) at a small size. The network's step takes
+        // autograd (libtorch's convolutions are faster, ConvLayer.TrainsByHand); its linearization's step the hand-written
+        // tangent passes and their transpose.
         var spec = NtkTestNetworks.Spec("""
             {"input_shape":[1,7,7],"layers":[{"type":"conv","channels":6,"kernel":[3,3],"padding":"same","w_std":1.414,"b_std":0.1},{"type":"relu"},
               {"type":"conv","channels":6,"kernel":[3,3],"stride":2,"padding":"same","w_std":1.414,"b_std":0.1},{"type":"relu"},
@@ -185,12 +187,14 @@ public class NetworkBackpropTests
         using var fused = Network.Create(spec, 11, TensorSettings.CpuFloat64);
         using var plain = Network.Create(spec, 11, TensorSettings.CpuFloat64);
         Assert.True(fused.SupportsBackprop);
+        Assert.False(fused.TrainsByHand);
         var x = NtkTestNetworks.Inputs(spec, 8, 3);
         var y = NtkTestNetworks.Inputs(spec, 8, 4).flatten(1).narrow(1, 0, 3);
         using var data = LinearizedNetworkTests.TrainingDataOf(x, y);
         var options = new TrainingOptions(new MeanSquaredError(), new OptimizerSpec(0.5, momentum, nesterov), 10, [10], 2);
         using var linFused = new LinearizedNetwork(fused);
         using var linPlain = new LinearizedNetwork(fused);
+        Assert.True(linFused.TrainsByHand);
         new Trainer(options).Train(linFused, data);
         new Trainer(options).Train(new AutogradOnly(linPlain), data);
         new Trainer(options).Train(fused, data);
