@@ -1,7 +1,3 @@
-using LinearizationLab.Layers;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace LinearizationLab.Experiments;
 
 /// <summary>The distances the harness reports between kernels and between output matrices.</summary>
@@ -43,47 +39,4 @@ public static class MatrixDistance
 
     /// <summary>RMS(f) = √(mean of f²).</summary>
     public static double Rms(double[] f) => Math.Sqrt(f.Sum(v => v * v) / f.Length);
-
-    private const long Slice = 1 << 20;
-
-    /// <summary>‖θ − θ0‖ over all parameters, in float64 on the tensors' device (no host copy of the parameters).</summary>
-    public static double Distance(IReadOnlyList<Tensor> theta, IReadOnlyList<Tensor> theta0)
-    {
-        if (theta.Count != theta0.Count) throw new ArgumentException($"{theta.Count} tensors against {theta0.Count}");
-        return Math.Sqrt(SumOfSquaresBySlices(theta0, (slice, t, start) => slice.copy_(Flat(theta[t]).narrow(0, start, slice.shape[0]))
-            .sub_(Flat(theta0[t]).narrow(0, start, slice.shape[0]))));
-    }
-
-    /// <summary>‖θ‖ over all parameters, in float64 on the tensors' device.</summary>
-    public static double Norm(IReadOnlyList<Tensor> theta) =>
-        Math.Sqrt(SumOfSquaresBySlices(theta, (slice, t, start) => slice.copy_(Flat(theta[t]).narrow(0, start, slice.shape[0]))));
-
-    /// <summary>
-    /// Σ‖s‖² over the float64 slices s that <paramref name="fill"/> writes for each tensor's entries [start, start + length):
-    /// slices of 2^20 entries through one buffer, so a wide layer is never copied or differenced whole, and nothing
-    /// parameter-sized is allocated (a fresh temporary of that size costs more in page faults than the arithmetic).
-    /// </summary>
-    private static double SumOfSquaresBySlices(IReadOnlyList<Tensor> shapes, Action<Tensor, int, long> fill)
-    {
-        using var noGrad = no_grad();
-        if (shapes.Count == 0) return 0;
-        long largest = shapes.Max(t => t.numel());
-        using var buffer = empty(Math.Min(Slice, Math.Max(largest, 1)), ScalarType.Float64, shapes[0].device);
-        double sum = 0;
-        for (int t = 0; t < shapes.Count; t++)
-        {
-            long count = shapes[t].numel();
-            for (long start = 0; start < count; start += Slice)
-            {
-                using var scope = NewDisposeScope();
-                var slice = buffer.narrow(0, 0, Math.Min(Slice, count - start));
-                fill(slice, t, start);
-                sum += slice.dot(slice).ToNumber();
-            }
-        }
-        return sum;
-    }
-
-    /// <summary>The tensor's entries as one dimension (a view when it is contiguous).</summary>
-    private static Tensor Flat(Tensor t) => t.reshape(-1);
 }

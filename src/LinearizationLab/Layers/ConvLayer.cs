@@ -328,8 +328,9 @@ public sealed record ConvLayer(int Channels, int[] Kernel, int[] Stride, Padding
         StructuredNtkTerm(context, [new JacobianFactor(a1, d1, bias)], [new JacobianFactor(a2, d2, bias)], outputs);
 
     /// <summary>
-    /// G_L G_Rᵀ with each side's per-example gradients G = Σ_i Σ_p Δ_i[:, p] ⊗ patch(a_i)[p] formed by one batched product over
-    /// the factors' positions laid end to end, so a sum of factors costs one Gram (and one side when both are the same factors).
+    /// G_L G_Rᵀ with each side's per-example gradients G = Σ_i Σ_p Δ_i[:, p] ⊗ patch(a_i)[p] formed by one product per example
+    /// over the factors' positions laid end to end, so a sum of factors costs one Gram (and one side when both are the same
+    /// factors).
     /// </summary>
     public override Tensor StructuredNtkTerm(LayerContext context, IReadOnlyList<JacobianFactor> left, IReadOnlyList<JacobianFactor> right, int outputs)
     {

@@ -59,7 +59,7 @@ public sealed class FunctionSpaceLinearization : IBackpropModel, IKnownInputsMod
         using var noGrad = no_grad();
         _alongOrigin = zeros(1, dtype: x.dtype, device: x.device).DetachFromDisposeScope();
         _atZero = tensor(new[] { -1.0 }, dtype: x.dtype, device: x.device).DetachFromDisposeScope();
-        _originNormSquared = linearization.InitialParameters.Sum(t => t.Squared().sum().ToNumber());
+        _originNormSquared = Math.Pow(ParameterNorms.Norm(linearization.InitialParameters), 2);
     }
 
     /// <summary>

@@ -47,13 +47,7 @@ internal sealed class ParameterDisplacement : IDisposable
     }
 
     /// <summary>‖Δθ‖ over all tensors, in float64.</summary>
-    public double Norm()
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        // In float64 the 2-norm is one reduction without a squared copy; float32 is summed in float64 as the metrics are.
-        return Math.Sqrt(Delta.Sum(d => d.dtype == ScalarType.Float64 ? Math.Pow(d.norm().ToNumber(), 2) : d.to(ScalarType.Float64).Squared().sum().ToNumber()));
-    }
+    public double Norm() => ParameterNorms.Norm(Delta);
 
     /// <summary>Δθ ← 0.</summary>
     public void Reset()

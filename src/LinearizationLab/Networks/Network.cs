@@ -204,7 +204,11 @@ public sealed class Network : IBackpropModel, IDisposable
             delta = Layers[i].JetBackprop(workspace.Input(i), delta, order, parameters, displacement, _offsets[i], workspace[i], i > first, sink)!;
     }
 
-    /// <summary>Whether every layer has the hand-written passes (dense, activations, flatten, and blocks of them), so training can skip autograd.</summary>
+    /// <summary>
+    /// Whether every layer has the hand-written passes (dense, conv, activations, flatten, layer_norm, channel_affine, and blocks
+    /// of them), which the linearization's step, the Taylor jets and the hierarchy use; the training step follows
+    /// <see cref="TrainsByHand"/>.
+    /// </summary>
     public bool SupportsBackprop => Layers.All(l => l.SupportsBackprop);
 
     /// <summary>Whether the network's training step takes the hand-written passes: every layer's <see cref="Layer.TrainsByHand"/>.</summary>

@@ -33,7 +33,7 @@ internal sealed class RunView : IDisposable
             var rate = KernelVelocity.Along(network, initialParameters, kernelX, direction);
             return KernelTensors.ToMatrix(KernelTensors.OutputAverage(rate, context.Train.OutputCount));
         });
-        _initialParameterNorm = new(() => MatrixDistance.Norm(initialParameters));
+        _initialParameterNorm = new(() => ParameterNorms.Norm(initialParameters));
         _initialUnits = new(() =>
         {
             var trace = UnitTrace(initialParameters);

@@ -13,6 +13,6 @@ public sealed class WeightChangeMetric : SweepMetric
     /// <inheritdoc/>
     public override IEnumerable<(string Name, double? Value)> Compute(CheckpointView view)
     {
-        yield return (Name, MatrixDistance.Distance(view.Parameters, view.InitialParameters) / view.InitialParameterNorm);
+        yield return (Name, ParameterNorms.Distance(view.Parameters, view.InitialParameters) / view.InitialParameterNorm);
     }
 }

@@ -1,9 +1,8 @@
-using LinearizationLab.Experiments;
 using static TorchSharp.torch;
 
-namespace LinearizationLab.Tests.Experiments;
+namespace LinearizationLab.Tests;
 
-public class MatrixDistanceTests
+public class ParameterNormsTests
 {
     /// <summary>
     /// ‖θ − θ0‖ and ‖θ‖ over a list of tensors, one of them longer than a slice of 2^20 entries and one in float32, equal the
@@ -27,12 +26,12 @@ public class MatrixDistanceTests
                 norm += b[j] * b[j];
             }
         }
-        Assert.Equal(Math.Sqrt(distance), MatrixDistance.Distance(theta, theta0), Math.Sqrt(distance) * 1e-12);
-        Assert.Equal(Math.Sqrt(norm), MatrixDistance.Norm(theta0), Math.Sqrt(norm) * 1e-12);
-        Assert.Equal(0.0, MatrixDistance.Distance(theta0, theta0));
+        Assert.Equal(Math.Sqrt(distance), ParameterNorms.Distance(theta, theta0), Math.Sqrt(distance) * 1e-12);
+        Assert.Equal(Math.Sqrt(norm), ParameterNorms.Norm(theta0), Math.Sqrt(norm) * 1e-12);
+        Assert.Equal(0.0, ParameterNorms.Distance(theta0, theta0));
     }
 
     [Fact]
     public void ListsOfDifferentLengthsAreRefused() =>
-        Assert.Throws<ArgumentException>(() => MatrixDistance.Distance([ones(2)], [ones(2), ones(3)]));
+        Assert.Throws<ArgumentException>(() => ParameterNorms.Distance([ones(2)], [ones(2), ones(3)]));
 }
