@@ -48,6 +48,9 @@ public class EmpiricalNtkTests
         """{"input_shape":[2,5,6],"layers":[{"type":"conv","channels":4,"kernel":[2,3],"padding":"same","w_std":1.4,"b_std":0.2},{"type":"relu"},{"type":"avg_pool","window":[2,2],"padding":"same"},{"type":"conv","channels":3,"kernel":[2,2],"padding":"valid","w_std":1.3,"b_std":0.1},{"type":"erf"},{"type":"global_avg_pool"},{"type":"dense","width":2,"w_std":1.0,"b_std":0.1}]}""",
         // 2-D, avg_pool VALID at stride 1 into another avg_pool (SAME), flatten.
         """{"input_shape":[1,6,6],"layers":[{"type":"conv","channels":4,"kernel":[3,3],"padding":"valid","w_std":1.4,"b_std":0.2},{"type":"tanh"},{"type":"avg_pool","window":[2,2],"stride":[1,1]},{"type":"avg_pool","window":[2,2],"stride":1,"padding":"same"},{"type":"flatten"},{"type":"dense","width":2,"w_std":1.0,"b_std":0.1}]}""",
+        // 2-D, eight input channels at stride 2 down to 2×2 then 1×1 positions: both convs contract by the position kernel
+        // (ConvLayer.CheaperContraction), the others here by per-example gradients.
+        """{"input_shape":[8,4,4],"layers":[{"type":"conv","channels":16,"kernel":[3,3],"stride":[2,2],"padding":"same","w_std":1.4,"b_std":0.2},{"type":"relu"},{"type":"conv","channels":6,"kernel":[2,2],"padding":"valid","w_std":1.3,"b_std":0.1},{"type":"erf"},{"type":"flatten"},{"type":"dense","width":3,"w_std":1.0,"b_std":0.1}]}""",
         // 1-D, layer_norm over the channels at each position, channel_affine, layer_norm after ReLU, global average pool.
         """{"input_shape":[2,7],"layers":[{"type":"conv","channels":5,"kernel":[3],"padding":"same","w_std":1.4,"b_std":0.2},{"type":"layer_norm"},{"type":"channel_affine"},{"type":"erf"},{"type":"conv","channels":4,"kernel":[2],"padding":"valid","w_std":1.3,"b_std":0.1},{"type":"relu"},{"type":"layer_norm","epsilon":0.01},{"type":"global_avg_pool"},{"type":"dense","width":2,"w_std":1.0,"b_std":0.1}]}""",
     ];

@@ -87,6 +87,34 @@ public class ConvLayerTests
         Assert.True((same - same.t()).norm().ToDouble() <= 1e-14 * same.norm().ToDouble());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ThePositionKernelContractsLikeThePerExampleGradients(bool same)
+    {
+        // Δ [N, O·C_out, P] and patches [N, F, P] for 5 examples at 6 positions and, on two sets, 4 at 9 positions (a sum of
+        // factors on one side), 3 outputs, 4 channels, F = 7: the same sums of products in another order.
+        using var scope = NewDisposeScope();
+        var generator = new TorchSharp.torch.Generator(5);
+        var (d1, r1) = (randn([5, 12, 6], float64, generator: generator), randn([5, 7, 6], float64, generator: generator));
+        var (d2, r2) = same ? (d1, r1) : (randn([4, 12, 9], float64, generator: generator), randn([4, 7, 9], float64, generator: generator));
+        var perExample = ConvLayer.WeightTerm(d1, r1, d2, r2, 3, same, ConvLayer.Contraction.PerExampleGradients);
+        var positionKernel = ConvLayer.WeightTerm(d1, r1, d2, r2, 3, same, ConvLayer.Contraction.PositionKernel);
+        Assert.Equal(new long[] { 15, same ? 15 : 12 }, positionKernel.shape);
+        Assert.True((positionKernel - perExample).norm().ToDouble() <= 1e-13 * perExample.norm().ToDouble());
+        if (same) Assert.True((positionKernel - positionKernel.t()).norm().ToDouble() <= 1e-14 * positionKernel.norm().ToDouble());
+    }
+
+    [Theory]
+    // cnn-fashion at 128 channels, 40 examples, 10 outputs: the strided conv (F = 1152, 7×7 positions) by the position kernel;
+    // its two factors end to end (the kernel velocity, 98 positions) and the first conv (F = 9, 14×14) by per-example gradients.
+    [InlineData(1152, 49, 49, true, ConvLayer.Contraction.PositionKernel)]
+    [InlineData(1152, 49, 49, false, ConvLayer.Contraction.PositionKernel)]
+    [InlineData(1152, 98, 98, true, ConvLayer.Contraction.PerExampleGradients)]
+    [InlineData(9, 196, 196, true, ConvLayer.Contraction.PerExampleGradients)]
+    internal void TheCheaperContractionFollowsTheMultiplyAddCounts(long fanIn, long positions1, long positions2, bool same, ConvLayer.Contraction expected) =>
+        Assert.Equal(expected, ConvLayer.CheaperContraction(40, 40, 10, 128, fanIn, positions1, positions2, same));
+
     [Fact]
     public void FanInCountsChannelsTimesFilter() =>
         Assert.Equal(3 * 5 * 2, new ConvLayer(7, [5, 2], [1, 1], Padding.Same, 1, 0).FanIn([3, 9, 9]));
