@@ -257,7 +257,9 @@ public static class RunMemory
     /// (<paramref name="kept"/> results alive at once: Θ̂0 for the run beside Θ̂_t): (U+1)·(N1·O)(N2·O)·(e + 8·kept). The
     /// structured method also holds each unit's Δ [N, O, unit output] and the per-output gradients it is stacked from
     /// (2·N·O·Σ unit outputs·e per input set), the traced forward pass (2·N·A·e) and, for a unit over positions (conv), its
-    /// per-example weight gradients [N·O, P_l], one unit at a time (N·O·max P_l·e); the jacobian method its row blocks (512 MiB).
+    /// per-example weight gradients [N·O, P_l], one unit at a time (N·O·max P_l·e: an upper bound where the conv contracts by the
+    /// position kernel instead, <see cref="Layers.ConvLayer.CheaperContraction"/>, which holds (N·P)² + N·O·C_out·P entries); the
+    /// jacobian method its row blocks (512 MiB).
     /// </summary>
     private static MemoryTerm EmpiricalNtk(NetworkSizes sizes, int n1, int n2, NtkMethod method, bool perLayer, int kept)
     {
