@@ -321,8 +321,9 @@ public sealed record ConvLayer(int Channels, int[] Kernel, int[] Stride, Padding
     }
 
     /// <summary>
-    /// Per-example, per-output weight gradients m_W·Σ_p Δ_ik[:, p] ⊗ patch_i[p] from the unfolded padded input
-    /// (patches at the layer's stride), contracted as G1 G2ᵀ; bias term m_b²·Σ_c (Σ_p Δ_ik[c,p])(Σ_p Δ_jk'[c,p]).
+    /// The term of one factor on each side: the inner products of the per-example, per-output weight gradients
+    /// m_W·Σ_p Δ_ik[:, p] ⊗ patch_i[p] (patches of the padded input at the layer's stride), in the order the factor-list
+    /// overload picks; bias term m_b²·Σ_c (Σ_p Δ_ik[c,p])(Σ_p Δ_jk'[c,p]).
     /// </summary>
     public override Tensor StructuredNtkTerm(LayerContext context, Tensor a1, Tensor d1, Tensor a2, Tensor d2, int outputs, bool bias = true) =>
         StructuredNtkTerm(context, [new JacobianFactor(a1, d1, bias)], [new JacobianFactor(a2, d2, bias)], outputs);

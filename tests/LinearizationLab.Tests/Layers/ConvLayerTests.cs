@@ -107,7 +107,8 @@ public class ConvLayerTests
 
     [Theory]
     // cnn-fashion at 128 channels, 40 examples, 10 outputs: the strided conv (F = 1152, 7×7 positions) by the position kernel;
-    // its two factors end to end (the kernel velocity, 98 positions) and the first conv (F = 9, 14×14) by per-example gradients.
+    // two factors end to end on both sides (98 positions, as in an order-2 Taylor model's kernel) and the first conv (F = 9,
+    // 14×14) by per-example gradients.
     [InlineData(1152, 49, 49, true, ConvLayer.Contraction.PositionKernel)]
     [InlineData(1152, 49, 49, false, ConvLayer.Contraction.PositionKernel)]
     [InlineData(1152, 98, 98, true, ConvLayer.Contraction.PerExampleGradients)]
