@@ -12,7 +12,9 @@ public class NativeHeapTests(ITestOutputHelper output) : IDisposable
 
     /// <summary>
     /// The <c>lab</c> process keeps freed large blocks: a CNN sweep whose checkpoints each allocate and free per-example conv
-    /// gradients of 118 MB (above glibc's largest mmap threshold, 32 MB) faults in far fewer pages than the same sweep with
+    /// gradients of 118 MB (above glibc's largest mmap threshold, 32 MB; both convs at stride 1, so that 196 positions send them
+    /// to per-example gradients rather than the position kernel, <see cref="Layers.ConvLayer.CheaperContraction"/>) faults in
+    /// far fewer pages than the same sweep with
     /// glibc's own behaviour, which a user keeps by setting any malloc tunable. Without <see cref="NativeHeap.KeepLargeBlocks"/>
     /// both runs fault alike.
     /// </summary>
@@ -30,7 +32,7 @@ public class NativeHeapTests(ITestOutputHelper output) : IDisposable
             {"name": "heap", "widths": [64], "seeds": 1, "steps": 10, "checkpoints": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "dtype": "float64",
              "arch": {"input_shape": [1, 14, 14], "parameterization": "ntk", "layers": [
                {"type": "conv", "channels": 64, "kernel": [3, 3], "padding": "same", "w_std": 1.414, "b_std": 0.1}, {"type": "relu"},
-               {"type": "conv", "channels": 64, "kernel": [3, 3], "stride": 2, "padding": "same", "w_std": 1.414, "b_std": 0.1}, {"type": "relu"},
+               {"type": "conv", "channels": 64, "kernel": [3, 3], "padding": "same", "w_std": 1.414, "b_std": 0.1}, {"type": "relu"},
                {"type": "flatten"}, {"type": "dense", "width": 10, "w_std": 1.0, "b_std": 0.0}]},
              "data": {"source": "mnist", "train_size": 40, "test_size": 10, "pool": 2, "normalize": "unit_norm", "one_hot": [-0.1, 0.9]},
              "loss": "mse", "optimizer": {"type": "gd", "learning_rate": 0.1}, "ntk_method": "structured"}
